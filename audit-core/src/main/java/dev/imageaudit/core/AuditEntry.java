@@ -1,0 +1,86 @@
+package dev.imageaudit.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What the audit says about one path: an {@link Image}, a {@link Skipped} path or a {@link Failed}
+ * one. Every path an audit meets yields exactly one entry.
+ */
+public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped, AuditEntry.Failed {
+
+  /** Returns the path as the report names it: the path as walked, or {@code fd:N} for a descriptor. */
+  String path();
+
+  /** Returns what a descriptor resolved to ({@code /proc/self/fd/N}'s target), or {@code null}. */
+  String target();
+
+  /**
+   * An image that was read and judged.
+   *
+   * @param path the report's name for it
+   * @param target a descriptor's resolved target, or {@code null}
+   * @param format the format named from its bytes
+   * @param fileSize bytes in the file (st_size; for a block device, its capacity)
+   * @param virtualSize the disk's size as its header gives it, or {@code null} when the header is unreadable
+   * @param partitionSize the size virtmgr computes for it as a partition, or {@code null} when virtmgr would not
+   * @param partition virtmgr's verdict on it as a partition image
+   * @param flags findings, in the order of {@link Flag}
+   * @param details format-specific facts: values are String, Long, Integer, Boolean, U64, List or Map
+   * @param bytesRead bytes read from the file to reach this verdict
+   */
+  record Image(
+      String path,
+      String target,
+      ImageFormat format,
+      long fileSize,
+      U64 virtualSize,
+      U64 partitionSize,
+      Verdict partition,
+      Set<Flag> flags,
+      Map<String, Object> details,
+      long bytesRead)
+      implements AuditEntry {
+    public Image {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(partition, "partition");
+      flags = Collections.unmodifiableSet(new TreeSet<>(flags));
+      details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+  }
+
+  /**
+   * A path that was met but deliberately not opened.
+   *
+   * @param path the report's name for it
+   * @param target a descriptor's resolved target, or {@code null}
+   * @param reason why it was skipped
+   */
+  record Skipped(String path, String target, SkipReason reason) implements AuditEntry {
+    public Skipped {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /**
+   * A path that could not be audited; the audit is then incomplete.
+   *
+   * @param path the report's name for it
+   * @param target a descriptor's resolved target, or {@code null}
+   * @param kind the kind of failure
+   * @param message what failed, for a person
+   */
+  record Failed(String path, String target, ErrorKind kind, String message) implements AuditEntry {
+    public Failed {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(message, "message");
+    }
+  }
+}

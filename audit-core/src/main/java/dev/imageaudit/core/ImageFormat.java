@@ -1,0 +1,30 @@
+package dev.imageaudit.core;
+
+/**
+ * The format of an image, named from its bytes; {@link #id()} is the name in reports.
+ *
+ * <p>Names follow {@code qemu-img}'s where QEMU knows the format.
+ */
+public enum ImageFormat {
+  /** No known header: the bytes are the disk. */
+  RAW("raw"),
+  /** QEMU copy-on-write version 1 (qcow magic, version 1). */
+  QCOW("qcow"),
+  /** QEMU copy-on-write versions 2 and 3, and a qcow magic whose version could not be read. */
+  QCOW2("qcow2"),
+  /** Android sparse image (libsparse, made by img2simg). */
+  ANDROID_SPARSE("android-sparse"),
+  /** crosvm composite disk: a list of component files laid out at offsets. */
+  COMPOSITE("composite");
+
+  private final String id;
+
+  ImageFormat(String id) {
+    this.id = id;
+  }
+
+  /** Returns the stable name used in reports, for example {@code android-sparse}. */
+  public String id() {
+    return id;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.imageaudit.core;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * How an audit runs. Build with {@link #builder()}; {@link #defaults()} suits most stores.
+ *
+ * @param ioThreads threads that open and read files, and the number of files read at once
+ * @param followLinks follow symbolic links met by the walk (with loop detection)
+ * @param clock the clock for the report's timestamps
+ * @param observer told of every entry as it is ready
+ */
+public record ScanOptions(int ioThreads, boolean followLinks, Clock clock, AuditObserver observer) {
+
+  /** The most reading threads an audit uses, whatever it is asked. */
+  public static final int MAX_IO_THREADS = 256;
+
+  public ScanOptions {
+    if (ioThreads < 1 || ioThreads > MAX_IO_THREADS) {
+      throw new IllegalArgumentException("ioThreads must be 1.." + MAX_IO_THREADS + ": " + ioThreads);
+    }
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(observer, "observer");
+  }
+
+  /**
+   * Returns the default number of reading threads: four per core, at least 4 and at most 64.
+   * Reads of image headers are short and mostly wait on the disk, so more threads than cores pay.
+   */
+  public static int defaultIoThreads() {
+    return Math.max(4, Math.min(64, 4 * Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Returns the default options. */
+  public static ScanOptions defaults() {
+    return builder().build();
+  }
+
+  /** Returns a builder holding the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link ScanOptions}. */
+  public static final class Builder {
+    private int ioThreads = defaultIoThreads();
+    private boolean followLinks;
+    private Clock clock = Clock.systemUTC();
+    private AuditObserver observer = AuditObserver.NONE;
+
+    private Builder() {}
+
+    /** Sets the number of reading threads. */
+    public Builder ioThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /** Sets whether the walk follows symbolic links. */
+    public Builder followLinks(boolean followLinks) {
+      this.followLinks = followLinks;
+      return this;
+    }
+
+    /** Sets the clock for the report's timestamps. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Sets the observer told of every entry. */
+    public Builder observer(AuditObserver observer) {
+      this.observer = observer;
+      return this;
+    }
+
+    /** Returns the options. */
+    public ScanOptions build() {
+      return new ScanOptions(ioThreads, followLinks, clock, observer);
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.ErrorKind;
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import dev.imageaudit.core.Verdict;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Audits one file: opens it read-only, reads its head once, names its format and applies the AVF
+ * rules. Never throws: every failure becomes an {@link AuditEntry.Failed}.
+ */
+public final class Auditor {
+
+  private static final List<FormatDetector> DETECTORS =
+      List.of(new QcowDetector(), new AndroidSparseDetector(), new CompositeDetector());
+
+  private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
+  private static final OpenOption[] READ = {StandardOpenOption.READ};
+
+  private Auditor() {}
+
+  /**
+   * Audits the file the walk found.
+   *
+   * @param item what to open and how to name it
+   */
+  public static AuditEntry audit(WalkItem.Open item) {
+    try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
+      return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize());
+    } catch (IOException e) {
+      return failure(item.display(), item.target(), e);
+    } catch (RuntimeException e) {
+      // A defect here must not end the run: the path is reported with it and the audit goes on.
+      return new AuditEntry.Failed(item.display(), item.target(), ErrorKind.INTERNAL, String.valueOf(e));
+    }
+  }
+
+  /**
+   * Judges an image from its bytes.
+   *
+   * @param display the report's name for it
+   * @param target a descriptor's resolved target, or {@code null}
+   * @param source its bytes
+   * @param statSize its st_size, which virtmgr takes as a raw partition's size
+   */
+  public static AuditEntry.Image judge(String display, String target, ImageSource source, long statSize)
+      throws IOException {
+    long fileSize = source.size();
+    // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
+    int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
+    byte[] head = source.read(0, want);
+    Detection detection = detect(head, source, fileSize);
+    VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    if (partition.verdict().decision() == Verdict.Decision.REJECTED) {
+      flags.add(Flag.UNSUPPORTED_PARTITION_IMAGE);
+    }
+    return new AuditEntry.Image(
+        display,
+        target,
+        detection.format(),
+        fileSize,
+        detection.virtualSize(),
+        partition.partitionSize(),
+        partition.verdict(),
+        flags,
+        detection.details(),
+        source.bytesRead());
+  }
+
+  private static Detection detect(byte[] head, ImageSource source, long fileSize) throws IOException {
+    for (FormatDetector detector : DETECTORS) {
+      Detection detection = detector.detect(head, source);
+      if (detection != null) {
+        return detection;
+      }
+    }
+    return new Detection(ImageFormat.RAW, U64.of(fileSize), java.util.Map.of());
+  }
+
+  /** Returns the entry for a path that could not be read. */
+  public static AuditEntry.Failed failure(String display, String target, IOException e) {
+    ErrorKind kind;
+    if (e instanceof NoSuchFileException) {
+      kind = ErrorKind.NOT_FOUND;
+    } else if (e instanceof AccessDeniedException) {
+      kind = ErrorKind.ACCESS_DENIED;
+    } else {
+      kind = ErrorKind.IO_ERROR;
+    }
+    return new AuditEntry.Failed(display, target, kind, message(kind, e));
+  }
+
+  private static String message(ErrorKind kind, IOException e) {
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return switch (kind) {
+      case NOT_FOUND -> "no such file or directory";
+      case ACCESS_DENIED -> "permission denied";
+      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    };
+  }
+}

@@ -1,0 +1,28 @@
+package dev.imageaudit.core.internal;
+
+/**
+ * The read caps, in one place. Detection reads a bounded window of each file, never more,
+ * whatever a header claims: a hostile header must not make the audit slow or hungry.
+ */
+public final class Caps {
+  /** Bytes read from the start of every file in one positional read (covers every header here). */
+  public static final int HEAD = 4096;
+
+  /** Most bytes of a crosvm composite disk's protobuf read (its component list). */
+  public static final int COMPOSITE_DESCRIPTOR = 1 << 20;
+
+  /** Most bytes of a qcow/qcow2 backing file name read (qcow2 limits it to 1023). */
+  public static final int BACKING_FILE_NAME = 1023;
+
+  /** Most bytes read from any one file, all reads together. */
+  public static final long PER_FILE = HEAD + COMPOSITE_DESCRIPTOR + BACKING_FILE_NAME;
+
+  private Caps() {}
+
+  static void check(long alreadyRead, int length, long cap) {
+    if (length < 0 || alreadyRead + length > cap) {
+      throw new IllegalStateException(
+          "read of " + length + " bytes would pass the cap of " + cap + " (already read " + alreadyRead + ")");
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * crosvm composite disks: the 15-byte magic, then one protobuf {@code CompositeDisk} to end of file
+ * (FORMATS.md section 7). Component paths are reported, never opened.
+ */
+final class CompositeDetector implements FormatDetector {
+
+  @Override
+  public Detection detect(byte[] head, ImageSource source) throws IOException {
+    if (!Bytes.startsWith(head, 0, Magic.COMPOSITE)) {
+      return null;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    int start = Magic.COMPOSITE.length;
+    long size = source.size();
+    if (size - start > Caps.COMPOSITE_DESCRIPTOR) {
+      details.put("descriptorError", "descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes");
+      return new Detection(ImageFormat.COMPOSITE, null, details);
+    }
+    byte[] descriptor;
+    if (size <= head.length) {
+      descriptor = java.util.Arrays.copyOfRange(head, start, head.length);
+    } else {
+      descriptor = source.read(start, (int) (size - start));
+    }
+    try {
+      CompositeDescriptor parsed = CompositeDescriptor.parse(descriptor);
+      details.put("version", parsed.version());
+      List<Map<String, Object>> components = new ArrayList<>();
+      for (CompositeDescriptor.Component c : parsed.components()) {
+        Map<String, Object> component = new LinkedHashMap<>();
+        component.put("path", c.path());
+        component.put("offset", c.offset());
+        component.put("readWrite", c.readWrite());
+        component.put("fileOffset", c.fileOffset());
+        components.add(component);
+      }
+      details.put("components", components);
+      details.put("length", parsed.length());
+      return new Detection(ImageFormat.COMPOSITE, parsed.length(), details);
+    } catch (CompositeDescriptor.MalformedException e) {
+      details.put("descriptorError", e.getMessage());
+      return new Detection(ImageFormat.COMPOSITE, null, details);
+    }
+  }
+}

@@ -1,0 +1,378 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditInput;
+import dev.imageaudit.core.ErrorKind;
+import dev.imageaudit.core.SkipReason;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import reactor.core.publisher.Flux;
+
+/**
+ * Walks the inputs depth-first, each directory's entries in sorted order, and yields one {@link
+ * WalkItem} per path met. Unlike {@code Files.walk}, a directory that cannot be listed becomes an
+ * error entry and the walk goes on. Walked directories themselves are not entries.
+ *
+ * <p>The walk honours back-pressure: it lists a directory only when the items before it have been
+ * requested, so a huge store is never held in memory as a list of paths.
+ */
+public final class Walker {
+
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final LinkOption[] FOLLOW = {};
+
+  // st_mode file types (sys/stat.h): what a BasicFileAttributes "other" file is.
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFIFO = 0010000;
+
+  private final boolean followLinks;
+  private final Deque<Frame> stack = new ArrayDeque<>();
+  private final Set<Object> directoriesOnPath = new HashSet<>();
+
+  private Walker(List<AuditInput> inputs, boolean followLinks) {
+    this.followLinks = followLinks;
+    stack.push(new InputsFrame(List.copyOf(inputs).iterator()));
+  }
+
+  /** Returns the items of a walk over {@code inputs}; each subscription walks anew. */
+  public static Flux<WalkItem> walk(List<AuditInput> inputs, boolean followLinks) {
+    return Flux.generate(
+        () -> new Walker(inputs, followLinks),
+        (walker, sink) -> {
+          WalkItem item = walker.next();
+          if (item == null) {
+            sink.complete();
+          } else {
+            sink.next(item);
+          }
+          return walker;
+        });
+  }
+
+  /**
+   * Classifies one path named by a user, without walking it: a directory becomes an {@code
+   * io-error} entry. Used by the synchronous single-file audit.
+   */
+  public static WalkItem classifyFile(Path path) {
+    Walker walker = new Walker(List.of(), false);
+    WalkItem item = walker.visit(path.toString(), path, null, true);
+    if (item == null) {
+      walker.stack.pop();
+      return new WalkItem.Done(
+          new AuditEntry.Failed(path.toString(), null, ErrorKind.IO_ERROR, "is a directory"));
+    }
+    return item;
+  }
+
+  /** Returns the next item, or {@code null} when the walk is over. */
+  WalkItem next() {
+    while (!stack.isEmpty()) {
+      Frame frame = stack.peek();
+      WalkItem item;
+      try {
+        item = frame.next();
+      } catch (RuntimeException e) {
+        // A defect must not end the walk: report it against the frame and drop the frame.
+        stack.pop();
+        frame.close();
+        return new WalkItem.Done(
+            new AuditEntry.Failed(frame.display(), null, ErrorKind.INTERNAL, String.valueOf(e)));
+      }
+      if (item != null) {
+        return item;
+      }
+      if (frame == stack.peek() && frame.exhausted()) {
+        stack.pop();
+        frame.close();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Classifies the path met at {@code display}: returns its item, or pushes a directory frame and
+   * returns {@code null}.
+   *
+   * @param follow follow a symbolic link at this path (true for paths a user named)
+   */
+  private WalkItem visit(String display, Path path, String target, boolean follow) {
+    BasicFileAttributes attrs;
+    boolean viaLink = follow;
+    try {
+      attrs = Files.readAttributes(path, BasicFileAttributes.class, follow ? FOLLOW : NOFOLLOW);
+      if (attrs.isSymbolicLink()) {
+        if (!followLinks) {
+          return skip(display, target, SkipReason.SYMLINK);
+        }
+        viaLink = true;
+        try {
+          attrs = Files.readAttributes(path, BasicFileAttributes.class, FOLLOW);
+        } catch (NoSuchFileException e) {
+          return skip(display, target, SkipReason.DANGLING_SYMLINK);
+        }
+      }
+    } catch (FileSystemException e) {
+      if (isLinkLoop(e)) {
+        return skip(display, target, SkipReason.SYMLINK_LOOP);
+      }
+      return new WalkItem.Done(Auditor.failure(display, target, e));
+    } catch (IOException e) {
+      return new WalkItem.Done(Auditor.failure(display, target, e));
+    }
+    if (attrs.isDirectory()) {
+      return enter(display, path, target, attrs.fileKey());
+    }
+    if (attrs.isRegularFile()) {
+      return new WalkItem.Open(display, target, path, viaLink, attrs.size());
+    }
+    if (attrs.isSymbolicLink()) {
+      // Only a link named by a user but not followable gets here (a race with its removal).
+      return skip(display, target, SkipReason.SYMLINK);
+    }
+    return visitSpecial(display, path, target, viaLink, attrs);
+  }
+
+  private WalkItem visitSpecial(
+      String display, Path path, String target, boolean viaLink, BasicFileAttributes attrs) {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(path, "unix:mode", viaLink ? FOLLOW : NOFOLLOW);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      // Without the unix view nothing tells a device from a pipe: never open what might block.
+      return skip(display, target, SkipReason.FIFO);
+    }
+    switch (mode & S_IFMT) {
+      case S_IFBLK:
+        return new WalkItem.Open(display, target, path, viaLink, attrs.size());
+      case S_IFCHR:
+        return skip(display, target, SkipReason.CHARACTER_DEVICE);
+      case S_IFSOCK:
+        return skip(display, target, SkipReason.SOCKET);
+      case S_IFIFO:
+      default:
+        return skip(display, target, SkipReason.FIFO);
+    }
+  }
+
+  private WalkItem enter(String display, Path dir, String target, Object key) {
+    if (key != null && directoriesOnPath.contains(key)) {
+      return skip(display, target, SkipReason.SYMLINK_LOOP);
+    }
+    List<Path> children = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      for (Path child : stream) {
+        children.add(child);
+      }
+    } catch (IOException e) {
+      return new WalkItem.Done(Auditor.failure(display, target, e));
+    } catch (java.nio.file.DirectoryIteratorException e) {
+      return new WalkItem.Done(Auditor.failure(display, target, e.getCause()));
+    }
+    // Path order on Unix is byte order of the names: deterministic whatever the file system returns.
+    children.sort(null);
+    if (key != null) {
+      directoriesOnPath.add(key);
+    }
+    stack.push(new DirectoryFrame(display, target, key, children.iterator()));
+    return null;
+  }
+
+  private static WalkItem skip(String display, String target, SkipReason reason) {
+    return new WalkItem.Done(new AuditEntry.Skipped(display, target, reason));
+  }
+
+  private static boolean isLinkLoop(FileSystemException e) {
+    return e.getReason() != null && e.getReason().contains("levels of symbolic links");
+  }
+
+  private static String child(String parent, String name) {
+    return parent.endsWith("/") ? parent + name : parent + "/" + name;
+  }
+
+  /** One level of the walk. */
+  private interface Frame {
+    /** Returns the next item, or null when it pushed a frame or is exhausted. */
+    WalkItem next();
+
+    boolean exhausted();
+
+    String display();
+
+    default void close() {}
+  }
+
+  private final class InputsFrame implements Frame {
+    private final Iterator<AuditInput> inputs;
+
+    InputsFrame(Iterator<AuditInput> inputs) {
+      this.inputs = inputs;
+    }
+
+    @Override
+    public WalkItem next() {
+      if (!inputs.hasNext()) {
+        return null;
+      }
+      AuditInput input = inputs.next();
+      if (input instanceof AuditInput.PathInput p) {
+        return visit(p.describe(), p.path(), null, true);
+      }
+      if (input instanceof AuditInput.FdInput fd) {
+        return visitFd(fd);
+      }
+      AuditInput.PathList list = (AuditInput.PathList) input;
+      stack.push(new PathListFrame(list));
+      return null;
+    }
+
+    @Override
+    public boolean exhausted() {
+      return !inputs.hasNext();
+    }
+
+    @Override
+    public String display() {
+      return "inputs";
+    }
+  }
+
+  private WalkItem visitFd(AuditInput.FdInput input) {
+    String display = input.describe();
+    Path path = Path.of("/proc/self/fd", Integer.toString(input.fd()));
+    String target;
+    try {
+      target = Files.readSymbolicLink(path).toString();
+    } catch (NoSuchFileException e) {
+      return new WalkItem.Done(new AuditEntry.Failed(
+          display, null, ErrorKind.BAD_FD, "file descriptor " + input.fd() + " is not open"));
+    } catch (IOException e) {
+      return new WalkItem.Done(Auditor.failure(display, null, e));
+    }
+    return visit(display, path, target, true);
+  }
+
+  private final class DirectoryFrame implements Frame {
+    private final String display;
+    private final String target;
+    private final Object key;
+    private final Iterator<Path> children;
+
+    DirectoryFrame(String display, String target, Object key, Iterator<Path> children) {
+      this.display = display;
+      this.target = target;
+      this.key = key;
+      this.children = children;
+    }
+
+    @Override
+    public WalkItem next() {
+      if (!children.hasNext()) {
+        return null;
+      }
+      Path child = children.next();
+      String name = child.getFileName().toString();
+      return visit(child(display, name), child, target == null ? null : child(target, name), false);
+    }
+
+    @Override
+    public boolean exhausted() {
+      return !children.hasNext();
+    }
+
+    @Override
+    public String display() {
+      return display;
+    }
+
+    @Override
+    public void close() {
+      if (key != null) {
+        directoriesOnPath.remove(key);
+      }
+    }
+  }
+
+  /** Paths read lazily from a stream, one per line or NUL-separated; each is a root. */
+  private final class PathListFrame implements Frame {
+    private final AuditInput.PathList list;
+    private final InputStream in;
+    private final int separator;
+    private boolean ended;
+
+    PathListFrame(AuditInput.PathList list) {
+      this.list = list;
+      this.in = new BufferedInputStream(list.stream());
+      this.separator = list.nulSeparated() ? 0 : '\n';
+    }
+
+    @Override
+    public WalkItem next() {
+      String line;
+      try {
+        line = readName();
+      } catch (IOException e) {
+        ended = true;
+        return new WalkItem.Done(Auditor.failure(list.name(), null, e));
+      }
+      if (line == null || line.isEmpty()) {
+        return null;
+      }
+      Path path;
+      try {
+        path = Path.of(line);
+      } catch (InvalidPathException e) {
+        return new WalkItem.Done(new AuditEntry.Failed(line, null, ErrorKind.NOT_FOUND, "invalid path: " + e.getReason()));
+      }
+      return visit(line, path, null, true);
+    }
+
+    private String readName() throws IOException {
+      if (ended) {
+        return null;
+      }
+      ByteArrayOutputStream name = new ByteArrayOutputStream();
+      int b;
+      while ((b = in.read()) != -1 && b != separator) {
+        name.write(b);
+      }
+      if (b == -1) {
+        ended = true;
+        if (name.size() == 0) {
+          return null;
+        }
+      }
+      return name.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public boolean exhausted() {
+      return ended;
+    }
+
+    @Override
+    public String display() {
+      return list.name();
+    }
+  }
+}
