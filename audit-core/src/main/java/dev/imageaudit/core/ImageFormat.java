@@ -15,7 +15,31 @@ public enum ImageFormat {
   /** Android sparse image (libsparse, made by img2simg). */
   ANDROID_SPARSE("android-sparse"),
   /** crosvm composite disk: a list of component files laid out at offsets. */
-  COMPOSITE("composite");
+  COMPOSITE("composite"),
+  /** Zstandard-compressed disk (crosvm reads seekable zstd; virtmgr takes it as raw). */
+  ZSTD("zstd"),
+  /** VMware virtual disk: sparse extents (v3 COWD, v4 KDMV, streamOptimized) or a text descriptor. */
+  VMDK("vmdk"),
+  /** Virtual PC / Hyper-V VHD, dynamic or fixed (qemu's name: vpc). */
+  VPC("vpc"),
+  /** Hyper-V VHDX. */
+  VHDX("vhdx"),
+  /** VirtualBox disk image. */
+  VDI("vdi"),
+  /** QEMU enhanced disk. */
+  QED("qed"),
+  /** Parallels disk image. */
+  PARALLELS("parallels"),
+  /** LUKS-encrypted volume (versions 1 and 2). */
+  LUKS("luks"),
+  /** Bochs growing disk. */
+  BOCHS("bochs"),
+  /** Compressed loopback (cloop). */
+  CLOOP("cloop"),
+  /** Apple disk image (UDIF, koly trailer). */
+  DMG("dmg"),
+  /** ISO 9660 file system image (qemu-img calls it raw). */
+  ISO9660("iso9660");
 
   private final String id;
 

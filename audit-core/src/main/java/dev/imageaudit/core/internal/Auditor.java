@@ -65,6 +65,7 @@ public final class Auditor {
     Detection detection = detect(head, source, fileSize);
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    flags.addAll(detection.flags());
     if (partition.verdict().decision() == Verdict.Decision.REJECTED) {
       flags.add(Flag.UNSUPPORTED_PARTITION_IMAGE);
     }
