@@ -9,7 +9,8 @@ import java.util.Map;
 final class AndroidSparseDetector implements FormatDetector {
 
   @Override
-  public Detection detect(byte[] head, ImageSource source) {
+  public Detection detect(Probe probe) {
+    byte[] head = probe.head();
     if (!Bytes.startsWith(head, 0, Magic.ANDROID_SPARSE)) {
       return null;
     }

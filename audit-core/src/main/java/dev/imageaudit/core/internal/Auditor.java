@@ -62,7 +62,7 @@ public final class Auditor {
     // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
     byte[] head = source.read(0, want);
-    Detection detection = detect(head, source, fileSize);
+    Detection detection = detect(new Probe(head, source, fileSize));
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
     flags.addAll(detection.flags());
@@ -82,14 +82,14 @@ public final class Auditor {
         source.bytesRead());
   }
 
-  private static Detection detect(byte[] head, ImageSource source, long fileSize) throws IOException {
+  private static Detection detect(Probe probe) throws IOException {
     for (FormatDetector detector : DETECTORS) {
-      Detection detection = detector.detect(head, source);
+      Detection detection = detector.detect(probe);
       if (detection != null) {
         return detection;
       }
     }
-    return new Detection(ImageFormat.RAW, U64.of(fileSize), java.util.Map.of());
+    return new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of());
   }
 
   /** Returns the entry for a path that could not be read. */

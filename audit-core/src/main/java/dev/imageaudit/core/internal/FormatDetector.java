@@ -6,12 +6,11 @@ import java.io.IOException;
 interface FormatDetector {
 
   /**
-   * Returns what the image's header says if {@code head} is of this detector's format, else {@code
-   * null}.
+   * Returns what the image's header says if the image is of this detector's format, else {@code
+   * null}. Reads only within the documented caps of its format.
    *
-   * @param head the first bytes of the image (up to {@link Caps#HEAD}; fewer for a short file)
-   * @param source the whole image, for reads past the head, under its cap
-   * @throws IOException if a read past the head fails
+   * @param probe the image's head and tail, and the source behind them
+   * @throws IOException if a read fails
    */
-  Detection detect(byte[] head, ImageSource source) throws IOException;
+  Detection detect(Probe probe) throws IOException;
 }

@@ -14,7 +14,9 @@ import java.util.Map;
 final class QcowDetector implements FormatDetector {
 
   @Override
-  public Detection detect(byte[] head, ImageSource source) throws IOException {
+  public Detection detect(Probe probe) throws IOException {
+    byte[] head = probe.head();
+    ImageSource source = probe.source();
     if (!Bytes.startsWith(head, 0, Magic.QCOW)) {
       return null;
     }
