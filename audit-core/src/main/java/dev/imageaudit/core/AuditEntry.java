@@ -29,6 +29,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
    * @param virtualSize the disk's size as its header gives it, or {@code null} when the header is unreadable
    * @param partitionSize the size virtmgr computes for it as a partition, or {@code null} when virtmgr would not
    * @param partition virtmgr's verdict on it as a partition image
+   * @param disk crosvm's verdict on it as a whole-disk image
    * @param flags findings, in the order of {@link Flag}
    * @param details format-specific facts: values are String, Long, Integer, Boolean, U64, List or Map
    * @param bytesRead bytes read from the file to reach this verdict
@@ -41,6 +42,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       U64 virtualSize,
       U64 partitionSize,
       Verdict partition,
+      Verdict disk,
       Set<Flag> flags,
       Map<String, Object> details,
       long bytesRead)
@@ -49,6 +51,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(format, "format");
       Objects.requireNonNull(partition, "partition");
+      Objects.requireNonNull(disk, "disk");
       flags = Collections.unmodifiableSet(new TreeSet<>(flags));
       details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }

@@ -121,9 +121,39 @@ class RecordedFixturesTest {
         assertThat(image.flags()).as(cols[0]).isEmpty();
       } else {
         assertThat(image.partition().reason()).as(cols[0]).isEqualTo(cols[5]);
-        assertThat(image.flags()).as(cols[0]).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
+        assertThat(image.flags()).as(cols[0]).contains(Flag.UNSUPPORTED_PARTITION_IMAGE);
       }
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("crosvmVerdicts")
+  void crosvmJudgesEveryStoreFileAsAWholeDisk(String name, String reason) {
+    AuditEntry.Image image = image(name);
+    if (reason == null) {
+      assertThat(image.disk()).as(name).isEqualTo(Verdict.accepted());
+      assertThat(image.flags()).as(name).doesNotContain(Flag.CROSVM_UNSUPPORTED);
+    } else {
+      assertThat(image.disk()).as(name).isEqualTo(Verdict.rejected(reason));
+      assertThat(image.flags()).as(name).contains(Flag.CROSVM_UNSUPPORTED);
+    }
+  }
+
+  static Stream<org.junit.jupiter.params.provider.Arguments> crosvmVerdicts() {
+    return Stream.of(
+        org.junit.jupiter.params.provider.Arguments.of("base.raw", null),
+        org.junit.jupiter.params.provider.Arguments.of("empty.img", null),
+        org.junit.jupiter.params.provider.Arguments.of("raw-aligned.img", null),
+        org.junit.jupiter.params.provider.Arguments.of("raw-unaligned.img", null),
+        org.junit.jupiter.params.provider.Arguments.of("qcow2-v3.qcow2", null),
+        org.junit.jupiter.params.provider.Arguments.of("system.simg", null),
+        org.junit.jupiter.params.provider.Arguments.of("vendor.simg", null),
+        org.junit.jupiter.params.provider.Arguments.of("vm-disk.composite", null),
+        org.junit.jupiter.params.provider.Arguments.of("qcow2-v2.qcow2", "qcow2: version 2, crosvm opens only version 3"),
+        org.junit.jupiter.params.provider.Arguments.of("qcow-v1.qcow", "qcow2: version 1, crosvm opens only version 3"),
+        // qemu-img wrote QEMU's backing format extension; crosvm looks only for its own.
+        org.junit.jupiter.params.provider.Arguments.of("overlay-with-backing.qcow2",
+            "qcow2: backing file without crosvm's backing format extension (0xE279268F); QEMU's 0xE2792ACA does not count"));
   }
 
   @Test

@@ -1,33 +1,238 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
-/** Android sparse images: the 28-byte little-endian file header of libsparse (FORMATS.md section 5). */
+/**
+ * Names Android sparse images and checks them as libsparse reads them (FORMATS.md section 5; AOSP
+ * {@code libsparse/sparse_read.cpp}): the 28-byte little-endian file header, then a walk of the
+ * 12-byte chunk headers that seeks over chunk bodies without reading them.
+ *
+ * <p>{@code details.libsparse} is libsparse's verdict ({@code ok}, or the rule that failed);
+ * {@code details.crosvm} is crosvm's stricter one, from {@link CrosvmDiskRules#androidSparse}. The
+ * virtual size is total_blks x blk_sz, as virtmgr, crosvm and simg2img take it.
+ */
 final class AndroidSparseDetector implements FormatDetector {
 
+  /**
+   * Most chunk headers walked, per walk. Each is one 12-byte read; libsparse's walk and crosvm's
+   * (which share their reads while they agree on offsets) read at most 2 x 65536 x 12 = 1.5 MiB,
+   * well under {@link Caps#PER_FILE} with the head and tail. Real images (img2simg merges runs of
+   * blocks into one chunk) hold far fewer chunks; past the cap {@code details.chunkWalk} says so.
+   */
+  static final int MAX_CHUNKS = 65536;
+
+  static final int FILE_HEADER_SIZE = 28;
+  static final int CHUNK_HEADER_SIZE = 12;
+  static final int RAW = 0xCAC1;
+  static final int FILL = 0xCAC2;
+  static final int DONT_CARE = 0xCAC3;
+  static final int CRC32 = 0xCAC4;
+
+  /** The verdict of a walk that stopped at {@link #MAX_CHUNKS}. */
+  static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + MAX_CHUNKS + " chunks";
+
   @Override
-  public Detection detect(Probe probe) {
+  public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
     if (!Bytes.startsWith(head, 0, Magic.ANDROID_SPARSE)) {
       return null;
     }
     Map<String, Object> details = new LinkedHashMap<>();
-    if (head.length < VirtmgrPartitionRules.SPARSE_HEADER_SIZE) {
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    if (head.length < FILE_HEADER_SIZE) {
       details.put("headerTruncated", true);
-      return new Detection(ImageFormat.ANDROID_SPARSE, null, details);
+      details.put("libsparse", "file header shorter than 28 bytes");
+      details.put("crosvm", "file header shorter than 28 bytes");
+      flags.add(Flag.TRUNCATED);
+      return new Detection(ImageFormat.ANDROID_SPARSE, null, details, flags);
     }
-    details.put("majorVersion", Bytes.u16le(head, 4));
+    int major = Bytes.u16le(head, 4);
+    int fileHeaderSize = Bytes.u16le(head, 8);
+    int chunkHeaderSize = Bytes.u16le(head, 10);
+    long blockSize = Integer.toUnsignedLong(Bytes.u32le(head, 12));
+    long totalBlocks = Integer.toUnsignedLong(Bytes.u32le(head, 16));
+    long totalChunks = Integer.toUnsignedLong(Bytes.u32le(head, 20));
+    details.put("majorVersion", major);
     details.put("minorVersion", Bytes.u16le(head, 6));
-    details.put("fileHeaderSize", Bytes.u16le(head, 8));
-    details.put("chunkHeaderSize", Bytes.u16le(head, 10));
-    details.put("blockSize", Integer.toUnsignedLong(Bytes.u32le(head, 12)));
-    details.put("totalBlocks", Integer.toUnsignedLong(Bytes.u32le(head, 16)));
-    details.put("totalChunks", Integer.toUnsignedLong(Bytes.u32le(head, 20)));
+    details.put("fileHeaderSize", fileHeaderSize);
+    details.put("chunkHeaderSize", chunkHeaderSize);
+    details.put("blockSize", blockSize);
+    details.put("totalBlocks", totalBlocks);
+    details.put("totalChunks", totalChunks);
     details.put("imageChecksum", Integer.toUnsignedLong(Bytes.u32le(head, 24)));
     U64 expanded = U64.ofProduct(Bytes.u32le(head, 16), Bytes.u32le(head, 12));
-    return new Detection(ImageFormat.ANDROID_SPARSE, expanded, details);
+
+    String headerRule = null;
+    if (major != 1) {
+      headerRule = "major_version " + major + " is not 1";
+    } else if (fileHeaderSize < FILE_HEADER_SIZE) {
+      headerRule = "file_hdr_sz " + fileHeaderSize + " is below 28";
+    } else if (chunkHeaderSize < CHUNK_HEADER_SIZE) {
+      headerRule = "chunk_hdr_sz " + chunkHeaderSize + " is below 12";
+    }
+    // sparse_format.h asks for a non-zero multiple of 4; libsparse itself does not check it.
+    String blockRule = blockSize == 0 || blockSize % 4 != 0 ? "blk_sz " + blockSize + " is not a non-zero multiple of 4" : null;
+    if (headerRule != null || blockRule != null) {
+      details.put("invalidHeader", headerRule != null ? headerRule : blockRule);
+      flags.add(Flag.INVALID_HEADER);
+    }
+
+    ChunkHeaders headers = new ChunkHeaders(probe);
+    if (headerRule != null) {
+      details.put("libsparse", headerRule);
+    } else {
+      walk(headers, fileHeaderSize, chunkHeaderSize, blockSize, totalBlocks, totalChunks, details, flags);
+    }
+    details.put("crosvm", CrosvmDiskRules.androidSparse(head, headers::at, probe.size()));
+    return new Detection(ImageFormat.ANDROID_SPARSE, expanded, details, flags);
+  }
+
+  /** libsparse's walk (sparse_file_read_sparse and process_chunk), chunk header by chunk header. */
+  private static void walk(ChunkHeaders headers, int fileHeaderSize, int chunkHeaderSize, long blockSize,
+      long totalBlocks, long totalChunks, Map<String, Object> details, Set<Flag> flags) throws IOException {
+    long[] counts = new long[5];
+    long blocks = 0;
+    long offset = fileHeaderSize;
+    long walked = 0;
+    String verdict = null;
+    boolean truncated = false;
+    for (; walked < totalChunks; walked++) {
+      if (walked == MAX_CHUNKS) {
+        verdict = NOT_JUDGED;
+        break;
+      }
+      byte[] chunk = headers.at(offset);
+      if (chunk == null) {
+        verdict = "chunk " + walked + " header at " + offset + " passes the end of the file";
+        truncated = true;
+        break;
+      }
+      int type = Bytes.u16le(chunk, 0);
+      long chunkBlocks = Integer.toUnsignedLong(Bytes.u32le(chunk, 4));
+      long totalSize = Integer.toUnsignedLong(Bytes.u32le(chunk, 8));
+      // libsparse keeps total_sz - chunk_hdr_sz in an unsigned int: it wraps below zero.
+      long dataSize = (totalSize - chunkHeaderSize) & 0xFFFF_FFFFL;
+      long body = offset + chunkHeaderSize;
+      long next;
+      String rule = null;
+      switch (type) {
+        case RAW -> {
+          counts[0]++;
+          if (blockSize == 0) {
+            rule = "raw chunk " + walked + " with a block size of 0 (libsparse would divide by zero)";
+          } else if (dataSize % blockSize != 0 || dataSize / blockSize != chunkBlocks) {
+            rule = "raw chunk " + walked + " has " + dataSize + " data bytes for " + chunkBlocks + " blocks of " + blockSize;
+          }
+          blocks += chunkBlocks;
+          next = body + dataSize;
+        }
+        case FILL -> {
+          counts[1]++;
+          if (dataSize != 4) {
+            rule = "fill chunk " + walked + " has " + dataSize + " data bytes, not 4";
+          }
+          blocks += chunkBlocks;
+          next = body + 4;
+        }
+        case DONT_CARE -> {
+          counts[2]++;
+          if (dataSize != 0) {
+            rule = "don't-care chunk " + walked + " has " + dataSize + " data bytes, not 0";
+          }
+          blocks += chunkBlocks;
+          next = body;
+        }
+        case CRC32 -> {
+          counts[3]++;
+          if (dataSize != 4) {
+            rule = "crc32 chunk " + walked + " has " + dataSize + " data bytes, not 4";
+          }
+          next = body + 4;
+        }
+        default -> {
+          // libsparse skips a chunk of unknown type: no blocks, and its body is not skipped.
+          counts[4]++;
+          next = body;
+        }
+      }
+      if (rule != null) {
+        verdict = rule;
+        walked++;
+        break;
+      }
+      if (next > headers.fileSize) {
+        verdict = "chunk " + walked + " ends at " + next + ", past the end of the file at " + headers.fileSize;
+        truncated = true;
+        walked++;
+        break;
+      }
+      offset = next;
+    }
+    if (verdict == null && (blocks & 0xFFFF_FFFFL) != totalBlocks) {
+      // libsparse counts blocks in an unsigned int, so it compares the sum modulo 2^32.
+      verdict = "chunks add up to " + blocks + " blocks, total_blks is " + totalBlocks;
+    }
+    Map<String, Object> chunkCounts = new LinkedHashMap<>();
+    chunkCounts.put("raw", counts[0]);
+    chunkCounts.put("fill", counts[1]);
+    chunkCounts.put("dontCare", counts[2]);
+    chunkCounts.put("crc32", counts[3]);
+    chunkCounts.put("unknown", counts[4]);
+    details.put("chunks", chunkCounts);
+    details.put("chunksWalked", walked);
+    details.put("chunkBlocks", blocks);
+    details.put("chunkWalk", NOT_JUDGED.equals(verdict) ? "stopped at cap" : "complete");
+    details.put("libsparse", verdict == null ? "ok" : verdict);
+    if (truncated) {
+      flags.add(Flag.TRUNCATED);
+    } else if (verdict != null && !NOT_JUDGED.equals(verdict)) {
+      details.putIfAbsent("invalidHeader", verdict);
+      flags.add(Flag.INVALID_HEADER);
+    }
+  }
+
+  /**
+   * The 12-byte chunk headers of one image, served from the head when they lie in it and else
+   * read one by one; headers already read are kept, so crosvm's walk reuses libsparse's reads.
+   */
+  static final class ChunkHeaders {
+    private final byte[] head;
+    private final ImageSource source;
+    final long fileSize;
+    private final Map<Long, byte[]> read = new HashMap<>();
+
+    ChunkHeaders(Probe probe) {
+      this.head = probe.head();
+      this.source = probe.source();
+      this.fileSize = probe.size();
+    }
+
+    /** Returns the 12 bytes at {@code offset}, or {@code null} if the file ends before them. */
+    byte[] at(long offset) throws IOException {
+      if (offset < 0 || offset > fileSize - CHUNK_HEADER_SIZE) {
+        return null;
+      }
+      if (offset + CHUNK_HEADER_SIZE <= head.length) {
+        return Arrays.copyOfRange(head, (int) offset, (int) offset + CHUNK_HEADER_SIZE);
+      }
+      byte[] cached = read.get(offset);
+      if (cached == null) {
+        cached = source.read(offset, CHUNK_HEADER_SIZE);
+        if (cached.length < CHUNK_HEADER_SIZE) {
+          return null;
+        }
+        read.put(offset, cached);
+      }
+      return cached;
+    }
   }
 }

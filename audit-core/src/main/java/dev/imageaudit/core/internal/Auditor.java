@@ -25,7 +25,11 @@ import java.util.Set;
 public final class Auditor {
 
   private static final List<FormatDetector> DETECTORS =
-      List.of(new QcowDetector(), new AndroidSparseDetector(), new CompositeDetector());
+      List.of(
+          new QcowDetector(),
+          new AndroidSparseDetector(),
+          new CompositeDetector(),
+          new ZstdDetector());
 
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};
@@ -62,13 +66,20 @@ public final class Auditor {
     // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
     byte[] head = source.read(0, want);
-    Detection detection = detect(new Probe(head, source, fileSize));
+    Probe probe = new Probe(head, source, fileSize);
+    Detection detection = detect(probe);
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
+    Verdict disk = CrosvmDiskRules.judge(probe, detection);
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
     flags.addAll(detection.flags());
     if (partition.verdict().decision() == Verdict.Decision.REJECTED) {
       flags.add(Flag.UNSUPPORTED_PARTITION_IMAGE);
     }
+    if (disk.decision() == Verdict.Decision.REJECTED) {
+      flags.add(Flag.CROSVM_UNSUPPORTED);
+    }
+    flags.addAll(AvfPartitionHazards.flags(
+        partition.type(), CrosvmDiskRules.detectImageType(head, fileSize), statSize, fileSize));
     return new AuditEntry.Image(
         display,
         target,
@@ -77,6 +88,7 @@ public final class Auditor {
         detection.virtualSize(),
         partition.partitionSize(),
         partition.verdict(),
+        disk,
         flags,
         detection.details(),
         source.bytesRead());

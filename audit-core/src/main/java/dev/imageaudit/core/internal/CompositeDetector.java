@@ -48,10 +48,39 @@ final class CompositeDetector implements FormatDetector {
       }
       details.put("components", components);
       details.put("length", parsed.length());
+      details.put("rules", rules(parsed));
       return new Detection(ImageFormat.COMPOSITE, parsed.length(), details);
     } catch (CompositeDescriptor.MalformedException e) {
       details.put("descriptorError", e.getMessage());
       return new Detection(ImageFormat.COMPOSITE, null, details);
     }
+  }
+
+  /**
+   * The descriptor's own rules, each true when it holds: version at most 2 (crosvm reads no later
+   * one), components present, offsets in ascending order as virtmgr writes them (crosvm sorts them
+   * itself), no two components at one offset, and a length past the last component's offset.
+   */
+  static Map<String, Object> rules(CompositeDescriptor parsed) {
+    List<CompositeDescriptor.Component> components = parsed.components();
+    boolean sorted = true;
+    boolean unique = true;
+    java.util.Set<U64> seen = new java.util.HashSet<>();
+    U64 last = null;
+    for (int i = 0; i < components.size(); i++) {
+      U64 offset = components.get(i).offset();
+      if (i > 0 && offset.compareTo(components.get(i - 1).offset()) < 0) {
+        sorted = false;
+      }
+      unique &= seen.add(offset);
+      last = last == null || offset.compareTo(last) > 0 ? offset : last;
+    }
+    Map<String, Object> rules = new LinkedHashMap<>();
+    rules.put("versionAtMostTwo", parsed.version().compareTo(U64.of(2)) <= 0);
+    rules.put("hasComponents", !components.isEmpty());
+    rules.put("offsetsSorted", sorted);
+    rules.put("offsetsUnique", unique);
+    rules.put("lengthPastLastOffset", last != null && parsed.length().compareTo(last) > 0);
+    return rules;
   }
 }

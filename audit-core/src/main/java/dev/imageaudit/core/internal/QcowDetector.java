@@ -1,82 +1,418 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * qcow (version 1) and qcow2 (versions 2 and 3), all big-endian (FORMATS.md section 6). A qcow
- * magic with a version other than 1 is reported as qcow2, as virtmgr types every qcow magic.
+ * Names qcow (version 1) and qcow2 (versions 2 and 3) images and reads their big-endian headers and
+ * header extensions (FORMATS.md section 6, QEMU's {@code docs/interop/qcow2.txt} and {@code
+ * block/qcow.c}). A qcow magic with a version other than 1 is reported as qcow2, as virtmgr types
+ * every qcow magic.
+ *
+ * <p>Header checks follow QEMU's own open-time checks; the first that fails is named in {@code
+ * details.invalidHeader}. Names the header points to (backing file, external data file) are
+ * reported, never opened.
  */
 final class QcowDetector implements FormatDetector {
+
+  /**
+   * Most bytes of header extensions read past the head. QEMU keeps the extensions in the first
+   * cluster (at most 2 MiB); the ones it writes take well under 1 KiB, so 64 KiB covers any real
+   * image while a hostile 2 MiB cluster of extensions costs no more than this.
+   */
+  static final int EXTENSION_AREA_CAP = 64 << 10;
+
+  /** Most bytes of a backing file name read (qcow2 and QEMU's qcow limit it to 1023). */
+  static final int BACKING_NAME_CAP = Caps.BACKING_FILE_NAME;
+
+  /** Header extension: the backing file's format, as QEMU writes it. */
+  static final int EXT_QEMU_BACKING_FORMAT = 0xE2792ACA;
+  /** Header extension: the backing file's format, as crosvm writes and reads it. */
+  static final int EXT_CROSVM_BACKING_FORMAT = 0xE279268F;
+  /** Header extension: names of the feature bits. */
+  static final int EXT_FEATURE_NAMES = 0x6803F857;
+  /** Header extension: persistent dirty bitmaps. */
+  static final int EXT_BITMAPS = 0x23852875;
+  /** Header extension: where the LUKS header of an encrypted image lies. */
+  static final int EXT_CRYPTO_HEADER = 0x0537BE77;
+  /** Header extension: the external data file's name. */
+  static final int EXT_DATA_FILE = 0x44415441;
+
+  static final int MIN_CLUSTER_BITS = 9;
+  static final int MAX_CLUSTER_BITS = 21;
+  static final int V2_HEADER_LENGTH = 72;
+  static final int V3_MIN_HEADER_LENGTH = 104;
+  static final int V1_HEADER_LENGTH = 48;
+
+  /** QEMU keeps a backing format name in a 16-byte buffer, NUL included. */
+  private static final int MAX_BACKING_FORMAT_LENGTH = 15;
 
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
-    ImageSource source = probe.source();
     if (!Bytes.startsWith(head, 0, Magic.QCOW)) {
       return null;
     }
-    Map<String, Object> details = new LinkedHashMap<>();
+    Header h = new Header(probe);
     if (head.length < 8) {
-      details.put("headerTruncated", true);
-      return new Detection(ImageFormat.QCOW2, null, details);
+      h.truncated();
+      return h.detection(ImageFormat.QCOW2, null);
     }
-    long version = Bytes.u32be(head, 4) & 0xFFFF_FFFFL;
-    ImageFormat format = version == 1 ? ImageFormat.QCOW : ImageFormat.QCOW2;
-    details.put("version", version);
-    // Both versions keep the virtual size at 24 and the backing file name's offset at 8.
-    int headerEnd = version == 1 ? 40 : 72;
-    if (head.length < 32) {
-      details.put("headerTruncated", true);
-      return new Detection(format, null, details);
-    }
-    U64 virtualSize = U64.of(Bytes.u64be(head, 24));
+    long version = Integer.toUnsignedLong(Bytes.u32be(head, 4));
+    h.details.put("version", version);
     if (version == 1) {
-      details.put("clusterBits", Bytes.u8(head, 32));
-      if (head.length >= 40) {
-        details.put("cryptMethod", Bytes.u32be(head, 36) & 0xFFFF_FFFFL);
-      }
-    } else {
-      details.put("clusterBits", Bytes.u32be(head, 20) & 0xFFFF_FFFFL);
-      if (head.length >= 36) {
-        details.put("cryptMethod", Bytes.u32be(head, 32) & 0xFFFF_FFFFL);
-      }
-      if (head.length >= 64) {
-        details.put("snapshots", Bytes.u32be(head, 60) & 0xFFFF_FFFFL);
-      }
+      return qcowV1(h);
     }
-    if (head.length < headerEnd) {
-      details.put("headerTruncated", true);
+    if (version != 2 && version != 3) {
+      h.invalid("version " + version + " is not 1, 2 or 3");
+      return h.detection(ImageFormat.QCOW2, null);
     }
-    String backingFile = backingFileName(head, source, format);
-    if (backingFile != null) {
-      details.put("backingFile", backingFile);
-    }
-    return new Detection(format, virtualSize, details);
+    return qcow2(h, (int) version);
   }
 
-  /**
-   * Returns the backing file name the header points to, or {@code null} if there is none or it
-   * lies out of reach. The name is reported only; the file it names is never opened.
-   */
-  private static String backingFileName(byte[] head, ImageSource source, ImageFormat format)
-      throws IOException {
-    long offset = Bytes.u64be(head, 8);
-    // qcow v1 keeps the name's length at 16 as u32 too.
-    long length = Bytes.u32be(head, 16) & 0xFFFF_FFFFL;
-    if (offset == 0 || length == 0 || length > Caps.BACKING_FILE_NAME || offset < 0) {
-      return null;
+  private static Detection qcowV1(Header h) throws IOException {
+    byte[] head = h.head;
+    if (head.length < 32) {
+      h.truncated();
+      return h.detection(ImageFormat.QCOW, null);
     }
-    byte[] name;
-    if (offset + length <= head.length) {
-      name = java.util.Arrays.copyOfRange(head, (int) offset, (int) (offset + length));
+    U64 size = U64.of(Bytes.u64be(head, 24));
+    if (head.length < V1_HEADER_LENGTH) {
+      h.truncated();
+      return h.detection(ImageFormat.QCOW, size);
+    }
+    int clusterBits = Bytes.u8(head, 32);
+    int l2Bits = Bytes.u8(head, 33);
+    long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 36));
+    h.details.put("clusterBits", clusterBits);
+    h.details.put("l2Bits", l2Bits);
+    h.encryption(cryptMethod, cryptMethod == 1 ? "aes" : null);
+    // block/qcow.c's checks, in its order.
+    if (Long.compareUnsigned(size.bits(), 1) <= 0) {
+      h.invalid("size " + size + " is below 2 bytes");
+    }
+    if (clusterBits < 9 || clusterBits > 16) {
+      h.invalid("cluster_bits " + clusterBits + " is outside 9..16");
+    }
+    if (l2Bits < 6 || l2Bits > 13) {
+      h.invalid("l2_bits " + l2Bits + " is outside 6..13");
+    }
+    if (cryptMethod > 1) {
+      h.invalid("crypt_method " + cryptMethod + " is not 0 (none) or 1 (AES)");
+    }
+    // qcow v1 has no cluster-sized header area: the name may lie anywhere in the file.
+    h.backingFile(Long.MAX_VALUE);
+    return h.detection(ImageFormat.QCOW, size);
+  }
+
+  private static Detection qcow2(Header h, int version) throws IOException {
+    byte[] head = h.head;
+    int headerLength = version == 2 ? V2_HEADER_LENGTH : V3_MIN_HEADER_LENGTH;
+    if (head.length < 32) {
+      h.truncated();
+      return h.detection(ImageFormat.QCOW2, null);
+    }
+    U64 size = U64.of(Bytes.u64be(head, 24));
+    long clusterBits = Integer.toUnsignedLong(Bytes.u32be(head, 20));
+    h.details.put("clusterBits", clusterBits);
+    boolean clusterOk = clusterBits >= MIN_CLUSTER_BITS && clusterBits <= MAX_CLUSTER_BITS;
+    long clusterSize = clusterOk ? 1L << clusterBits : 0;
+    if (clusterOk) {
+      h.details.put("clusterSize", clusterSize);
     } else {
-      name = source.read(offset, (int) length);
+      h.invalid("cluster_bits " + clusterBits + " is outside 9..21");
     }
-    return new String(name, StandardCharsets.UTF_8);
+    if (head.length < headerLength) {
+      // The fields read so far stand; the rest of the header is missing.
+      if (head.length >= 36) {
+        long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 32));
+        h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
+      }
+      h.truncated();
+      h.backingFile(clusterOk ? clusterSize : Long.MAX_VALUE);
+      return h.detection(ImageFormat.QCOW2, size);
+    }
+    long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 32));
+    h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
+    h.details.put("snapshots", Integer.toUnsignedLong(Bytes.u32be(head, 60)));
+    long declaredLength = V2_HEADER_LENGTH;
+    int compressionType = 0;
+    long incompatible = 0;
+    if (version == 3) {
+      incompatible = Bytes.u64be(head, 72);
+      long compatible = Bytes.u64be(head, 80);
+      long refcountOrder = Integer.toUnsignedLong(Bytes.u32be(head, 96));
+      declaredLength = Integer.toUnsignedLong(Bytes.u32be(head, 100));
+      h.details.put("headerLength", declaredLength);
+      h.details.put("incompatibleFeatures", U64.of(incompatible));
+      h.details.put("compatibleFeatures", U64.of(compatible));
+      h.details.put("autoclearFeatures", U64.of(Bytes.u64be(head, 88)));
+      h.details.put("refcountOrder", refcountOrder);
+      if (refcountOrder <= 6) {
+        h.details.put("refcountBits", 1L << refcountOrder);
+      }
+      h.details.put("dirty", (incompatible & 1) != 0);
+      h.details.put("corrupt", (incompatible & 2) != 0);
+      h.details.put("lazyRefcounts", (compatible & 1) != 0);
+      h.details.put("extendedL2", (incompatible & 16) != 0);
+      if ((incompatible & 1) != 0) {
+        h.flags.add(Flag.DIRTY);
+      }
+      if ((incompatible & 2) != 0) {
+        h.flags.add(Flag.CORRUPT);
+      }
+      if ((incompatible & 4) != 0) {
+        h.flags.add(Flag.EXTERNAL_DATA_FILE);
+      }
+      List<Integer> unknown = new ArrayList<>();
+      for (int bit = 5; bit < 64; bit++) {
+        if ((incompatible >>> bit & 1) != 0) {
+          unknown.add(bit);
+        }
+      }
+      if (!unknown.isEmpty()) {
+        h.details.put("unknownIncompatibleFeatures", unknown);
+        h.flags.add(Flag.UNKNOWN_FEATURES);
+      }
+      if (declaredLength < V3_MIN_HEADER_LENGTH) {
+        h.invalid("header_length " + declaredLength + " is below 104");
+      } else if (clusterOk && declaredLength > clusterSize) {
+        h.invalid("header_length " + declaredLength + " passes the first cluster");
+      }
+      if (declaredLength > V3_MIN_HEADER_LENGTH && head.length > V3_MIN_HEADER_LENGTH) {
+        compressionType = Bytes.u8(head, V3_MIN_HEADER_LENGTH);
+      }
+      if (refcountOrder > 6) {
+        h.invalid("refcount_order " + refcountOrder + " is above 6");
+      }
+    }
+    h.details.put("compressionType", compressionType == 0 ? "zlib" : compressionType == 1 ? "zstd" : "unknown");
+    if (compressionType > 1) {
+      h.invalid("compression type " + compressionType + " is not 0 (zlib) or 1 (zstd)");
+    } else if ((compressionType != 0) != ((incompatible & 8) != 0)) {
+      h.invalid("compression type " + compressionType + " disagrees with incompatible feature bit 3");
+    }
+    if (cryptMethod > 2) {
+      h.invalid("crypt_method " + cryptMethod + " is not 0, 1 (AES) or 2 (LUKS)");
+    }
+    long backingOffset = Bytes.u64be(head, 8);
+    if (clusterOk && Long.compareUnsigned(backingOffset, clusterSize) > 0) {
+      h.invalid("backing file offset " + Long.toUnsignedString(backingOffset) + " passes the first cluster");
+    }
+    h.backingFile(clusterOk ? clusterSize : Long.MAX_VALUE);
+    boolean lengthOk = version == 2 || (declaredLength >= V3_MIN_HEADER_LENGTH && declaredLength <= clusterSize);
+    if (clusterOk && lengthOk) {
+      // QEMU reads extensions up to the backing file name, or else to the end of the first cluster.
+      long end = backingOffset != 0 && Long.compareUnsigned(backingOffset, clusterSize) <= 0 ? backingOffset : clusterSize;
+      h.extensions((declaredLength + 7) & ~7L, end);
+    }
+    return h.detection(ImageFormat.QCOW2, size);
+  }
+
+  private static String qcow2Encryption(long cryptMethod) {
+    return cryptMethod == 1 ? "aes" : cryptMethod == 2 ? "luks" : null;
+  }
+
+  /** What is being learnt about one header, and the reads it takes. */
+  private static final class Header {
+    final byte[] head;
+    final ImageSource source;
+    final long fileSize;
+    final Map<String, Object> details = new LinkedHashMap<>();
+    final Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    private long extensionBytesRead;
+
+    Header(Probe probe) {
+      this.head = probe.head();
+      this.source = probe.source();
+      this.fileSize = probe.size();
+    }
+
+    Detection detection(ImageFormat format, U64 virtualSize) {
+      return new Detection(format, virtualSize, details, flags);
+    }
+
+    void truncated() {
+      details.put("headerTruncated", true);
+      flags.add(Flag.TRUNCATED);
+    }
+
+    /** Records a failed check; the first one is the one named. */
+    void invalid(String check) {
+      details.putIfAbsent("invalidHeader", check);
+      flags.add(Flag.INVALID_HEADER);
+    }
+
+    void encryption(long cryptMethod, String name) {
+      details.put("cryptMethod", cryptMethod);
+      details.put("encryption", cryptMethod == 0 ? "none" : name == null ? "unknown" : name);
+      if (cryptMethod != 0) {
+        flags.add(Flag.ENCRYPTED);
+      }
+    }
+
+    /**
+     * Reads the backing file name (offset u64 @8, length u32 @16, the same in every version) if
+     * the header names one, within {@code areaEnd} (the first cluster for qcow2) and the file.
+     */
+    void backingFile(long areaEnd) throws IOException {
+      if (head.length < 20) {
+        return;
+      }
+      long offset = Bytes.u64be(head, 8);
+      long length = Integer.toUnsignedLong(Bytes.u32be(head, 16));
+      if (offset == 0 || length == 0) {
+        return;
+      }
+      // The header names another file: that alone is the finding, whether or not the name is readable.
+      flags.add(Flag.BACKING_FILE);
+      details.put("backingFileOffset", U64.of(offset));
+      details.put("backingFileSize", length);
+      if (length > BACKING_NAME_CAP) {
+        invalid("backing file name length " + length + " is above 1023");
+        return;
+      }
+      if (offset < 0 || offset > fileSize - length) {
+        invalid("backing file name at " + Long.toUnsignedString(offset) + " passes the end of the file");
+        return;
+      }
+      if (offset + length > areaEnd) {
+        invalid("backing file name at " + offset + " passes the first cluster");
+      }
+      details.put("backingFile", new String(bytes(offset, (int) length), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Walks the header extensions from {@code start} to {@code end} (exclusive), as QEMU's
+     * qcow2_read_extensions does, reading at most {@link #EXTENSION_AREA_CAP} bytes past the head.
+     */
+    void extensions(long start, long end) throws IOException {
+      List<String> seen = new ArrayList<>();
+      long offset = start;
+      String qemuFormat = null;
+      String crosvmFormat = null;
+      while (offset < end) {
+        if (end - offset < 8) {
+          invalid("header extension at " + offset + " passes the end of the extension area");
+          break;
+        }
+        if (offset + 8 > fileSize) {
+          details.put("headerTruncated", true);
+          flags.add(Flag.TRUNCATED);
+          break;
+        }
+        byte[] ext = capped(offset, 8);
+        if (ext == null) {
+          details.put("headerExtensionWalk", "stopped at cap");
+          break;
+        }
+        int type = Bytes.u32be(ext, 0);
+        long length = Integer.toUnsignedLong(Bytes.u32be(ext, 4));
+        offset += 8;
+        if (type == 0) {
+          break;
+        }
+        if (length > end - offset) {
+          invalid("header extension 0x" + hex(type) + " of " + length + " bytes passes the end of the extension area");
+          break;
+        }
+        if (offset + length > fileSize) {
+          details.put("headerTruncated", true);
+          flags.add(Flag.TRUNCATED);
+          break;
+        }
+        seen.add(extensionName(type));
+        boolean wanted = type == EXT_QEMU_BACKING_FORMAT || type == EXT_CROSVM_BACKING_FORMAT
+            || type == EXT_DATA_FILE || type == EXT_CRYPTO_HEADER;
+        byte[] data = null;
+        if (wanted) {
+          data = capped(offset, (int) length);
+          if (data == null) {
+            details.put("headerExtensionWalk", "stopped at cap");
+            break;
+          }
+        }
+        if (type == EXT_QEMU_BACKING_FORMAT) {
+          if (length > MAX_BACKING_FORMAT_LENGTH) {
+            invalid("backing format extension of " + length + " bytes is longer than 15");
+          } else {
+            qemuFormat = text(data);
+          }
+        } else if (type == EXT_CROSVM_BACKING_FORMAT) {
+          crosvmFormat = text(data);
+        } else if (type == EXT_DATA_FILE) {
+          details.put("dataFile", text(data));
+          flags.add(Flag.EXTERNAL_DATA_FILE);
+        } else if (type == EXT_CRYPTO_HEADER && length >= 16) {
+          details.put("cryptoHeaderOffset", U64.of(Bytes.u64be(data, 0)));
+          details.put("cryptoHeaderLength", U64.of(Bytes.u64be(data, 8)));
+        }
+        offset += (length + 7) & ~7L;
+      }
+      details.put("headerExtensions", seen);
+      if (qemuFormat != null || crosvmFormat != null) {
+        details.put("backingFormat", qemuFormat != null ? qemuFormat : crosvmFormat);
+        details.put("backingFormatExtension",
+            qemuFormat != null && crosvmFormat != null ? "qemu+crosvm" : qemuFormat != null ? "qemu" : "crosvm");
+        if (qemuFormat != null && crosvmFormat != null) {
+          details.put("crosvmBackingFormat", crosvmFormat);
+        }
+      }
+    }
+
+    /** Returns the bytes, or {@code null} if reading them would pass the extension cap. */
+    private byte[] capped(long offset, int length) throws IOException {
+      if (offset + length <= head.length) {
+        return Arrays.copyOfRange(head, (int) offset, (int) offset + length);
+      }
+      if (extensionBytesRead + length > EXTENSION_AREA_CAP) {
+        return null;
+      }
+      extensionBytesRead += length;
+      return bytes(offset, length);
+    }
+
+    private byte[] bytes(long offset, int length) throws IOException {
+      if (offset + length <= head.length) {
+        return Arrays.copyOfRange(head, (int) offset, (int) offset + length);
+      }
+      return source.read(offset, length);
+    }
+  }
+
+  /** Returns the extension's name in reports: a known name, or its type in hex. */
+  static String extensionName(int type) {
+    return switch (type) {
+      case EXT_QEMU_BACKING_FORMAT -> "backing-format";
+      case EXT_CROSVM_BACKING_FORMAT -> "crosvm-backing-format";
+      case EXT_FEATURE_NAMES -> "feature-names";
+      case EXT_BITMAPS -> "bitmaps";
+      case EXT_CRYPTO_HEADER -> "crypto-header";
+      case EXT_DATA_FILE -> "data-file";
+      default -> "0x" + hex(type);
+    };
+  }
+
+  private static String hex(int type) {
+    return String.format("%08X", type);
+  }
+
+  /** Decodes a name stored without a terminator; a NUL, if any, ends it. */
+  private static String text(byte[] data) {
+    int end = 0;
+    while (end < data.length && data[end] != 0) {
+      end++;
+    }
+    return new String(data, 0, end, StandardCharsets.UTF_8);
   }
 }

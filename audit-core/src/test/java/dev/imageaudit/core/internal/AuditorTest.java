@@ -29,7 +29,8 @@ class AuditorTest {
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW2);
     assertThat(image.virtualSize()).isNull();
     assertThat(image.details()).containsEntry("headerTruncated", true);
-    assertThat(image.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
+    assertThat(image.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.TRUNCATED, Flag.CROSVM_UNSUPPORTED);
+    assertThat(image.disk()).isEqualTo(Verdict.rejected("qcow2: the file ends inside the 104-byte header crosvm reads"));
   }
 
   @Test

@@ -1,0 +1,214 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Names Zstandard-compressed images as crosvm does (a frame magic, little-endian 0xFD2FB528, or a
+ * skippable frame magic 0x184D2A50..0x184D2A5F at 0; FORMATS.md section 4) and sizes them.
+ *
+ * <p>A seekable zstd file (the zstd "seekable format", which crosvm reads) ends with a seek table:
+ * a skippable frame 0x184D2A5E holding one entry per frame (compressed size u32, decompressed size
+ * u32, optional checksum u32), then a 9-byte footer (number of frames u32, descriptor byte whose
+ * bit 7 says entries carry checksums, magic 0x8F92EAB1). Its virtual size is the sum of the
+ * decompressed sizes. A plain zstd file's virtual size is the Frame_Content_Size of its first zstd
+ * frame when that header carries one (a file of several frames is then larger), else unknown.
+ */
+final class ZstdDetector implements FormatDetector {
+
+  /**
+   * Most bytes of a seek table read (entries and their skippable frame header). 1 MiB holds
+   * 131072 entries: with zstd's usual frames of 128 KiB to a few MiB, disks of 16 GiB and more.
+   * A larger table is reported as not read; its footer alone still says the file is seekable.
+   */
+  static final int SEEK_TABLE_CAP = 1 << 20;
+
+  /** Most skippable frames stepped over at the start to reach the first zstd frame. */
+  static final int MAX_SKIPPABLE_HOPS = 16;
+
+  static final int FRAME_MAGIC = 0xFD2FB528;
+  static final int SKIPPABLE_LOW = 0x184D2A50;
+  static final int SKIPPABLE_HIGH = 0x184D2A5F;
+  static final int SEEK_TABLE_FRAME_MAGIC = 0x184D2A5E;
+  static final int SEEK_TABLE_FOOTER_MAGIC = 0x8F92EAB1;
+  static final int FOOTER_SIZE = 9;
+
+  /** A frame header is at most 14 bytes after the 4-byte magic. */
+  private static final int MAX_FRAME_HEADER = 18;
+
+  @Override
+  public Detection detect(Probe probe) throws IOException {
+    byte[] head = probe.head();
+    if (head.length < 4) {
+      return null;
+    }
+    int magic = Bytes.u32le(head, 0);
+    boolean skippable = isSkippable(magic);
+    if (magic != FRAME_MAGIC && !skippable) {
+      return null;
+    }
+    Map<String, Object> details = new LinkedHashMap<>();
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    details.put("startsWithSkippableFrame", skippable);
+    long size = probe.size();
+    byte[] tail = size >= FOOTER_SIZE ? probe.tail() : new byte[0];
+    if (tail.length >= FOOTER_SIZE && Bytes.u32le(tail, tail.length - 4) == SEEK_TABLE_FOOTER_MAGIC) {
+      return seekable(probe, tail, details, flags);
+    }
+    details.put("seekable", false);
+    U64 contentSize = firstFrameContentSize(probe, details, flags);
+    return new Detection(ImageFormat.ZSTD, contentSize, details, flags);
+  }
+
+  private static Detection seekable(Probe probe, byte[] tail, Map<String, Object> details, Set<Flag> flags)
+      throws IOException {
+    long size = probe.size();
+    long frames = Integer.toUnsignedLong(Bytes.u32le(tail, tail.length - FOOTER_SIZE));
+    int descriptor = Bytes.u8(tail, tail.length - 5);
+    boolean checksums = (descriptor & 0x80) != 0;
+    details.put("seekable", true);
+    details.put("frames", frames);
+    details.put("seekTableDescriptor", descriptor);
+    details.put("checksums", checksums);
+    if ((descriptor & 0x7C) != 0) {
+      invalid(details, flags, "seek table descriptor 0x" + Integer.toHexString(descriptor) + " sets reserved bits");
+    }
+    long entries = frames * (checksums ? 12 : 8);
+    long frameStart = size - FOOTER_SIZE - entries - 8;
+    if (frameStart < 0) {
+      invalid(details, flags, "seek table of " + frames + " frames is larger than the file");
+      return new Detection(ImageFormat.ZSTD, null, details, flags);
+    }
+    int tableBytes = (int) Math.min(Integer.MAX_VALUE, entries + 8);
+    if (entries + 8 > SEEK_TABLE_CAP) {
+      details.put("seekTableError", "seek table of " + (entries + 8) + " bytes is over the cap of " + SEEK_TABLE_CAP + " bytes: not read");
+      return new Detection(ImageFormat.ZSTD, null, details, flags);
+    }
+    byte[] table;
+    long tailStart = size - tail.length;
+    if (frameStart >= tailStart) {
+      int from = (int) (frameStart - tailStart);
+      table = Arrays.copyOfRange(tail, from, from + tableBytes);
+    } else {
+      table = probe.source().read(frameStart, tableBytes);
+      if (table.length < tableBytes) {
+        invalid(details, flags, "seek table could not be read whole");
+        return new Detection(ImageFormat.ZSTD, null, details, flags);
+      }
+    }
+    if (Bytes.u32le(table, 0) != SEEK_TABLE_FRAME_MAGIC
+        || Integer.toUnsignedLong(Bytes.u32le(table, 4)) != entries + FOOTER_SIZE) {
+      invalid(details, flags, "seek table is not one skippable frame 0x184D2A5E of its entries and footer");
+    }
+    long compressed = 0;
+    long decompressed = 0;
+    int step = checksums ? 12 : 8;
+    for (int at = 8; at + 8 <= tableBytes; at += step) {
+      compressed += Integer.toUnsignedLong(Bytes.u32le(table, at));
+      decompressed += Integer.toUnsignedLong(Bytes.u32le(table, at + 4));
+    }
+    details.put("compressedSize", U64.of(compressed));
+    // The frames the table lists fill the file up to the table itself.
+    details.put("compressedSizesMatch", compressed == frameStart);
+    return new Detection(ImageFormat.ZSTD, U64.of(decompressed), details, flags);
+  }
+
+  /** Steps over leading skippable frames and reads the first zstd frame header's content size. */
+  private static U64 firstFrameContentSize(Probe probe, Map<String, Object> details, Set<Flag> flags)
+      throws IOException {
+    long size = probe.size();
+    long at = 0;
+    for (int hop = 0; ; hop++) {
+      byte[] frame = bytes(probe, at, MAX_FRAME_HEADER);
+      if (frame.length < 4) {
+        details.put("firstFrame", "none: the file ends after the skippable frames");
+        return null;
+      }
+      int magic = Bytes.u32le(frame, 0);
+      if (magic == FRAME_MAGIC) {
+        return contentSize(frame, details, flags);
+      }
+      if (!isSkippable(magic)) {
+        invalid(details, flags, "bytes at " + at + " are neither a zstd frame nor a skippable frame");
+        return null;
+      }
+      if (frame.length < 8) {
+        details.put("firstFrame", "none: a skippable frame header is cut short");
+        flags.add(Flag.TRUNCATED);
+        return null;
+      }
+      if (hop == MAX_SKIPPABLE_HOPS) {
+        details.put("firstFrame", "not found within " + MAX_SKIPPABLE_HOPS + " skippable frames");
+        return null;
+      }
+      at += 8 + Integer.toUnsignedLong(Bytes.u32le(frame, 4));
+      if (at >= size) {
+        details.put("firstFrame", "none: the file holds only skippable frames");
+        return null;
+      }
+    }
+  }
+
+  /** Frame_Header_Descriptor and Frame_Content_Size (RFC 8878 section 3.1.1.1). */
+  private static U64 contentSize(byte[] frame, Map<String, Object> details, Set<Flag> flags) {
+    if (frame.length < 5) {
+      details.put("headerTruncated", true);
+      flags.add(Flag.TRUNCATED);
+      return null;
+    }
+    int descriptor = Bytes.u8(frame, 4);
+    int fcsFlag = descriptor >>> 6;
+    boolean singleSegment = (descriptor & 0x20) != 0;
+    if ((descriptor & 0x08) != 0) {
+      invalid(details, flags, "frame header descriptor sets its reserved bit");
+      return null;
+    }
+    int dictionaryIdSize = new int[] {0, 1, 2, 4}[descriptor & 3];
+    int fcsSize = fcsFlag == 0 ? (singleSegment ? 1 : 0) : new int[] {0, 2, 4, 8}[fcsFlag];
+    int at = 5 + (singleSegment ? 0 : 1) + dictionaryIdSize;
+    if (fcsSize == 0) {
+      details.put("frameContentSize", "absent");
+      return null;
+    }
+    if (frame.length < at + fcsSize) {
+      details.put("headerTruncated", true);
+      flags.add(Flag.TRUNCATED);
+      return null;
+    }
+    long value = 0;
+    for (int i = fcsSize - 1; i >= 0; i--) {
+      value = value << 8 | Bytes.u8(frame, at + i);
+    }
+    if (fcsSize == 2) {
+      value += 256;
+    }
+    U64 contentSize = U64.of(value);
+    details.put("frameContentSize", contentSize);
+    return contentSize;
+  }
+
+  private static byte[] bytes(Probe probe, long at, int length) throws IOException {
+    byte[] head = probe.head();
+    long end = Math.min(at + length, probe.size());
+    if (end <= head.length) {
+      return Arrays.copyOfRange(head, (int) at, (int) end);
+    }
+    return probe.source().read(at, length);
+  }
+
+  private static boolean isSkippable(int magic) {
+    return magic >= SKIPPABLE_LOW && magic <= SKIPPABLE_HIGH;
+  }
+
+  private static void invalid(Map<String, Object> details, Set<Flag> flags, String check) {
+    details.putIfAbsent("invalidHeader", check);
+    flags.add(Flag.INVALID_HEADER);
+  }
+}
