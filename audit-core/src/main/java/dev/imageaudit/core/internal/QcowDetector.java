@@ -196,6 +196,11 @@ final class QcowDetector implements FormatDetector {
         h.invalid("refcount_order " + refcountOrder + " is above 6");
       }
     }
+    if (version == 2) {
+      // Version 2 has no refcount_order field: its refcounts are always 16 bits (order 4).
+      h.details.put("refcountOrder", 4L);
+      h.details.put("refcountBits", 16L);
+    }
     h.details.put("compressionType", compressionType == 0 ? "zlib" : compressionType == 1 ? "zstd" : "unknown");
     if (compressionType > 1) {
       h.invalid("compression type " + compressionType + " is not 0 (zlib) or 1 (zstd)");
