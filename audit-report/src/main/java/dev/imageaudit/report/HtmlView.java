@@ -1,0 +1,186 @@
+package dev.imageaudit.report;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.U64;
+import dev.imageaudit.core.Verdict;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The HTML report's view model: plain values, computed here so the template only places and
+ * escapes them. Every string from the report passes through {@link Display#visible} on its way in.
+ */
+final class HtmlView {
+
+  // Chart geometry, in SVG user units.
+  static final int LABEL_WIDTH = 150;
+  static final int BAR_MAX = 420;
+  static final int COUNT_WIDTH = 90;
+  static final int ROW_HEIGHT = 28;
+  static final int BAR_HEIGHT = 18;
+  static final int PAD = 8;
+
+  private HtmlView() {}
+
+  /** The whole page. */
+  record Page(
+      String toolVersion,
+      String startedAt,
+      String finishedAt,
+      String duration,
+      List<String> inputs,
+      boolean complete,
+      List<Card> cards,
+      Chart chart,
+      Table<RejectedRow> rejected,
+      Table<ErrorRow> errors,
+      Table<SkippedRow> skipped,
+      Table<ImageRow> images) {}
+
+  /** A summary card; {@code alert} marks a non-zero count that deserves attention. */
+  record Card(String label, long value, boolean alert) {}
+
+  /** The bar chart of images by format; {@code bars} is empty when there are no images. */
+  record Chart(int width, int height, List<Bar> bars) {
+    boolean none() {
+      return bars.isEmpty();
+    }
+  }
+
+  /** One bar: {@code labelX} is where its right-aligned label ends, {@code countX} where its count starts. */
+  record Bar(String label, long count, int labelX, int textY, int barX, int barY, int barWidth, int barHeight, int countX) {}
+
+  /** Rows of a table; the template shows "None" when there are none. */
+  record Table<R>(List<R> rows) {
+    boolean none() {
+      return rows.isEmpty();
+    }
+
+    int count() {
+      return rows.size();
+    }
+  }
+
+  record RejectedRow(String path, String target, String format, String reason) {}
+
+  record ErrorRow(String path, String target, String kind, String message) {}
+
+  record SkippedRow(String path, String target, String reason) {}
+
+  record ImageRow(
+      String path,
+      String target,
+      String format,
+      String fileSize,
+      String virtualSize,
+      String partitionSize,
+      String verdict,
+      String verdictReason,
+      boolean refused,
+      String flags) {}
+
+  /** Builds the page for {@code report}. */
+  static Page of(AuditReport report) {
+    AuditSummary summary = report.summary();
+    List<RejectedRow> rejected = new ArrayList<>();
+    List<ErrorRow> errors = new ArrayList<>();
+    List<SkippedRow> skipped = new ArrayList<>();
+    List<ImageRow> images = new ArrayList<>();
+    for (AuditEntry entry : report.entries()) {
+      String path = Display.visible(entry.path());
+      String target = Display.visible(entry.target());
+      if (entry instanceof AuditEntry.Image image) {
+        Verdict verdict = image.partition();
+        if (verdict.decision() == Verdict.Decision.REJECTED) {
+          rejected.add(new RejectedRow(path, target, image.format().id(), Display.visible(verdict.reason())));
+        }
+        images.add(
+            new ImageRow(
+                path,
+                target,
+                image.format().id(),
+                Sizes.describe(U64.of(image.fileSize())),
+                Sizes.describe(image.virtualSize()),
+                Sizes.describe(image.partitionSize()),
+                verdict.decision().id(),
+                Display.visible(verdict.reason()),
+                verdict.decision() != Verdict.Decision.ACCEPTED,
+                image.flags().stream().map(Flag::id).collect(Collectors.joining(", "))));
+      } else if (entry instanceof AuditEntry.Failed failure) {
+        errors.add(new ErrorRow(path, target, failure.kind().id(), Display.visible(failure.message())));
+      } else if (entry instanceof AuditEntry.Skipped skip) {
+        skipped.add(new SkippedRow(path, target, skip.reason().id()));
+      }
+    }
+    long rejectedCount = summary.partition().getOrDefault(Verdict.Decision.REJECTED, 0L);
+    List<Card> cards =
+        List.of(
+            new Card("Files", summary.files(), false),
+            new Card("Flagged", summary.flagged(), summary.flagged() > 0),
+            new Card("Rejected partitions", rejectedCount, rejectedCount > 0),
+            new Card("Errors", summary.errors(), summary.errors() > 0),
+            new Card("Skipped", summary.skipped(), false));
+    return new Page(
+        Display.visible(report.toolVersion()),
+        JsonReport.iso(report.startedAt()),
+        JsonReport.iso(report.finishedAt()),
+        duration(Duration.between(report.startedAt(), report.finishedAt())),
+        report.inputs().stream().map(Display::visible).toList(),
+        report.complete(),
+        cards,
+        chart(summary.byFormat()),
+        new Table<>(rejected),
+        new Table<>(errors),
+        new Table<>(skipped),
+        new Table<>(images));
+  }
+
+  /** Lays out one horizontal bar per format, longest for the most common, in the summary's order. */
+  static Chart chart(Map<String, Long> byFormat) {
+    long max = byFormat.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    List<Bar> bars = new ArrayList<>();
+    int row = 0;
+    for (Map.Entry<String, Long> e : byFormat.entrySet()) {
+      long count = e.getValue();
+      int y = PAD + row * ROW_HEIGHT;
+      // Proportional, but never invisible: a single image among a million still gets a sliver.
+      int width = max == 0 ? 0 : (int) Math.max(count > 0 ? 2 : 0, Math.round((double) count / max * BAR_MAX));
+      int barX = LABEL_WIDTH;
+      bars.add(
+          new Bar(
+              Display.visible(e.getKey()),
+              count,
+              LABEL_WIDTH - PAD,
+              y + ROW_HEIGHT / 2 + 5,
+              barX,
+              y + (ROW_HEIGHT - BAR_HEIGHT) / 2,
+              width,
+              BAR_HEIGHT,
+              barX + width + PAD));
+      row++;
+    }
+    int width = LABEL_WIDTH + BAR_MAX + COUNT_WIDTH;
+    int height = 2 * PAD + row * ROW_HEIGHT;
+    return new Chart(width, height, bars);
+  }
+
+  /** Returns e.g. {@code 2.35 s} or {@code 3 min 4 s}. */
+  static String duration(Duration d) {
+    if (d.isNegative()) {
+      return "\u2014";
+    }
+    if (d.compareTo(Duration.ofMinutes(1)) < 0) {
+      return String.format(java.util.Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
+    }
+    long s = d.getSeconds();
+    return s / 3600 > 0
+        ? String.format(java.util.Locale.ROOT, "%d h %d min %d s", s / 3600, s / 60 % 60, s % 60)
+        : String.format(java.util.Locale.ROOT, "%d min %d s", s / 60, s % 60);
+  }
+}

@@ -1,0 +1,168 @@
+package dev.imageaudit.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.SkipReason;
+import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class HtmlReportTest {
+
+  static String html(AuditReport report) {
+    StringWriter out = new StringWriter();
+    HtmlReport.write(report, out);
+    return out.toString();
+  }
+
+  /** Returns the element that starts with {@code start}, up to its closing {@code end}. */
+  static String section(String html, String start, String end) {
+    int from = html.indexOf(start);
+    assertThat(from).as("%s in the page", start).isNotNegative();
+    return html.substring(from, html.indexOf(end, from) + end.length());
+  }
+
+  @Test
+  void isOneSelfContainedPage() {
+    String html = html(Fixtures.report());
+    String lower = html.toLowerCase(Locale.ROOT);
+    assertThat(html).startsWith("<!DOCTYPE html>").contains("<meta charset=\"utf-8\">").endsWith("</html>\n");
+    assertThat(lower)
+        .doesNotContain("http://")
+        .doesNotContain("https://")
+        .doesNotContain("src=")
+        .doesNotContain("href=")
+        .doesNotContain("<link")
+        .doesNotContain("<script")
+        .doesNotContain("url(")
+        .doesNotContain("@import");
+    assertThat(html).contains("<style>").contains("default-src 'none'");
+  }
+
+  @Test
+  void templateHasNoUnescapedTags() throws IOException {
+    String template;
+    try (InputStream in = HtmlReport.class.getResourceAsStream("report.mustache")) {
+      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    assertThat(template).doesNotContain("{{{").doesNotContain("{{&").doesNotContain("{{=");
+  }
+
+  @Test
+  void headerShowsVersionTimesInputsAndIncompleteWhenThereAreErrors() {
+    String html = html(Fixtures.report());
+    String header = section(html, "<header>", "</header>");
+    assertThat(header)
+        .contains(Fixtures.VERSION)
+        .contains("2026-01-02T03:04:05Z")
+        .contains("2026-01-02T03:04:07.250Z")
+        .contains("<code>store</code>")
+        .contains("<code>fd:3</code>")
+        .contains("INCOMPLETE")
+        .contains("2.25 s");
+  }
+
+  @Test
+  void aRunWithoutErrorsIsComplete() {
+    String html = html(Fixtures.report(List.of(Fixtures.raw("a.img", 1)), List.of("a.img")));
+    assertThat(html).doesNotContain("INCOMPLETE").contains("status complete");
+  }
+
+  @Test
+  void summaryCardsShowTheCounts() {
+    String cards = section(html(Fixtures.report()), "<section class=\"cards\"", "</section>");
+    assertThat(cards)
+        .contains("<div class=\"value\">6</div><div class=\"label\">Files</div>")
+        .contains("<div class=\"value\">2</div><div class=\"label\">Flagged</div>")
+        .contains("<div class=\"value\">2</div><div class=\"label\">Rejected partitions</div>")
+        .contains("<div class=\"value\">1</div><div class=\"label\">Errors</div>")
+        .contains("<div class=\"value\">1</div><div class=\"label\">Skipped</div>");
+  }
+
+  @Test
+  void chartHasOneBarPerFormatScaledToTheLargest() {
+    List<AuditEntry> entries = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      entries.add(Fixtures.raw("raw-" + i + ".img", 1));
+    }
+    entries.add(
+        new AuditEntry.Image(
+            "a.qcow2", null, ImageFormat.QCOW2, 1, U64.ZERO, null, dev.imageaudit.core.Verdict.rejected("no"),
+            java.util.Set.of(), Map.of(), 1));
+    String svg = section(html(Fixtures.report(entries, List.of())), "<svg", "</svg>");
+
+    Matcher bar = Pattern.compile("<text[^>]*>([^<]*)</text><rect [^>]*width=\"(\\d+)\"").matcher(svg);
+    List<String> bars = new ArrayList<>();
+    while (bar.find()) {
+      bars.add(bar.group(1) + "=" + bar.group(2));
+    }
+    assertThat(bars).containsExactly("qcow2=" + HtmlView.BAR_MAX / 4, "raw=" + HtmlView.BAR_MAX);
+    assertThat(svg).doesNotContain("xmlns");
+  }
+
+  @Test
+  void chartOfFourFormatsHasFourBars() {
+    String svg = section(html(Fixtures.report()), "<svg", "</svg>");
+    assertThat(Pattern.compile("<rect ").matcher(svg).results().count()).isEqualTo(4);
+    assertThat(svg).contains(">android-sparse</text>").contains(">composite</text>").contains(">qcow2</text>").contains(">raw</text>");
+  }
+
+  @Test
+  void rejectedTableListsRejectedImagesWithTheirReasons() {
+    String table = section(html(Fixtures.report()), "<table class=\"rejected\">", "</table>");
+    assertThat(table)
+        .contains("<td class=\"path\">store/disk.qcow2</td><td>qcow2</td><td>unsupported partition image type: Qcow2</td>")
+        .contains("store/composite.img")
+        .doesNotContain(Fixtures.RAW)
+        .doesNotContain(Fixtures.SPARSE);
+  }
+
+  @Test
+  void errorAndSkippedTablesListTheirEntries() {
+    String html = html(Fixtures.report());
+    assertThat(section(html, "<table class=\"errors\">", "</table>"))
+        .contains("fd:3<span class=\"target\">&rarr; /dev/sdz</span></td><td>io-error</td><td>Input/output error</td>");
+    assertThat(section(html, "<table class=\"skipped\">", "</table>"))
+        .contains("<td class=\"path\">store/link.img</td><td>symlink</td>");
+  }
+
+  @Test
+  void imagesTableShowsExactSizesWithAHumanForm() {
+    String table = section(html(Fixtures.report()), "<table class=\"images\">", "</table>");
+    assertThat(table)
+        .contains("67108864 (64 MiB)")
+        .contains("18446744073709551615 (16 EiB)")
+        .contains("4294967296 (4 GiB)")
+        .contains("196616 (192 KiB)")
+        .contains("unsupported-partition-image");
+    assertThat(Pattern.compile("<tr><td class=\"path\">").matcher(table).results().count()).isEqualTo(4);
+  }
+
+  @Test
+  void emptySectionsSayNone() {
+    String html = html(Fixtures.report(List.of(), List.of()));
+    assertThat(Pattern.compile("<p class=\"none\">None</p>").matcher(html).results().count()).isEqualTo(5);
+    assertThat(html).doesNotContain("<svg").doesNotContain("<table");
+  }
+
+  @Test
+  void onlyEmptySectionsSayNone() {
+    String html =
+        html(Fixtures.report(List.of(new AuditEntry.Skipped("p", null, SkipReason.SOCKET)), List.of()));
+    // Chart, rejected, errors and images are empty; skipped is not.
+    assertThat(Pattern.compile("<p class=\"none\">None</p>").matcher(html).results().count()).isEqualTo(4);
+    assertThat(html).contains("<table class=\"skipped\">");
+  }
+}
