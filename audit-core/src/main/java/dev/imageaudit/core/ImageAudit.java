@@ -96,7 +96,7 @@ public final class ImageAudit {
 
   private static Mono<AuditEntry> audit(WalkItem item, Scheduler io, AuditObserver observer) {
     if (item instanceof WalkItem.Done done) {
-      observer.onEntry(done.entry(), 0);
+      notify(observer, done.entry(), 0);
       return Mono.just(done.entry());
     }
     WalkItem.Open open = (WalkItem.Open) item;
@@ -104,15 +104,21 @@ public final class ImageAudit {
             () -> {
               long start = System.nanoTime();
               AuditEntry entry = Auditor.audit(open);
-              observer.onEntry(entry, System.nanoTime() - start);
+              long nanos = System.nanoTime() - start;
+              notify(observer, entry, nanos);
               return entry;
             })
-        .subscribeOn(io)
-        .onErrorResume(
-            e ->
-                Mono.just(
-                    new AuditEntry.Failed(
-                        open.display(), open.target(), ErrorKind.INTERNAL, String.valueOf(e))));
+        .subscribeOn(io);
+  }
+
+  /** Tells the observer; an observer's defect must not replace or lose the entry it was told of. */
+  private static void notify(AuditObserver observer, AuditEntry entry, long nanos) {
+    try {
+      observer.onEntry(entry, nanos);
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(ImageAudit.class.getName())
+          .log(java.util.logging.Level.WARNING, "audit observer failed on " + entry.path(), e);
+    }
   }
 
   /** The two thread pools of one scan; daemon threads, so a forgotten scan never holds the JVM. */

@@ -169,6 +169,15 @@ class ScanTest {
   }
 
   @Test
+  void aFailingObserverLosesNoEntry() {
+    ScanOptions options = ScanOptions.builder().ioThreads(2).observer((e, nanos) -> {
+      throw new IllegalStateException("observer defect");
+    }).build();
+    AuditReport report = ImageAudit.report(List.of(new AuditInput.PathInput(store)), options).block();
+    assertThat(report.entries()).hasSize(9).noneMatch(e -> e instanceof AuditEntry.Failed);
+  }
+
+  @Test
   void threadsAreGoneWhenTheScanEnds() throws InterruptedException {
     ImageAudit.scan(List.of(new AuditInput.PathInput(store)), options(8, false)).blockLast();
     for (Thread thread : Thread.getAllStackTraces().keySet()) {
