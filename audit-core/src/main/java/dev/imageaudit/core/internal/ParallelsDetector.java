@@ -39,11 +39,13 @@ final class ParallelsDetector implements FormatDetector {
     long version = Fields.u32le(head, 16);
     long tracks = Fields.u32le(head, 28);
     long batEntries = Fields.u32le(head, 32);
-    long sectors = ext ? Fields.u64le(head, 36) : Fields.u32le(head, 36);
+    long sectorsField = Fields.u64le(head, 36);
+    // The old format's count is 32 bits wide: QEMU ignores the high half, whatever it holds.
+    long sectors = ext ? sectorsField : sectorsField & 0xFFFF_FFFFL;
     found.put("version", version);
     found.put("heads", Fields.u32le(head, 20)).put("cylinders", Fields.u32le(head, 24));
     found.put("clusterSectors", tracks).put("batEntries", batEntries);
-    found.put("sectors", U64.of(sectors)).put("dataOffset", Fields.u32le(head, 48));
+    found.put("sectors", U64.of(sectorsField)).put("dataOffset", Fields.u32le(head, 48));
     boolean inUse = Fields.u32le(head, 44) == IN_USE;
     found.put("inUse", inUse);
     if (inUse) {
