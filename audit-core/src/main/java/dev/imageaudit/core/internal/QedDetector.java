@@ -49,7 +49,7 @@ final class QedDetector implements FormatDetector {
     long features = Fields.u64le(head, 16);
     long l1Offset = Fields.u64le(head, 40);
     long imageSize = Fields.u64le(head, 48);
-    found.put("clusterSize", clusterSize).put("tableSize", tableSize).put("headerSize", headerClusters);
+    found.put("clusterSize", clusterSize).put("tableSize", tableSize).put("headerClusters", headerClusters);
     found.put("features", U64.of(features)).put("compatFeatures", U64.of(Fields.u64le(head, 24)));
     found.put("autoclearFeatures", U64.of(Fields.u64le(head, 32))).put("l1TableOffset", U64.of(l1Offset));
     if ((features & ~KNOWN_FEATURES) != 0) {

@@ -13,12 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Headers of qed, parallels, luks, bochs, cloop, dmg, iso9660 and MBR/GPT built byte by byte and
@@ -807,10 +806,5 @@ class MalformedFormatsTest {
     CRC32 crc = new CRC32();
     crc.update(b, 0, length);
     return crc.getValue();
-  }
-
-  @SuppressWarnings("unused")
-  private static Map<String, Object> details(AuditEntry.Image image) {
-    return image.details();
   }
 }
