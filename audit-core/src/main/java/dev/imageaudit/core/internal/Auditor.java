@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +99,7 @@ public final class Auditor {
   }
 
   private static Detection detect(Probe probe) throws IOException {
-    List<Detection> matches = new java.util.ArrayList<>();
+    List<Detection> matches = new ArrayList<>();
     for (FormatDetector detector : DETECTORS) {
       Detection detection = detector.detect(probe);
       if (detection != null) {

@@ -50,7 +50,7 @@ final class PartitionTables {
     }
     Map<String, Object> details = new LinkedHashMap<>(detection.details());
     Set<Flag> flags = detection.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(detection.flags());
-    HeaderFindings table = read(probe);
+    HeaderFindings table = read(probe, detection.format() == ImageFormat.ISO9660);
     if (table == null) {
       return detection;
     }
@@ -59,8 +59,11 @@ final class PartitionTables {
     return new Detection(detection.format(), detection.virtualSize(), details, flags);
   }
 
-  /** Returns the table's findings, or {@code null} if the first sector holds no MBR. */
-  private static HeaderFindings read(Probe probe) throws IOException {
+  /**
+   * Returns the table's findings, or {@code null} if the first sector holds no MBR. An isohybrid
+   * ISO's MBR maps the whole image from sector 0, the MBR included: allowed for ISOs only.
+   */
+  private static HeaderFindings read(Probe probe, boolean iso) throws IOException {
     byte[] head = probe.head();
     if (head.length < 512 || Bytes.u8(head, 510) != 0x55 || Bytes.u8(head, 511) != 0xAA || isVolumeBootRecord(head)) {
       return null;
@@ -82,7 +85,7 @@ final class PartitionTables {
       if (type == 0) {
         continue;
       }
-      if (first == 0 || count == 0 || (probe.size() != 0 && first >= diskSectors)) {
+      if ((first == 0 && !iso) || count == 0 || (probe.size() != 0 && first >= diskSectors)) {
         return null;
       }
       if (type == PROTECTIVE) {

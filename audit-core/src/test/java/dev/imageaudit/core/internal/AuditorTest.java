@@ -100,7 +100,7 @@ class AuditorTest {
     big = Arrays.copyOf(big, 15 + Caps.COMPOSITE_DESCRIPTOR + 1);
     AuditEntry.Image judged = judge(big);
     assertThat(judged.details().get("descriptorError")).asString().contains("larger than the cap");
-    // Head, tail and the ISO 9660 descriptor at 0x8000, which every detector looks at; not the descriptor.
+    // Head, tail and the ISO 9660 descriptor at 0x8000 (every detector looks), but not the protobuf.
     assertThat(judged.bytesRead()).isEqualTo(Caps.HEAD + Caps.TAIL + Iso9660Detector.DESCRIPTOR_CAP);
   }
 

@@ -753,6 +753,20 @@ class MalformedFormatsTest {
         .doesNotContainKey("alsoMatches");
   }
 
+  @Test
+  void isohybridMbrMappingTheWholeImageFromSectorZeroIsReadForAnIsoOnly() throws IOException {
+    byte[] isohybrid = iso(0x10000, 1, 32, 2048);
+    System.arraycopy(mbr(512, 0x80, 0x17, 0, 128), 446, isohybrid, 446, 66);
+    AuditEntry.Image image = judge(isohybrid, BASE);
+    assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
+    assertThat(image.flags()).isEmpty();
+    assertThat(image.details()).containsEntry("partitionTable", "mbr");
+    assertThat(image.details().get("partitions")).asList().singleElement().satisfies(p -> assertThat(FormatFixturesTest.map(p))
+        .containsEntry("firstLba", 0L).containsEntry("mbrType", "0x17").containsEntry("sizeBytes", U64.of(0x10000)));
+    // The same sector on a disk that is no ISO: a partition over the MBR is no partition table.
+    assertThat(judge(mbr(0x10000, 0x80, 0x17, 0, 128), BASE).details()).doesNotContainKey("partitionTable");
+  }
+
   // ---------------------------------------------------------------- arbitrary bytes
 
   @Test
