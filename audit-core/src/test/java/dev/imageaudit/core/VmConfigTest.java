@@ -145,6 +145,20 @@ class VmConfigTest {
   }
 
   @Test
+  void aLinkNamedByAConfigIsFollowedAndTheWalkDoesNotSkipItAgain() throws IOException {
+    Files.createSymbolicLink(store.resolve("current.img"), Path.of("data.img"));
+    Path config = partitions("link.json", false, part("userdata", s("current.img"), false));
+    AuditReport report = report(new AuditInput.PathInput(store), new AuditInput.VmConfig(config));
+
+    // Links are not followed by the walk, but vm run opens the config's paths through them.
+    AuditEntry linked = report.entries().stream().filter(e -> e.path().equals(s("current.img"))).findFirst().orElseThrow();
+    assertThat(linked).isInstanceOf(AuditEntry.Image.class);
+    assertThat(((AuditEntry.Image) linked).fileSize()).isEqualTo(8192);
+    assertThat(report.entries()).extracting(AuditEntry::path).doesNotHaveDuplicates().hasSize(5);
+    assertThat(report.configs().get(0).findings()).isEmpty();
+  }
+
+  @Test
   void dotDotThroughALinkIsNotTidiedAway() throws IOException {
     // configs/link -> store/deep; "link/../data.img" is store/data.img to the kernel, not configs/data.img.
     Path deep = Files.createDirectories(store.resolve("deep"));
