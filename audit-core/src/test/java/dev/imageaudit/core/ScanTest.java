@@ -147,7 +147,7 @@ class ScanTest {
   void pathListsAreReadLineByLineOrNulSeparated() throws IOException {
     Path odd = store.resolve("new\nline.img");
     Files.write(odd, new byte[8]);
-    String lines = store.resolve("a-raw.img") + "\n\n" + store.resolve("sub") + "\n";
+    String lines = store.resolve("a-raw.img") + "\r\n\n" + store.resolve("sub") + "\n";
     String nul = store.resolve("a-raw.img") + "\0" + odd + "\0";
     AuditReport byLine = ImageAudit.report(
         List.of(new AuditInput.PathList("stdin", new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), false)),

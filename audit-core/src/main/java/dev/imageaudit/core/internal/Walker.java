@@ -441,7 +441,12 @@ public final class Walker {
           return null;
         }
       }
-      return name.toString(StandardCharsets.UTF_8);
+      String text = name.toString(StandardCharsets.UTF_8);
+      // Lists written on Windows end lines with CR LF; -0 is there for names that truly end in CR.
+      if (separator == '\n' && text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      return text;
     }
 
     @Override
