@@ -6,13 +6,16 @@ final class ExitCodes {
   /** Nothing found: every image passed the {@code --fail-on} gate and the audit is complete. */
   static final int OK = 0;
 
-  /** An image carries a flag named by {@code --fail-on}. */
+  /**
+   * An image carries a flag named by {@code --fail-on}, or a VM config has an error finding (unless
+   * {@code --fail-on none}).
+   */
   static final int FLAGGED = 1;
 
   /** The command line is wrong. */
   static final int USAGE = 2;
 
-  /** Some paths could not be audited; wins over {@link #FLAGGED}. */
+  /** Some paths or VM configs could not be read; wins over {@link #FLAGGED}. */
   static final int INCOMPLETE = 3;
 
   /** The run could not finish: the report could not be written, or image-audit failed. */
@@ -21,10 +24,11 @@ final class ExitCodes {
   /** The help footer: a picocli format string per line. */
   static final String[] FOOTER = {
     "  0  nothing found",
-    "  1  an image carries a flag named by --fail-on",
+    "  1  an image carries a flag named by --fail-on, or a VM config has an error",
+    "     finding (not with --fail-on none)",
     "  2  usage error",
-    "  3  audit incomplete: some inputs could not be read (wins over 1: an incomplete",
-    "     audit vouches for nothing)",
+    "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
+    "     an incomplete audit vouches for nothing)",
     "  4  fatal: the report could not be written",
   };
 

@@ -44,8 +44,9 @@ import picocli.CommandLine.Spec;
     usageHelpAutoWidth = true,
     description = {
       "Audits disk images: names each image's format from its bytes, judges whether AVF's virtmgr"
-          + " accepts it as a partition image, and writes report.json, report.html and metrics.prom"
-          + " into the output folder. The summary goes to stdout, diagnostics to stderr.",
+          + " accepts it as a partition image, checks AVF VM configs (--vm-config), and writes"
+          + " report.json, report.html and metrics.prom into the output folder. The summary goes to"
+          + " stdout, diagnostics to stderr.",
       ""
     })
 final class ScanCommand implements Callable<Integer> {
@@ -75,6 +76,15 @@ final class ScanCommand implements Callable<Integer> {
           "Audit open file descriptor N, read through /proc/self/fd/N; reported as fd:N."
               + " Repeatable.")
   private List<Integer> fds = new ArrayList<>();
+
+  @Option(
+      names = "--vm-config",
+      paramLabel = "FILE",
+      description =
+          "An AVF VM config (the JSON 'vm run' reads): audit every image it names (relative paths"
+              + " resolve from FILE's folder) and check that crosvm can assemble its disks."
+              + " A config with an error finding exits 1 unless --fail-on none. Repeatable.")
+  private List<String> vmConfigs = new ArrayList<>();
 
   @Option(
       names = "--follow-links",
@@ -182,7 +192,7 @@ final class ScanCommand implements Callable<Integer> {
     int exitCode;
     if (!report.complete()) {
       exitCode = ExitCodes.INCOMPLETE;
-    } else if (Summary.matching(report, gate) > 0) {
+    } else if (Summary.matching(report, gate) > 0 || (!gate.isEmpty() && Summary.brokenConfigs(report) > 0)) {
       exitCode = ExitCodes.FLAGGED;
     } else {
       exitCode = ExitCodes.OK;
@@ -193,7 +203,7 @@ final class ScanCommand implements Callable<Integer> {
     if (!report.complete()) {
       err.printf(
           "image-audit: audit incomplete: %s could not be audited (see %s)%n",
-          Summary.count(report.summary().errors(), "path"),
+          Summary.incompleteWhat(report),
           Terminal.safe(written.json().toString()));
       err.flush();
     }
@@ -240,11 +250,15 @@ final class ScanCommand implements Callable<Integer> {
     return flags;
   }
 
-  /** Builds the inputs in command-line order, each once: paths (and '-'), then descriptors. */
+  /**
+   * Builds the inputs in command-line order, each once: paths (and '-'), then descriptors, then VM
+   * configs (which the audit reads first anyway).
+   */
   private List<AuditInput> inputs() {
-    if (paths.isEmpty() && fds.isEmpty()) {
+    if (paths.isEmpty() && fds.isEmpty() && vmConfigs.isEmpty()) {
       throw new ParameterException(
-          spec.commandLine(), "no input: give at least one PATH, '-' (paths on stdin) or --fd N");
+          spec.commandLine(),
+          "no input: give at least one PATH, '-' (paths on stdin), --fd N or --vm-config FILE");
     }
     boolean stdin = paths.contains("-");
     if (nulSeparated && !stdin) {
@@ -273,6 +287,16 @@ final class ScanCommand implements Callable<Integer> {
       }
       AuditInput input = new AuditInput.FdInput(fd);
       unique.putIfAbsent("FdInput:" + input.describe(), input);
+    }
+    for (String config : vmConfigs) {
+      AuditInput input;
+      try {
+        input = new AuditInput.VmConfig(Path.of(config));
+      } catch (InvalidPathException e) {
+        throw new ParameterException(
+            spec.commandLine(), "invalid --vm-config '" + Terminal.safe(config) + "': " + e.getReason());
+      }
+      unique.putIfAbsent("VmConfig:" + input.describe(), input);
     }
     return List.copyOf(unique.values());
   }

@@ -3,8 +3,10 @@ package dev.imageaudit.cli;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
 import dev.imageaudit.report.ReportFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -25,6 +27,9 @@ final class Summary {
   /** Failed paths listed before "... and N more". */
   static final int MAX_ERRORS = 5;
 
+  /** Findings listed per VM config before "... and N more". */
+  static final int MAX_FINDINGS = 10;
+
   private Summary() {}
 
   /** Returns the images that carry at least one flag of {@code failOn}. */
@@ -35,6 +40,22 @@ final class Summary {
                 e instanceof AuditEntry.Image image
                     && image.flags().stream().anyMatch(failOn::contains))
         .count();
+  }
+
+  /** Returns the VM configs that have at least one error finding. */
+  static long brokenConfigs(AuditReport report) {
+    return report.configs().stream().filter(VmConfigAudit::hasErrors).count();
+  }
+
+  /** Returns what made {@code report} incomplete, e.g. "2 paths and 1 VM config". */
+  static String incompleteWhat(AuditReport report) {
+    long paths = report.summary().errors();
+    long configs = report.configs().stream().filter(c -> !c.readable()).count();
+    if (configs == 0) {
+      return count(paths, "path");
+    }
+    String what = count(configs, "VM config");
+    return paths == 0 ? what : count(paths, "path") + " and " + what;
   }
 
   static void print(
@@ -103,23 +124,29 @@ final class Summary {
     flagCounts.forEach((f, n) -> byFlag.put(f.id(), n));
     out.printf("Flagged: %s%s%n", count(s.flagged(), "image"), counts(byFlag));
 
+    configs(out, report);
+
     out.println();
     long matching = matching(report, failOn);
+    long broken = brokenConfigs(report);
     if (failOn.isEmpty()) {
-      out.println("--fail-on none: flags do not fail the run.");
+      out.println("--fail-on none: flags and VM config errors do not fail the run.");
     } else {
       out.printf(
           "--fail-on %s: %s %s.%n",
           failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
           count(matching, "image"),
           matching == 1 ? "matches" : "match");
+      if (!report.configs().isEmpty()) {
+        out.printf("VM configs with errors: %d of %d.%n", broken, report.configs().size());
+      }
     }
     if (report.complete()) {
       out.println("Audit complete: every path was audited or deliberately skipped.");
     } else {
       out.printf(
           "Audit INCOMPLETE: %s could not be audited; this run vouches for nothing.%n",
-          count(s.errors(), "path"));
+          incompleteWhat(report));
     }
     out.printf("Exit code %d.%n", exitCode);
 
@@ -129,6 +156,29 @@ final class Summary {
     out.printf("  %s%n", Terminal.safe(written.html().toString()));
     out.printf("  %s%n", Terminal.safe(written.metrics().toString()));
     out.flush();
+  }
+
+  /** Lists each VM config with its findings, errors and warnings alike, in the config's order. */
+  private static void configs(PrintWriter out, AuditReport report) {
+    if (report.configs().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf("VM configs (%d):%n", report.configs().size());
+    for (VmConfigAudit config : report.configs()) {
+      out.printf(
+          "  %s: %s, %s%n",
+          Terminal.safe(config.path()),
+          count(config.count(ConfigRule.Severity.ERROR), "error"),
+          count(config.count(ConfigRule.Severity.WARNING), "warning"));
+      List<VmConfigAudit.Finding> findings = config.findings();
+      for (VmConfigAudit.Finding f : findings.subList(0, Math.min(MAX_FINDINGS, findings.size()))) {
+        out.printf("    %s %s: %s%n", f.severity().id(), f.rule().id(), Terminal.safe(f.message()));
+      }
+      if (findings.size() > MAX_FINDINGS) {
+        out.printf("    ... and %d more (see the report)%n", findings.size() - MAX_FINDINGS);
+      }
+    }
   }
 
   /** Returns "1 image", "2 images". */

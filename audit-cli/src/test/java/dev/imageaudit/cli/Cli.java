@@ -48,6 +48,11 @@ final class Cli {
     return basedir.resolve("../examples/image-store").normalize();
   }
 
+  /** The bundled example VM configs, naming images of {@link #exampleStore()}. */
+  static Path exampleConfig(String name) {
+    return exampleStore().resolveSibling("vm-configs").resolve(name);
+  }
+
   /** Writes a 4-byte qcow2 ("QFI\xfb"): virtmgr rejects it as a partition image. */
   static Path qcow2(Path path) throws IOException {
     Files.createDirectories(path.getParent());

@@ -27,7 +27,7 @@ class MainTest {
         .contains("Usage: image-audit")
         .contains("Exit codes:")
         .contains("0  nothing found")
-        .contains("1  an image carries a flag named by --fail-on")
+        .contains("1  an image carries a flag named by --fail-on, or a VM config has an error")
         .contains("2  usage error")
         .contains("3  audit incomplete")
         .contains("4  fatal: the report could not be written");

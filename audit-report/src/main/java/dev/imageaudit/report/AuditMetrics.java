@@ -3,9 +3,11 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditObserver;
 import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.SkipReason;
+import dev.imageaudit.core.VmConfigAudit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The audit's Micrometer meters: fed entry by entry as an {@link AuditObserver} during a scan, and
@@ -35,6 +38,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *       <td>skipped paths by reason; every reason present from 0</td></tr>
  *   <tr><td>{@code image_audit_errors_total}</td><td>counter</td><td>kind</td>
  *       <td>failed paths by error kind; every kind present from 0</td></tr>
+ *   <tr><td>{@code image_audit_config_findings_total}</td><td>counter</td><td>rule</td>
+ *       <td>VM config findings by rule id, counted once per run by {@link #recordRun}; every rule present from 0</td></tr>
  *   <tr><td>{@code image_audit_read_bytes_total}</td><td>counter</td><td></td>
  *       <td>bytes read from images to judge them</td></tr>
  *   <tr><td>{@code image_audit_detection_seconds}</td><td>histogram (+ {@code _max} gauge)</td><td></td>
@@ -61,6 +66,9 @@ public final class AuditMetrics implements AuditObserver {
   private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
   private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
   private final Map<Flag, Counter> flagged = new EnumMap<>(Flag.class);
+  private final Map<ConfigRule, Counter> configFindings = new EnumMap<>(ConfigRule.class);
+  // The last report whose config findings were counted: recording the same run twice counts once.
+  private final AtomicReference<AuditReport> counted = new AtomicReference<>();
   private final Counter bytesRead;
   private final Timer detection;
   // Read by the gauges; replaced whole so a scrape never sees half of one run and half of another.
@@ -94,6 +102,14 @@ public final class AuditMetrics implements AuditObserver {
           Counter.builder("image.audit.flagged")
               .description("Flags carried by images, one count per flag")
               .tag("flag", flag.id())
+              .register(registry));
+    }
+    for (ConfigRule rule : ConfigRule.values()) {
+      configFindings.put(
+          rule,
+          Counter.builder("image.audit.config.findings")
+              .description("VM config findings, by rule")
+              .tag("rule", rule.id())
               .register(registry));
     }
     bytesRead =
@@ -146,11 +162,18 @@ public final class AuditMetrics implements AuditObserver {
   }
 
   /**
-   * Records the finished run in the last-run gauges (timestamp, duration, completeness, files);
-   * calling it again for the same report changes nothing.
+   * Records the finished run in the last-run gauges (timestamp, duration, completeness, files) and
+   * counts its VM config findings; calling it again for the same report changes nothing.
    */
   public void recordRun(AuditReport report) {
     Objects.requireNonNull(report, "report");
+    if (counted.getAndSet(report) != report) {
+      for (VmConfigAudit config : report.configs()) {
+        for (VmConfigAudit.Finding finding : config.findings()) {
+          configFindings.get(finding.rule()).increment();
+        }
+      }
+    }
     Duration took = Duration.between(report.startedAt(), report.finishedAt());
     lastRun =
         new LastRun(

@@ -3,9 +3,11 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,8 @@ final class HtmlView {
       Table<RejectedRow> rejected,
       Table<ErrorRow> errors,
       Table<SkippedRow> skipped,
-      Table<ImageRow> images) {}
+      Table<ImageRow> images,
+      Table<ConfigView> configs) {}
 
   /** A summary card; {@code alert} marks a non-zero count that deserves attention. */
   record Card(String label, long value, boolean alert) {}
@@ -85,6 +88,30 @@ final class HtmlView {
       boolean refused,
       String flags) {}
 
+  /**
+   * One VM config: its disks and findings. Names are distinct from the page's and the rows', so a
+   * null never lets Mustache fall back to an outer value of the same name.
+   */
+  record ConfigView(
+      String configPath, boolean unreadable, String counts, List<DiskRow> disks,
+      Table<FindingRow> findings) {
+    boolean noDisks() {
+      return disks.isEmpty();
+    }
+  }
+
+  /**
+   * One disk: {@code diskWhat} is its whole-disk image's path or says it is a composite disk;
+   * {@code compositeSize} is the composite's size (an em dash for a whole-disk image).
+   */
+  record DiskRow(
+      int diskIndex, String diskWritable, String diskWhat, String diskImageFormat, String compositeSize,
+      List<PartRow> parts) {}
+
+  record PartRow(String label, String partPath, String partWritable, String partFormat, String partSize) {}
+
+  record FindingRow(String severity, String rule, String where, String message, List<String> concerned) {}
+
   /** Builds the page for {@code report}. */
   static Page of(AuditReport report) {
     AuditSummary summary = report.summary();
@@ -126,6 +153,12 @@ final class HtmlView {
             new Card("Rejected partitions", rejectedCount, rejectedCount > 0),
             new Card("Errors", summary.errors(), summary.errors() > 0),
             new Card("Skipped", summary.skipped(), false));
+    List<ConfigView> configs = report.configs().stream().map(HtmlView::config).toList();
+    if (!configs.isEmpty()) {
+      long configErrors = report.configs().stream().mapToLong(c -> c.count(ConfigRule.Severity.ERROR)).sum();
+      cards = new ArrayList<>(cards);
+      cards.add(new Card("VM config errors", configErrors, configErrors > 0));
+    }
     return new Page(
         Display.visible(report.toolVersion()),
         JsonReport.iso(report.startedAt()),
@@ -138,7 +171,66 @@ final class HtmlView {
         new Table<>(rejected),
         new Table<>(errors),
         new Table<>(skipped),
-        new Table<>(images));
+        new Table<>(images),
+        new Table<>(configs));
+  }
+
+  static ConfigView config(VmConfigAudit config) {
+    List<DiskRow> disks = new ArrayList<>();
+    for (VmConfigAudit.Disk disk : config.disks()) {
+      List<PartRow> parts = new ArrayList<>();
+      for (VmConfigAudit.Partition p : disk.partitions()) {
+        parts.add(
+            new PartRow(
+                Display.visible(p.label()),
+                Display.visible(p.path()),
+                yesNo(p.writable()),
+                p.format() == null ? null : p.format().id(),
+                Sizes.describe(p.size())));
+      }
+      int n = disk.partitions().size();
+      String what =
+          disk.image() != null
+              ? Display.visible(disk.image())
+              : n == 0 ? "no image, no partition" : "composite disk of " + n + (n == 1 ? " partition" : " partitions");
+      disks.add(
+          new DiskRow(
+              disk.index(),
+              yesNo(disk.writable()),
+              what,
+              disk.imageFormat() == null ? null : disk.imageFormat().id(),
+              Sizes.describe(disk.compositeSize()),
+              parts));
+    }
+    List<FindingRow> findings = new ArrayList<>();
+    for (VmConfigAudit.Finding f : config.findings()) {
+      String where = f.disk() == null ? "config" : "disk " + f.disk();
+      if (f.partition() != null) {
+        where += ", " + f.partition();
+      }
+      findings.add(
+          new FindingRow(
+              f.severity().id(),
+              f.rule().id(),
+              Display.visible(where),
+              Display.visible(f.message()),
+              f.images().stream().map(Display::visible).toList()));
+    }
+    return new ConfigView(
+        Display.visible(config.path()),
+        !config.readable(),
+        plural(config.count(ConfigRule.Severity.ERROR), "error") + ", "
+            + plural(config.count(ConfigRule.Severity.WARNING), "warning"),
+        disks,
+        new Table<>(findings));
+  }
+
+  private static String plural(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  private static String yesNo(Boolean value) {
+    return value == null ? "\u2014" : value ? "yes" : "no";
   }
 
   /** Lays out one horizontal bar per format, longest for the most common, in the summary's order. */

@@ -3,7 +3,9 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -20,10 +22,33 @@ import tools.jackson.databind.ObjectWriter;
  *
  * <p>The document (schema version {@value #SCHEMA_VERSION}) holds {@code schemaVersion}, {@code
  * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
- * {@code inputs}, {@code summary} and {@code images}: one object per entry, in the report's order,
+ * {@code inputs}, {@code summary}, {@code images}: one object per entry, in the report's order,
  * each with every key ({@code path, target, format, fileSize, virtualSize, partitionSize, avf
- * {partition, reason}, flags, details, bytesRead, skip, error}), null where it does not apply.
- * Unsigned 64-bit values are exact JSON integers.
+ * {partition, reason}, flags, details, bytesRead, skip, error}), null where it does not apply; and
+ * {@code configs}: one object per VM config given, in the order given (empty without any):
+ *
+ * <pre>{@code
+ * {"path": "vm.json",          // as given
+ *  "readable": true,           // false: the file could not be read, and complete is false
+ *  "errors": 1, "warnings": 0, // findings by severity
+ *  "disks": [{"index": 0,      // position in the config's disks
+ *             "writable": true,            // null when missing or not a boolean
+ *             "image": null,               // whole-disk image path as audited, or null
+ *             "imageFormat": null,         // its format, or null
+ *             "partitions": [{"label": "userdata",       // null when missing or not a string
+ *                             "path": "store/data.img",  // as audited (resolved, tidied), or null
+ *                             "writable": true,          // null when not a boolean
+ *                             "format": "raw",           // null when not audited
+ *                             "size": 5000}],            // virtmgr's partition size, or null
+ *             "compositeSize": 65536}],    // crosvm's composite disk size, or null when unknown
+ *  "findings": [{"rule": "unaligned-writable-partition", "severity": "error",
+ *                "message": "...", "disk": 0,             // null for the whole config
+ *                "partition": "userdata",                 // label, or null
+ *                "images": ["store/data.img"]}]}          // paths concerned, maybe empty
+ * }</pre>
+ *
+ * <p>Every key is always present, null where it does not apply. Unsigned 64-bit values are exact
+ * JSON integers.
  */
 public final class JsonReport {
 
@@ -74,6 +99,11 @@ public final class JsonReport {
         JsonSupport.writeEntry(g, entry);
       }
       g.writeEndArray();
+      g.writeArrayPropertyStart("configs");
+      for (VmConfigAudit config : report.configs()) {
+        writeConfig(g, config);
+      }
+      g.writeEndArray();
       g.writeEndObject();
       g.writeRaw('\n');
     }
@@ -95,6 +125,77 @@ public final class JsonReport {
     g.writeNumberProperty("skipped", summary.skipped());
     writeCounts(g, "skippedByReason", summary.skippedByReason());
     g.writeEndObject();
+  }
+
+  private static void writeConfig(JsonGenerator g, VmConfigAudit config) {
+    g.writeStartObject();
+    g.writeName("path");
+    JsonSupport.writeString(g, config.path());
+    g.writeBooleanProperty("readable", config.readable());
+    g.writeNumberProperty("errors", config.count(ConfigRule.Severity.ERROR));
+    g.writeNumberProperty("warnings", config.count(ConfigRule.Severity.WARNING));
+    g.writeArrayPropertyStart("disks");
+    for (VmConfigAudit.Disk disk : config.disks()) {
+      g.writeStartObject();
+      g.writeNumberProperty("index", disk.index());
+      writeBoolean(g, "writable", disk.writable());
+      g.writeName("image");
+      JsonSupport.writeString(g, disk.image());
+      g.writeName("imageFormat");
+      JsonSupport.writeString(g, disk.imageFormat() == null ? null : disk.imageFormat().id());
+      g.writeArrayPropertyStart("partitions");
+      for (VmConfigAudit.Partition partition : disk.partitions()) {
+        g.writeStartObject();
+        g.writeName("label");
+        JsonSupport.writeString(g, partition.label());
+        g.writeName("path");
+        JsonSupport.writeString(g, partition.path());
+        writeBoolean(g, "writable", partition.writable());
+        g.writeName("format");
+        JsonSupport.writeString(g, partition.format() == null ? null : partition.format().id());
+        g.writeName("size");
+        JsonSupport.writeU64(g, partition.size());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeName("compositeSize");
+      JsonSupport.writeU64(g, disk.compositeSize());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayPropertyStart("findings");
+    for (VmConfigAudit.Finding finding : config.findings()) {
+      g.writeStartObject();
+      g.writeStringProperty("rule", finding.rule().id());
+      g.writeStringProperty("severity", finding.severity().id());
+      g.writeName("message");
+      JsonSupport.writeString(g, finding.message());
+      g.writeName("disk");
+      if (finding.disk() == null) {
+        g.writeNull();
+      } else {
+        g.writeNumber(finding.disk());
+      }
+      g.writeName("partition");
+      JsonSupport.writeString(g, finding.partition());
+      g.writeArrayPropertyStart("images");
+      for (String image : finding.images()) {
+        JsonSupport.writeString(g, image);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeBoolean(JsonGenerator g, String name, Boolean value) {
+    g.writeName(name);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      g.writeBoolean(value);
+    }
   }
 
   private static void writeCounts(JsonGenerator g, String name, Map<String, Long> counts) {

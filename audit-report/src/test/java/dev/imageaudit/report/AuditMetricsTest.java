@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
@@ -86,6 +87,26 @@ class AuditMetricsTest {
   }
 
   @Test
+  void countsConfigFindingsByRuleOncePerRunEveryRuleFromZero() {
+    AuditMetrics metrics = AuditMetrics.create();
+    for (ConfigRule rule : ConfigRule.values()) {
+      assertThat(lines(metrics)).contains("image_audit_config_findings_total{rule=\"" + rule.id() + "\"} 0.0");
+    }
+    AuditReport report = Fixtures.report();
+    metrics.recordRun(report);
+    metrics.recordRun(report);
+    assertThat(lines(metrics))
+        .contains(
+            "image_audit_config_findings_total{rule=\"invalid-config\"} 1.0",
+            "image_audit_config_findings_total{rule=\"relative-paths\"} 1.0",
+            "image_audit_config_findings_total{rule=\"config-unreadable\"} 1.0",
+            "image_audit_config_findings_total{rule=\"missing-file\"} 0.0",
+            "# TYPE image_audit_config_findings_total counter");
+    metrics.recordRun(Fixtures.report());
+    assertThat(lines(metrics)).contains("image_audit_config_findings_total{rule=\"invalid-config\"} 2.0");
+  }
+
+  @Test
   void timesOnlyEntriesThatWereOpenedAndRead() {
     assertThat(lines(fed()))
         .contains(
@@ -127,7 +148,7 @@ class AuditMetricsTest {
     assertThat(text.lines()).noneMatch(l -> l.contains("secret") || l.contains("store/") || l.contains("/"));
     // Every sample line is NAME{labels} VALUE with a known label, nothing per file.
     assertThat(text.lines().filter(l -> !l.startsWith("#")))
-        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{(format|partition|flag|reason|kind|le)=\"[^\"]*\"(,(partition|le)=\"[^\"]*\")?\\})? \\S+"));
+        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{(format|partition|flag|reason|kind|rule|le)=\"[^\"]*\"(,(partition|le)=\"[^\"]*\")?\\})? \\S+"));
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
@@ -10,6 +11,7 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,12 +32,45 @@ final class Fixtures {
   static final String SPARSE = "store/system.simg";
   static final String LINK = "store/link.img";
   static final String FD = "fd:3";
+  static final String CONFIG = "configs/vm.json";
+  static final String GONE = "configs/gone.json";
 
   private Fixtures() {}
 
-  /** One entry of every kind: four images (two rejected), a skip and a failure. */
+  /**
+   * One entry of every kind: four images (two rejected), a skip and a failure; and two VM configs,
+   * one read with findings, one unreadable.
+   */
   static AuditReport report() {
-    return report(entries(), List.of("store", FD));
+    return report(entries(), List.of("store", FD, CONFIG, GONE), configs());
+  }
+
+  /** A config of two disks (a composite of the sparse and raw images, and the qcow2 whole), and an unreadable one. */
+  static List<VmConfigAudit> configs() {
+    VmConfigAudit.Disk composite =
+        new VmConfigAudit.Disk(
+            0, true, null, null,
+            List.of(
+                new VmConfigAudit.Partition("system", SPARSE, false, ImageFormat.ANDROID_SPARSE, U64.of(67_108_864)),
+                new VmConfigAudit.Partition("userdata", RAW, true, ImageFormat.RAW, U64.of(67_108_864))),
+            U64.of(134_283_264));
+    VmConfigAudit.Disk whole = new VmConfigAudit.Disk(1, null, QCOW2, ImageFormat.QCOW2, List.of(), null);
+    VmConfigAudit read =
+        new VmConfigAudit(
+            CONFIG, true, List.of(composite, whole),
+            List.of(
+                new VmConfigAudit.Finding(
+                    ConfigRule.INVALID_CONFIG, "`disks[1].writable` is missing; vm run requires it", 1, null, List.of()),
+                new VmConfigAudit.Finding(
+                    ConfigRule.RELATIVE_PATHS, "2 paths are relative", null, null, List.of(SPARSE, RAW))));
+    VmConfigAudit gone =
+        new VmConfigAudit(
+            GONE, false, List.of(),
+            List.of(
+                new VmConfigAudit.Finding(
+                    ConfigRule.CONFIG_UNREADABLE, "cannot read the config: no such file or directory", null, null,
+                    List.of())));
+    return List.of(read, gone);
   }
 
   static List<AuditEntry> entries() {
@@ -95,9 +130,14 @@ final class Fixtures {
 
   /** A report of {@code entries}, sorted as the core sorts them, with their summary. */
   static AuditReport report(List<AuditEntry> entries, List<String> inputs) {
+    return report(entries, inputs, List.of());
+  }
+
+  /** A report of {@code entries} and {@code configs}. */
+  static AuditReport report(List<AuditEntry> entries, List<String> inputs, List<VmConfigAudit> configs) {
     List<AuditEntry> sorted = new ArrayList<>(entries);
     sorted.sort(ImageAudit.BY_PATH);
-    return new AuditReport(VERSION, STARTED, FINISHED, inputs, sorted, AuditSummary.of(sorted));
+    return new AuditReport(VERSION, STARTED, FINISHED, inputs, sorted, AuditSummary.of(sorted), configs);
   }
 
   /** An accepted raw image at {@code path}. */

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VmConfigAudit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringWriter;
@@ -164,5 +166,47 @@ class HtmlReportTest {
     // Chart, rejected, errors and images are empty; skipped is not.
     assertThat(Pattern.compile("<p class=\"none\">None</p>").matcher(html).results().count()).isEqualTo(4);
     assertThat(html).contains("<table class=\"skipped\">");
+  }
+
+  @Test
+  void vmConfigsSectionShowsDisksAndFindings() {
+    String html = html(Fixtures.report());
+    String section = section(html, "<h2 id=\"configs\">VM configs</h2>", "<h2 id=\"images\">");
+    assertThat(section)
+        .contains("<h3><code>configs/vm.json</code><span class=\"counts\">1 error, 1 warning</span></h3>")
+        .contains("<h3><code>configs/gone.json</code> <span class=\"status incomplete\">UNREADABLE</span>")
+        .contains("<td class=\"path\">composite disk of 2 partitions</td><td></td><td class=\"num\">134283264 (128.1 MiB)</td>")
+        .contains("<td>no</td><td class=\"path\">system &larr; store/system.simg</td><td>android-sparse</td>")
+        .contains("<td class=\"path\">store/disk.qcow2</td><td>qcow2</td><td class=\"num\">\u2014</td>")
+        .contains("<td class=\"error\">error</td><td><code>invalid-config</code></td><td>disk 1</td>"
+            + "<td>&#96;disks[1].writable&#96; is missing; vm run requires it</td>")
+        .contains("<td class=\"warning\">warning</td><td><code>relative-paths</code></td><td>config</td>")
+        .contains("<li>store/system.simg</li><li>store/raw.img</li>")
+        .contains("cannot read the config: no such file or directory");
+    assertThat(section(html, "<section class=\"cards\"", "</section>"))
+        .contains("<div class=\"card alert\"><div class=\"value\">2</div><div class=\"label\">VM config errors</div>");
+  }
+
+  @Test
+  void withoutConfigsThereIsNoConfigSectionNorCard() {
+    String html = html(Fixtures.report(Fixtures.entries(), List.of("store")));
+    assertThat(html).doesNotContain("VM config");
+  }
+
+  @Test
+  void configNamesAndMessagesAreEscaped() {
+    VmConfigAudit hostile =
+        new VmConfigAudit(
+            "<b>cfg</b>.json", true,
+            List.of(new VmConfigAudit.Disk(0, false, null, null,
+                List.of(new VmConfigAudit.Partition("<script>x</script>", "a&b.img", false, null, null)), null)),
+            List.of(new VmConfigAudit.Finding(ConfigRule.MISSING_FILE, "\"a&b.img\" <i>gone</i>\u202e", 0,
+                "<script>x</script>", List.of("a&b.img"))));
+    String html = html(Fixtures.report(List.of(), List.of(), List.of(hostile)));
+    assertThat(html)
+        .doesNotContain("<script>").doesNotContain("<b>cfg").doesNotContain("<i>gone")
+        .contains("&lt;b&gt;cfg&lt;/b&gt;.json")
+        .contains("&lt;script&gt;x&lt;/script&gt; &larr; a&amp;b.img")
+        .contains("&lt;i&gt;gone&lt;/i&gt;&lt;U+202E&gt;");
   }
 }

@@ -73,7 +73,64 @@ class JsonReportTest {
     }
     assertThat(new ArrayList<>(root.propertyNames()))
         .containsExactly(
-            "schemaVersion", "tool", "startedAt", "finishedAt", "complete", "inputs", "summary", "images");
+            "schemaVersion", "tool", "startedAt", "finishedAt", "complete", "inputs", "summary", "images",
+            "configs");
+  }
+
+  @Test
+  void everyConfigObjectHasEveryKeyNullWhereNothingApplies() {
+    JsonNode configs = MAPPER.readTree(json(Fixtures.report())).get("configs");
+    assertThat(configs.size()).isEqualTo(2);
+    for (JsonNode config : configs) {
+      assertThat(new ArrayList<>(config.propertyNames()))
+          .containsExactly("path", "readable", "errors", "warnings", "disks", "findings");
+      for (JsonNode disk : config.get("disks")) {
+        assertThat(new ArrayList<>(disk.propertyNames()))
+            .containsExactly("index", "writable", "image", "imageFormat", "partitions", "compositeSize");
+        for (JsonNode partition : disk.get("partitions")) {
+          assertThat(new ArrayList<>(partition.propertyNames()))
+              .containsExactly("label", "path", "writable", "format", "size");
+        }
+      }
+      for (JsonNode finding : config.get("findings")) {
+        assertThat(new ArrayList<>(finding.propertyNames()))
+            .containsExactly("rule", "severity", "message", "disk", "partition", "images");
+      }
+    }
+    JsonNode read = configs.get(0);
+    assertThat(read.get("path").stringValue()).isEqualTo(Fixtures.CONFIG);
+    assertThat(read.get("readable").booleanValue()).isTrue();
+    assertThat(read.get("errors").longValue()).isEqualTo(1);
+    assertThat(read.get("warnings").longValue()).isEqualTo(1);
+    assertThat(read.at("/disks/0/compositeSize").longValue()).isEqualTo(134_283_264);
+    assertThat(read.at("/disks/0/image").isNull()).isTrue();
+    assertThat(read.at("/disks/0/partitions/1/writable").booleanValue()).isTrue();
+    assertThat(read.at("/disks/0/partitions/0/format").stringValue()).isEqualTo("android-sparse");
+    assertThat(read.at("/disks/1/writable").isNull()).isTrue();
+    assertThat(read.at("/disks/1/image").stringValue()).isEqualTo(Fixtures.QCOW2);
+    assertThat(read.at("/disks/1/compositeSize").isNull()).isTrue();
+    assertThat(read.at("/findings/0/rule").stringValue()).isEqualTo("invalid-config");
+    assertThat(read.at("/findings/0/severity").stringValue()).isEqualTo("error");
+    assertThat(read.at("/findings/0/disk").intValue()).isEqualTo(1);
+    assertThat(read.at("/findings/0/partition").isNull()).isTrue();
+    assertThat(read.at("/findings/1/severity").stringValue()).isEqualTo("warning");
+    assertThat(read.at("/findings/1/disk").isNull()).isTrue();
+    assertThat(read.at("/findings/1/images").size()).isEqualTo(2);
+    JsonNode gone = configs.get(1);
+    assertThat(gone.get("readable").booleanValue()).isFalse();
+    assertThat(gone.get("disks").isEmpty()).isTrue();
+    assertThat(gone.at("/findings/0/rule").stringValue()).isEqualTo("config-unreadable");
+  }
+
+  @Test
+  void anUnreadableConfigAloneMakesTheRunIncomplete() {
+    AuditReport report =
+        Fixtures.report(List.of(Fixtures.raw("a.img", 1)), List.of("a.img"), List.of(Fixtures.configs().get(1)));
+    assertThat(report.summary().complete()).isTrue();
+    assertThat(MAPPER.readTree(json(report)).get("complete").booleanValue()).isFalse();
+    AuditReport broken =
+        Fixtures.report(List.of(Fixtures.raw("a.img", 1)), List.of("a.img"), List.of(Fixtures.configs().get(0)));
+    assertThat(MAPPER.readTree(json(broken)).get("complete").booleanValue()).isTrue();
   }
 
   @Test
@@ -160,6 +217,8 @@ class JsonReportTest {
     AuditReport empty = Fixtures.report(List.of(), List.of());
     JsonNode root = MAPPER.readTree(json(empty));
     assertThat(root.get("images").isEmpty()).isTrue();
+    assertThat(root.get("configs").isArray()).isTrue();
+    assertThat(root.get("configs").isEmpty()).isTrue();
     assertThat(root.get("complete").booleanValue()).isTrue();
     assertThat(root.at("/summary/partition/accepted").longValue()).isZero();
     assertThat(jsonLines(empty)).isEmpty();
