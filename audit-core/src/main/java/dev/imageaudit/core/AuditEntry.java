@@ -1,6 +1,8 @@
 package dev.imageaudit.core;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -53,7 +55,23 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       Objects.requireNonNull(partition, "partition");
       Objects.requireNonNull(disk, "disk");
       flags = Collections.unmodifiableSet(new TreeSet<>(flags));
-      details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+      details = immutableDetails(details);
+    }
+
+    /** Copies nested maps and lists too, so an entry shared across threads can never change. */
+    @SuppressWarnings("unchecked")
+    private static <T> T immutableDetails(T value) {
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> copy.put(String.valueOf(k), immutableDetails(v)));
+        return (T) Collections.unmodifiableMap(copy);
+      }
+      if (value instanceof List<?> list) {
+        List<Object> copy = new ArrayList<>(list.size());
+        list.forEach(v -> copy.add(immutableDetails(v)));
+        return (T) Collections.unmodifiableList(copy);
+      }
+      return value;
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.imageaudit.core;
 
 import dev.imageaudit.core.internal.Auditor;
+import dev.imageaudit.core.internal.LoadedConfig;
+import dev.imageaudit.core.internal.VmConfigRules;
 import dev.imageaudit.core.internal.Walker;
 import dev.imageaudit.core.internal.WalkItem;
 import java.io.IOException;
@@ -8,9 +10,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -61,11 +68,16 @@ public final class ImageAudit {
    * AuditEntry.Failed} entries.
    */
   public static Flux<AuditEntry> scan(List<AuditInput> inputs, ScanOptions options) {
+    return scan(inputs, options, config -> {});
+  }
+
+  private static Flux<AuditEntry> scan(
+      List<AuditInput> inputs, ScanOptions options, Consumer<LoadedConfig> configSink) {
     List<AuditInput> copy = List.copyOf(inputs);
     return Flux.using(
         () -> new Pools(options.ioThreads()),
         pools ->
-            Walker.walk(copy, options.followLinks())
+            Walker.walk(copy, options.followLinks(), configSink)
                 .subscribeOn(pools.walk)
                 .flatMap(item -> audit(item, pools.io, options.observer()), options.ioThreads()),
         Pools::dispose);
@@ -73,14 +85,17 @@ public final class ImageAudit {
 
   /**
    * Returns the report of an audit of {@code inputs}: every entry, sorted by {@link #BY_PATH},
-   * with its summary and the run's start and end as {@link ScanOptions#clock()} tells them.
+   * with its summary, the judgement of each {@link AuditInput.VmConfig} (in the inputs' order), and
+   * the run's start and end as {@link ScanOptions#clock()} tells them.
    */
   public static Mono<AuditReport> report(List<AuditInput> inputs, ScanOptions options) {
     List<String> names = inputs.stream().map(AuditInput::describe).toList();
     return Mono.defer(
         () -> {
           Instant startedAt = options.clock().instant();
-          return scan(inputs, options)
+          // Filled on the walk's thread; complete before the scan completes, so before the map below.
+          List<LoadedConfig> configs = Collections.synchronizedList(new ArrayList<>());
+          return scan(inputs, options, configs::add)
               .collectSortedList(BY_PATH)
               .map(
                   entries ->
@@ -90,13 +105,24 @@ public final class ImageAudit {
                           options.clock().instant(),
                           names,
                           entries,
-                          AuditSummary.of(entries)));
+                          AuditSummary.of(entries),
+                          judge(configs, entries)));
         });
+  }
+
+  private static List<VmConfigAudit> judge(List<LoadedConfig> configs, List<AuditEntry> entries) {
+    Map<String, AuditEntry> byPath = new HashMap<>();
+    for (AuditEntry entry : entries) {
+      byPath.putIfAbsent(entry.path(), entry);
+    }
+    synchronized (configs) {
+      return configs.stream().map(config -> VmConfigRules.judge(config, byPath)).toList();
+    }
   }
 
   private static Mono<AuditEntry> audit(WalkItem item, Scheduler io, AuditObserver observer) {
     if (item instanceof WalkItem.Done done) {
-      observer.onEntry(done.entry(), 0);
+      notify(observer, done.entry(), 0);
       return Mono.just(done.entry());
     }
     WalkItem.Open open = (WalkItem.Open) item;
@@ -104,15 +130,21 @@ public final class ImageAudit {
             () -> {
               long start = System.nanoTime();
               AuditEntry entry = Auditor.audit(open);
-              observer.onEntry(entry, System.nanoTime() - start);
+              long nanos = System.nanoTime() - start;
+              notify(observer, entry, nanos);
               return entry;
             })
-        .subscribeOn(io)
-        .onErrorResume(
-            e ->
-                Mono.just(
-                    new AuditEntry.Failed(
-                        open.display(), open.target(), ErrorKind.INTERNAL, String.valueOf(e))));
+        .subscribeOn(io);
+  }
+
+  /** Tells the observer; an observer's defect must not replace or lose the entry it was told of. */
+  private static void notify(AuditObserver observer, AuditEntry entry, long nanos) {
+    try {
+      observer.onEntry(entry, nanos);
+    } catch (RuntimeException e) {
+      java.util.logging.Logger.getLogger(ImageAudit.class.getName())
+          .log(java.util.logging.Level.WARNING, "audit observer failed on " + entry.path(), e);
+    }
   }
 
   /** The two thread pools of one scan; daemon threads, so a forgotten scan never holds the JVM. */

@@ -147,7 +147,7 @@ class ScanTest {
   void pathListsAreReadLineByLineOrNulSeparated() throws IOException {
     Path odd = store.resolve("new\nline.img");
     Files.write(odd, new byte[8]);
-    String lines = store.resolve("a-raw.img") + "\n\n" + store.resolve("sub") + "\n";
+    String lines = store.resolve("a-raw.img") + "\r\n\n" + store.resolve("sub") + "\n";
     String nul = store.resolve("a-raw.img") + "\0" + odd + "\0";
     AuditReport byLine = ImageAudit.report(
         List.of(new AuditInput.PathList("stdin", new ByteArrayInputStream(lines.getBytes(StandardCharsets.UTF_8)), false)),
@@ -166,6 +166,15 @@ class ScanTest {
     ScanOptions options = ScanOptions.builder().ioThreads(4).observer((e, nanos) -> seen.merge(e.path(), 1, Integer::sum)).build();
     AuditReport report = ImageAudit.report(List.of(new AuditInput.PathInput(store)), options).block();
     assertThat(seen).hasSize(report.entries().size()).allSatisfy((path, count) -> assertThat(count).isEqualTo(1));
+  }
+
+  @Test
+  void aFailingObserverLosesNoEntry() {
+    ScanOptions options = ScanOptions.builder().ioThreads(2).observer((e, nanos) -> {
+      throw new IllegalStateException("observer defect");
+    }).build();
+    AuditReport report = ImageAudit.report(List.of(new AuditInput.PathInput(store)), options).block();
+    assertThat(report.entries()).hasSize(9).noneMatch(e -> e instanceof AuditEntry.Failed);
   }
 
   @Test

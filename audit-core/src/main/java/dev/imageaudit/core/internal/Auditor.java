@@ -14,6 +14,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -24,11 +25,23 @@ import java.util.Set;
  */
 public final class Auditor {
 
+  /**
+   * Every detector, in the order their answers win: formats with a magic at 0 first, then iso9660
+   * (one read at 0x8000), then formats found by their trailer alone. All of them run on every
+   * image, so that bytes two formats claim are flagged ({@link AmbiguousFormat}).
+   */
   private static final List<FormatDetector> DETECTORS =
       List.of(
           new QcowDetector(),
           new AndroidSparseDetector(),
           new CompositeDetector(),
+          new QedDetector(),
+          new ParallelsDetector(),
+          new LuksDetector(),
+          new BochsDetector(),
+          new CloopDetector(),
+          new Iso9660Detector(),
+          new DmgDetector(),
           new ZstdDetector());
 
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
@@ -95,13 +108,17 @@ public final class Auditor {
   }
 
   private static Detection detect(Probe probe) throws IOException {
+    List<Detection> matches = new ArrayList<>();
     for (FormatDetector detector : DETECTORS) {
       Detection detection = detector.detect(probe);
       if (detection != null) {
-        return detection;
+        matches.add(detection);
       }
     }
-    return new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of());
+    Detection chosen = matches.isEmpty()
+        ? new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of())
+        : matches.get(0);
+    return AmbiguousFormat.flag(PartitionTables.refine(chosen, probe), matches);
   }
 
   /** Returns the entry for a path that could not be read. */

@@ -19,11 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
@@ -33,6 +35,11 @@ import reactor.core.publisher.Flux;
  *
  * <p>The walk honours back-pressure: it lists a directory only when the items before it have been
  * requested, so a huge store is never held in memory as a list of paths.
+ *
+ * <p>VM configs are read first, whatever the inputs' order: each is handed to the config sink,
+ * then the files it names are yielded, each path once across all configs (a named file that does
+ * not exist is not yielded: the config's findings report it). The rest of the walk then leaves out
+ * any path a config already yielded, so a file is audited once whoever names it.
  */
 public final class Walker {
 
@@ -47,18 +54,33 @@ public final class Walker {
   private static final int S_IFIFO = 0010000;
 
   private final boolean followLinks;
+  private final Consumer<LoadedConfig> configSink;
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Set<Object> directoriesOnPath = new HashSet<>();
+  /** Paths yielded for VM configs: the walk of the other inputs leaves them out. */
+  private final Set<String> configNamed = new HashSet<>();
 
-  private Walker(List<AuditInput> inputs, boolean followLinks) {
+  private Walker(List<AuditInput> inputs, boolean followLinks, Consumer<LoadedConfig> configSink) {
     this.followLinks = followLinks;
-    stack.push(new InputsFrame(List.copyOf(inputs).iterator()));
+    this.configSink = configSink;
+    // Configs first, each group in the given order: their files must be known before a walk meets them.
+    List<AuditInput> ordered = new ArrayList<>(inputs);
+    ordered.sort(Comparator.comparing(input -> !(input instanceof AuditInput.VmConfig)));
+    stack.push(new InputsFrame(ordered.iterator()));
   }
 
   /** Returns the items of a walk over {@code inputs}; each subscription walks anew. */
   public static Flux<WalkItem> walk(List<AuditInput> inputs, boolean followLinks) {
+    return walk(inputs, followLinks, config -> {});
+  }
+
+  /**
+   * Returns the items of a walk over {@code inputs}, handing each VM config, once read, to {@code
+   * configSink} on the walk's thread, before any file it names is yielded.
+   */
+  public static Flux<WalkItem> walk(List<AuditInput> inputs, boolean followLinks, Consumer<LoadedConfig> configSink) {
     return Flux.generate(
-        () -> new Walker(inputs, followLinks),
+        () -> new Walker(inputs, followLinks, configSink),
         (walker, sink) -> {
           WalkItem item = walker.next();
           if (item == null) {
@@ -75,12 +97,16 @@ public final class Walker {
    * io-error} entry. Used by the synchronous single-file audit.
    */
   public static WalkItem classifyFile(Path path) {
-    Walker walker = new Walker(List.of(), false);
-    WalkItem item = walker.visit(path.toString(), path, null, true);
+    return classifyFile(path.toString(), path);
+  }
+
+  /** Classifies {@code path} as {@link #classifyFile(Path)} does, naming it {@code display}. */
+  static WalkItem classifyFile(String display, Path path) {
+    Walker walker = new Walker(List.of(), false, config -> {});
+    WalkItem item = walker.visit(display, path, null, true);
     if (item == null) {
       walker.stack.pop();
-      return new WalkItem.Done(
-          new AuditEntry.Failed(path.toString(), null, ErrorKind.IO_ERROR, "is a directory"));
+      return new WalkItem.Done(new AuditEntry.Failed(display, null, ErrorKind.IO_ERROR, "is a directory"));
     }
     return item;
   }
@@ -100,6 +126,9 @@ public final class Walker {
             new AuditEntry.Failed(frame.display(), null, ErrorKind.INTERNAL, String.valueOf(e)));
       }
       if (item != null) {
+        if (!(frame instanceof ConfigFrame) && configNamed.contains(item.display())) {
+          continue;
+        }
         return item;
       }
       if (frame == stack.peek() && frame.exhausted()) {
@@ -241,6 +270,12 @@ public final class Walker {
       if (input instanceof AuditInput.FdInput fd) {
         return visitFd(fd);
       }
+      if (input instanceof AuditInput.VmConfig config) {
+        LoadedConfig loaded = VmConfigReader.load(config.file());
+        configSink.accept(loaded);
+        stack.push(new ConfigFrame(loaded));
+        return null;
+      }
       AuditInput.PathList list = (AuditInput.PathList) input;
       stack.push(new PathListFrame(list));
       return null;
@@ -313,6 +348,50 @@ public final class Walker {
     }
   }
 
+  /**
+   * The files one VM config names, each classified as a path a user named (links followed, as
+   * {@code vm run} opens them); a directory is an error entry, never walked.
+   */
+  private final class ConfigFrame implements Frame {
+    private final LoadedConfig config;
+    private final Iterator<LoadedConfig.NamedPath> paths;
+
+    ConfigFrame(LoadedConfig config) {
+      this.config = config;
+      this.paths = config.namedPaths().iterator();
+    }
+
+    @Override
+    public WalkItem next() {
+      while (paths.hasNext()) {
+        LoadedConfig.NamedPath named = paths.next();
+        if (named.path() == null || configNamed.contains(named.display())) {
+          continue;
+        }
+        WalkItem item = classifyFile(named.display(), named.path());
+        if (item instanceof WalkItem.Done done
+            && done.entry() instanceof AuditEntry.Failed failed
+            && failed.kind() == ErrorKind.NOT_FOUND) {
+          // Nothing to audit: the config's missing-file finding says it all.
+          continue;
+        }
+        configNamed.add(named.display());
+        return item;
+      }
+      return null;
+    }
+
+    @Override
+    public boolean exhausted() {
+      return !paths.hasNext();
+    }
+
+    @Override
+    public String display() {
+      return config.display();
+    }
+  }
+
   /** Paths read lazily from a stream, one per line or NUL-separated; each is a root. */
   private final class PathListFrame implements Frame {
     private final AuditInput.PathList list;
@@ -362,7 +441,12 @@ public final class Walker {
           return null;
         }
       }
-      return name.toString(StandardCharsets.UTF_8);
+      String text = name.toString(StandardCharsets.UTF_8);
+      // Lists written on Windows end lines with CR LF; -0 is there for names that truly end in CR.
+      if (separator == '\n' && text.endsWith("\r")) {
+        text = text.substring(0, text.length() - 1);
+      }
+      return text;
     }
 
     @Override

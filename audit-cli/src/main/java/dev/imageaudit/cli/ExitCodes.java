@@ -1,0 +1,36 @@
+package dev.imageaudit.cli;
+
+/** The process exit codes of {@code image-audit}, as its {@code --help} footer lists them. */
+final class ExitCodes {
+
+  /** Nothing found: every image passed the {@code --fail-on} gate and the audit is complete. */
+  static final int OK = 0;
+
+  /**
+   * An image carries a flag named by {@code --fail-on}, or a VM config has an error finding (unless
+   * {@code --fail-on none}).
+   */
+  static final int FLAGGED = 1;
+
+  /** The command line is wrong. */
+  static final int USAGE = 2;
+
+  /** Some paths or VM configs could not be read; wins over {@link #FLAGGED}. */
+  static final int INCOMPLETE = 3;
+
+  /** The run could not finish: the report could not be written, or image-audit failed. */
+  static final int FATAL = 4;
+
+  /** The help footer: a picocli format string per line. */
+  static final String[] FOOTER = {
+    "  0  nothing found",
+    "  1  an image carries a flag named by --fail-on, or a VM config has an error",
+    "     finding (not with --fail-on none)",
+    "  2  usage error",
+    "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
+    "     an incomplete audit vouches for nothing)",
+    "  4  fatal: the report could not be written",
+  };
+
+  private ExitCodes() {}
+}

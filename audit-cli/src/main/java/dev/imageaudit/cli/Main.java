@@ -1,0 +1,123 @@
+package dev.imageaudit.cli;
+
+import dev.imageaudit.core.ImageAudit;
+import java.io.BufferedWriter;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.Objects;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code image-audit} command line. It takes its output and error writers and its stdin, so
+ * tests drive it in memory; only {@link #main} ends the process.
+ */
+public final class Main {
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final InputStream in;
+  private final boolean progress;
+
+  /**
+   * Returns a command line that prints the summary to {@code out} and diagnostics to {@code err},
+   * and reads a path list ({@code -}) from {@code in}. Progress is shown on {@code err} when stderr
+   * is a terminal.
+   */
+  public Main(PrintWriter out, PrintWriter err, InputStream in) {
+    this(out, err, in, Progress.stderrIsTerminal());
+  }
+
+  /** As above, with progress on {@code err} shown or not whatever stderr is; for tests. */
+  Main(PrintWriter out, PrintWriter err, InputStream in, boolean progress) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+    this.in = Objects.requireNonNull(in, "in");
+    this.progress = progress;
+  }
+
+  public static void main(String[] args) {
+    // The terminal's encoding, as the JVM took it from the locale (the launcher makes it UTF-8).
+    Charset charset = Charset.defaultCharset();
+    PrintWriter out =
+        new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.out, charset)));
+    PrintWriter err =
+        new PrintWriter(new BufferedWriter(new OutputStreamWriter(System.err, charset)));
+    int exitCode = new Main(out, err, System.in).run(args);
+    out.flush();
+    err.flush();
+    System.exit(exitCode);
+  }
+
+  /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
+  public int run(String... args) {
+    CommandLine commandLine = new CommandLine(new TopCommand());
+    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress));
+    for (CommandLine command : commandLine.getSubcommands().values()) {
+      withExitCodes(command.getCommandSpec());
+    }
+    withExitCodes(commandLine.getCommandSpec());
+    commandLine
+        .setOut(out)
+        .setErr(err)
+        .setParameterExceptionHandler(this::usageError)
+        .setExecutionExceptionHandler(this::fatal);
+    try {
+      return commandLine.execute(args);
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private static void withExitCodes(CommandSpec spec) {
+    spec.usageMessage().footerHeading("%nExit codes:%n").footer(ExitCodes.FOOTER);
+    spec.usageMessage().autoWidth(true);
+  }
+
+  private int usageError(ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    err.println("image-audit: " + Terminal.safe(e.getMessage()));
+    UnmatchedArgumentException.printSuggestions(e, err);
+    err.println(
+        "Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
+    err.flush();
+    return ExitCodes.USAGE;
+  }
+
+  private int fatal(Exception e, CommandLine command, ParseResult parseResult) {
+    err.println("image-audit: fatal: " + Terminal.safe(String.valueOf(e)));
+    e.printStackTrace(err);
+    err.flush();
+    return ExitCodes.FATAL;
+  }
+
+  /** {@code image-audit}: only groups the subcommands. */
+  @Command(
+      name = "image-audit",
+      mixinStandardHelpOptions = true,
+      versionProvider = Version.class,
+      synopsisSubcommandLabel = "COMMAND",
+      description = {
+        "Audits stores of disk images: formats, sizes, AVF (virtmgr) acceptance as partition"
+            + " images, safety flags. Writes JSON, HTML and Prometheus reports.",
+        ""
+      },
+      commandListHeading = "%nCommands:%n")
+  static final class TopCommand {}
+
+  /** Prints {@code image-audit <version>}. */
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"image-audit " + ImageAudit.version()};
+    }
+  }
+}

@@ -1,0 +1,357 @@
+package dev.imageaudit.cli;
+
+import dev.imageaudit.core.AuditInput;
+import dev.imageaudit.core.AuditObserver;
+import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageAudit;
+import dev.imageaudit.core.ScanOptions;
+import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.ReportFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code image-audit scan}: audits the inputs, writes the three report files, prints a summary. */
+@Command(
+    name = "scan",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Audits disk images: names each image's format from its bytes, judges whether AVF's virtmgr"
+          + " accepts it as a partition image, checks AVF VM configs (--vm-config), and writes"
+          + " report.json, report.html and metrics.prom into the output folder. The summary goes to"
+          + " stdout, diagnostics to stderr.",
+      ""
+    })
+final class ScanCommand implements Callable<Integer> {
+
+  static final String NONE = "none";
+  static final String DEFAULT_FAIL_ON = "unsupported-partition-image";
+
+  @Spec private CommandSpec spec;
+
+  @Parameters(
+      paramLabel = "PATH",
+      arity = "0..*",
+      description =
+          "Files, block devices and directories (walked recursively, in sorted order)."
+              + " '-' reads a list of paths from stdin, one per line (see -0).")
+  private List<String> paths = new ArrayList<>();
+
+  @Option(
+      names = {"-0", "--null"},
+      description = "The path list on stdin ('-') is NUL-separated, as from find -print0.")
+  private boolean nulSeparated;
+
+  @Option(
+      names = "--fd",
+      paramLabel = "N",
+      description =
+          "Audit open file descriptor N, read through /proc/self/fd/N; reported as fd:N."
+              + " Repeatable.")
+  private List<Integer> fds = new ArrayList<>();
+
+  @Option(
+      names = "--vm-config",
+      paramLabel = "FILE",
+      description =
+          "An AVF VM config (the JSON 'vm run' reads): audit every image it names (relative paths"
+              + " resolve from FILE's folder) and check that crosvm can assemble its disks."
+              + " A config with an error finding exits 1 unless --fail-on none. Repeatable.")
+  private List<String> vmConfigs = new ArrayList<>();
+
+  @Option(
+      names = "--follow-links",
+      description = "Follow symbolic links met by the walk (loops are detected and skipped).")
+  private boolean followLinks;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      defaultValue = "image-audit-report",
+      description =
+          "Where report.json, report.html and metrics.prom go (default: ${DEFAULT-VALUE}).")
+  private String output;
+
+  @Option(
+      names = "--io-threads",
+      paramLabel = "N",
+      description =
+          "Files opened and read at once, 1.."
+              + ScanOptions.MAX_IO_THREADS
+              + " (default: 4 per core, 4..64; here ${DEFAULT-VALUE}).")
+  private int ioThreads = ScanOptions.defaultIoThreads();
+
+  @Option(
+      names = "--fail-on",
+      paramLabel = "FLAG",
+      split = ",",
+      defaultValue = DEFAULT_FAIL_ON,
+      description = {
+        "Flags that make the exit code 1; 'none' for never (default: ${DEFAULT-VALUE}).",
+        "Flags: ${COMPLETION-CANDIDATES}"
+      },
+      completionCandidates = FlagIds.class)
+  private List<String> failOn = new ArrayList<>();
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print no summary.")
+  private boolean quiet;
+
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final InputStream in;
+  private final boolean showProgress;
+
+  ScanCommand(PrintWriter out, PrintWriter err, InputStream in, boolean showProgress) {
+    this.out = out;
+    this.err = err;
+    this.in = in;
+    this.showProgress = showProgress;
+  }
+
+  @Override
+  public Integer call() {
+    if (ioThreads < 1 || ioThreads > ScanOptions.MAX_IO_THREADS) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--io-threads must be 1.." + ScanOptions.MAX_IO_THREADS + ", not " + ioThreads);
+    }
+    Set<Flag> gate = parseFailOn();
+    List<AuditInput> inputs = inputs();
+    Path outputDir = outputDir();
+    try {
+      // Fail before a long audit, not after it, when the folder cannot even be made.
+      Files.createDirectories(outputDir);
+    } catch (IOException e) {
+      return cannotWrite(e, outputDir);
+    }
+
+    AuditMetrics metrics = AuditMetrics.create();
+    AuditObserver observer = metrics;
+    Progress progress = null;
+    if (showProgress) {
+      Progress p = new Progress(err, System::nanoTime);
+      progress = p;
+      observer =
+          (entry, nanos) -> {
+            metrics.onEntry(entry, nanos);
+            p.onEntry(entry, nanos);
+          };
+    }
+    ScanOptions options =
+        ScanOptions.builder()
+            .ioThreads(ioThreads)
+            .followLinks(followLinks)
+            .observer(observer)
+            .build();
+
+    AuditReport report;
+    try {
+      report = ImageAudit.report(inputs, options).block();
+    } finally {
+      if (progress != null) {
+        progress.clear();
+      }
+    }
+    metrics.recordRun(report);
+    ReportFiles.Written written;
+    try {
+      written = ReportFiles.write(report, metrics, outputDir);
+    } catch (IOException e) {
+      return cannotWrite(e, outputDir);
+    }
+
+    int exitCode;
+    if (!report.complete()) {
+      exitCode = ExitCodes.INCOMPLETE;
+    } else if (Summary.matching(report, gate) > 0 || (!gate.isEmpty() && Summary.brokenConfigs(report) > 0)) {
+      exitCode = ExitCodes.FLAGGED;
+    } else {
+      exitCode = ExitCodes.OK;
+    }
+    if (!quiet) {
+      Summary.print(out, report, gate, outputDir, written, exitCode);
+    }
+    if (!report.complete()) {
+      err.printf(
+          "image-audit: audit incomplete: %s could not be audited (see %s)%n",
+          Summary.incompleteWhat(report),
+          Terminal.safe(written.json().toString()));
+      err.flush();
+    }
+    return exitCode;
+  }
+
+  private int cannotWrite(IOException e, Path outputDir) {
+    err.println(
+        "image-audit: cannot write report to "
+            + Terminal.safe(output)
+            + ": "
+            + Terminal.safe(reason(e, outputDir)));
+    err.flush();
+    return ExitCodes.FATAL;
+  }
+
+  /** Validates --fail-on: known flag ids, or 'none' alone. */
+  private Set<Flag> parseFailOn() {
+    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    boolean none = false;
+    for (String id : failOn) {
+      String trimmed = id.trim();
+      if (trimmed.equals(NONE)) {
+        none = true;
+        continue;
+      }
+      Flag flag =
+          Flag.byId(trimmed)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "unknown flag for --fail-on: '"
+                              + Terminal.safe(trimmed)
+                              + "'; known flags: "
+                              + String.join(", ", new FlagIds())
+                              + ", or none"));
+      flags.add(flag);
+    }
+    if (none && !flags.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--fail-on none cannot be combined with flags");
+    }
+    return flags;
+  }
+
+  /**
+   * Builds the inputs in command-line order, each once: paths (and '-'), then descriptors, then VM
+   * configs (which the audit reads first anyway).
+   */
+  private List<AuditInput> inputs() {
+    if (paths.isEmpty() && fds.isEmpty() && vmConfigs.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no input: give at least one PATH, '-' (paths on stdin), --fd N or --vm-config FILE");
+    }
+    boolean stdin = paths.contains("-");
+    if (nulSeparated && !stdin) {
+      throw new ParameterException(
+          spec.commandLine(), "-0/--null applies to a path list on stdin: add '-' as a PATH");
+    }
+    // Keyed by kind and name: a file called "stdin" is not the stdin list.
+    Map<String, AuditInput> unique = new LinkedHashMap<>();
+    for (String p : paths) {
+      AuditInput input;
+      if (p.equals("-")) {
+        input = new AuditInput.PathList("stdin", in, nulSeparated);
+      } else {
+        try {
+          input = new AuditInput.PathInput(Path.of(p));
+        } catch (InvalidPathException e) {
+          throw new ParameterException(
+              spec.commandLine(), "invalid path '" + Terminal.safe(p) + "': " + e.getReason());
+        }
+      }
+      unique.putIfAbsent(input.getClass().getSimpleName() + ":" + input.describe(), input);
+    }
+    for (int fd : fds) {
+      if (fd < 0) {
+        throw new ParameterException(spec.commandLine(), "--fd must not be negative: " + fd);
+      }
+      AuditInput input = new AuditInput.FdInput(fd);
+      unique.putIfAbsent("FdInput:" + input.describe(), input);
+    }
+    for (String config : vmConfigs) {
+      AuditInput input;
+      try {
+        input = new AuditInput.VmConfig(Path.of(config));
+      } catch (InvalidPathException e) {
+        throw new ParameterException(
+            spec.commandLine(), "invalid --vm-config '" + Terminal.safe(config) + "': " + e.getReason());
+      }
+      unique.putIfAbsent("VmConfig:" + input.describe(), input);
+    }
+    return List.copyOf(unique.values());
+  }
+
+  private Path outputDir() {
+    try {
+      return Path.of(output);
+    } catch (InvalidPathException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid --output '" + Terminal.safe(output) + "': " + e.getReason());
+    }
+  }
+
+  /**
+   * Returns why {@code e} happened, for a message that already names {@code dir}: the file the
+   * exception is about is added only when it is not {@code dir} itself.
+   */
+  static String reason(IOException e, Path dir) {
+    String why;
+    if (e instanceof FileSystemException fse && fse.getReason() != null) {
+      why = fse.getReason();
+    } else if (e instanceof AccessDeniedException) {
+      why = "permission denied";
+    } else if (e instanceof NoSuchFileException) {
+      why = "no such file or directory";
+    } else if (e instanceof FileAlreadyExistsException) {
+      why = "a file is in the way";
+    } else if (e instanceof NotDirectoryException) {
+      why = "not a directory";
+    } else if (e instanceof FileSystemException) {
+      why = e.getClass().getSimpleName();
+    } else {
+      return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    String file = ((FileSystemException) e).getFile();
+    if (file == null || sameFile(file, dir)) {
+      return why;
+    }
+    return why + " (" + file + ")";
+  }
+
+  private static boolean sameFile(String file, Path dir) {
+    try {
+      return Path.of(file).toAbsolutePath().normalize().equals(dir.toAbsolutePath().normalize());
+    } catch (InvalidPathException e) {
+      return false;
+    }
+  }
+
+  /** The ids --fail-on accepts, for help and error messages. */
+  static final class FlagIds extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    FlagIds() {
+      super(Arrays.stream(Flag.values()).map(Flag::id).collect(Collectors.toList()));
+    }
+  }
+}

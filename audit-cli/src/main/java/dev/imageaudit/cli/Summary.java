@@ -1,0 +1,218 @@
+package dev.imageaudit.cli;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
+import dev.imageaudit.report.ReportFiles;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The one-screen summary of a run that {@code scan} prints to stdout. Every path is sanitized. */
+final class Summary {
+
+  /** Images listed as not accepted before "... and N more". */
+  static final int MAX_REJECTED = 20;
+
+  /** Failed paths listed before "... and N more". */
+  static final int MAX_ERRORS = 5;
+
+  /** Findings listed per VM config before "... and N more". */
+  static final int MAX_FINDINGS = 10;
+
+  private Summary() {}
+
+  /** Returns the images that carry at least one flag of {@code failOn}. */
+  static long matching(AuditReport report, Set<Flag> failOn) {
+    return report.entries().stream()
+        .filter(
+            e ->
+                e instanceof AuditEntry.Image image
+                    && image.flags().stream().anyMatch(failOn::contains))
+        .count();
+  }
+
+  /** Returns the VM configs that have at least one error finding. */
+  static long brokenConfigs(AuditReport report) {
+    return report.configs().stream().filter(VmConfigAudit::hasErrors).count();
+  }
+
+  /** Returns what made {@code report} incomplete, e.g. "2 paths and 1 VM config". */
+  static String incompleteWhat(AuditReport report) {
+    long paths = report.summary().errors();
+    long configs = report.configs().stream().filter(c -> !c.readable()).count();
+    if (configs == 0) {
+      return count(paths, "path");
+    }
+    String what = count(configs, "VM config");
+    return paths == 0 ? what : count(paths, "path") + " and " + what;
+  }
+
+  static void print(
+      PrintWriter out,
+      AuditReport report,
+      Set<Flag> failOn,
+      Path outputDir,
+      ReportFiles.Written written,
+      int exitCode) {
+    AuditSummary s = report.summary();
+    long images = s.files() - s.errors() - s.skipped();
+    out.printf(
+        "image-audit %s: %s audited (%s, %d skipped, %s)%n",
+        Terminal.safe(report.toolVersion()),
+        count(s.files(), "file"),
+        count(images, "image"),
+        s.skipped(),
+        count(s.errors(), "error"));
+
+    if (!s.byFormat().isEmpty()) {
+      out.println();
+      out.println("Formats:");
+      table(out, s.byFormat());
+    }
+
+    out.println();
+    out.println("As partition images (virtmgr):");
+    Map<String, Long> verdicts = new LinkedHashMap<>();
+    for (Verdict.Decision d : Verdict.Decision.values()) {
+      verdicts.put(d.id(), s.partition().getOrDefault(d, 0L));
+    }
+    table(out, verdicts);
+
+    List<AuditEntry.Image> notAccepted = new ArrayList<>();
+    Map<Flag, Long> flagCounts = new EnumMap<>(Flag.class);
+    List<AuditEntry.Failed> failures = new ArrayList<>();
+    for (AuditEntry entry : report.entries()) {
+      if (entry instanceof AuditEntry.Image image) {
+        if (image.partition().decision() != Verdict.Decision.ACCEPTED) {
+          notAccepted.add(image);
+        }
+        image.flags().forEach(f -> flagCounts.merge(f, 1L, Long::sum));
+      } else if (entry instanceof AuditEntry.Failed failed) {
+        failures.add(failed);
+      }
+    }
+    if (!notAccepted.isEmpty()) {
+      out.println();
+      out.printf("Not accepted as partition images (%d):%n", notAccepted.size());
+      int shown = Math.min(MAX_REJECTED, notAccepted.size());
+      for (AuditEntry.Image image : notAccepted.subList(0, shown)) {
+        out.printf("  %s: %s%n", name(image), Terminal.safe(image.partition().reason()));
+      }
+      more(out, notAccepted.size() - MAX_REJECTED);
+    }
+
+    out.println();
+    out.printf("Errors: %d%s%n", s.errors(), counts(s.errorsByKind()));
+    for (AuditEntry.Failed failed : failures.subList(0, Math.min(MAX_ERRORS, failures.size()))) {
+      out.printf(
+          "  %s: %s: %s%n", name(failed), failed.kind().id(), Terminal.safe(failed.message()));
+    }
+    more(out, failures.size() - MAX_ERRORS);
+    out.printf("Skipped: %d%s%n", s.skipped(), counts(s.skippedByReason()));
+    Map<String, Long> byFlag = new LinkedHashMap<>();
+    flagCounts.forEach((f, n) -> byFlag.put(f.id(), n));
+    out.printf("Flagged: %s%s%n", count(s.flagged(), "image"), counts(byFlag));
+
+    configs(out, report);
+
+    out.println();
+    long matching = matching(report, failOn);
+    long broken = brokenConfigs(report);
+    if (failOn.isEmpty()) {
+      out.println("--fail-on none: flags and VM config errors do not fail the run.");
+    } else {
+      out.printf(
+          "--fail-on %s: %s %s.%n",
+          failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
+          count(matching, "image"),
+          matching == 1 ? "matches" : "match");
+      if (!report.configs().isEmpty()) {
+        out.printf("VM configs with errors: %d of %d.%n", broken, report.configs().size());
+      }
+    }
+    if (report.complete()) {
+      out.println("Audit complete: every path was audited or deliberately skipped.");
+    } else {
+      out.printf(
+          "Audit INCOMPLETE: %s could not be audited; this run vouches for nothing.%n",
+          incompleteWhat(report));
+    }
+    out.printf("Exit code %d.%n", exitCode);
+
+    out.println();
+    out.printf("Report in %s%n", Terminal.safe(outputDir.toString()));
+    out.printf("  %s%n", Terminal.safe(written.json().toString()));
+    out.printf("  %s%n", Terminal.safe(written.html().toString()));
+    out.printf("  %s%n", Terminal.safe(written.metrics().toString()));
+    out.flush();
+  }
+
+  /** Lists each VM config with its findings, errors and warnings alike, in the config's order. */
+  private static void configs(PrintWriter out, AuditReport report) {
+    if (report.configs().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf("VM configs (%d):%n", report.configs().size());
+    for (VmConfigAudit config : report.configs()) {
+      out.printf(
+          "  %s: %s, %s%n",
+          Terminal.safe(config.path()),
+          count(config.count(ConfigRule.Severity.ERROR), "error"),
+          count(config.count(ConfigRule.Severity.WARNING), "warning"));
+      List<VmConfigAudit.Finding> findings = config.findings();
+      for (VmConfigAudit.Finding f : findings.subList(0, Math.min(MAX_FINDINGS, findings.size()))) {
+        out.printf("    %s %s: %s%n", f.severity().id(), f.rule().id(), Terminal.safe(f.message()));
+      }
+      if (findings.size() > MAX_FINDINGS) {
+        out.printf("    ... and %d more (see the report)%n", findings.size() - MAX_FINDINGS);
+      }
+    }
+  }
+
+  /** Returns "1 image", "2 images". */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  private static String name(AuditEntry entry) {
+    String path = Terminal.safe(entry.path());
+    return entry.target() == null ? path : path + " (" + Terminal.safe(entry.target()) + ")";
+  }
+
+  private static void more(PrintWriter out, int more) {
+    if (more > 0) {
+      out.printf("  ... and %d more (see the report)%n", more);
+    }
+  }
+
+  /** Returns " (a 1, b 2)", or "" for no counts. */
+  private static String counts(Map<String, Long> counts) {
+    if (counts.isEmpty()) {
+      return "";
+    }
+    return counts.entrySet().stream()
+        .map(e -> Terminal.safe(e.getKey()) + " " + e.getValue())
+        .collect(Collectors.joining(", ", " (", ")"));
+  }
+
+  /** Prints one line per key, names padded and counts right-aligned. */
+  private static void table(PrintWriter out, Map<String, Long> counts) {
+    int nameWidth = counts.keySet().stream().mapToInt(String::length).max().orElse(0);
+    int countWidth =
+        counts.values().stream().mapToInt(n -> Long.toString(n).length()).max().orElse(1);
+    String format = "  %-" + nameWidth + "s  %" + countWidth + "d%n";
+    counts.forEach((name, n) -> out.printf(format, Terminal.safe(name), n));
+  }
+}

@@ -1,0 +1,111 @@
+package dev.imageaudit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imageaudit.core.ImageAudit;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The top command: help, version and usage errors. */
+class MainTest {
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "-h", "scan --help"})
+  void helpListsEveryExitCode(String args) {
+    Cli.Result r = Cli.run(args.split(" "));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("Usage: image-audit")
+        .contains("Exit codes:")
+        .contains("0  nothing found")
+        .contains("1  an image carries a flag named by --fail-on, or a VM config has an error")
+        .contains("2  usage error")
+        .contains("3  audit incomplete")
+        .contains("4  fatal: the report could not be written");
+  }
+
+  @Test
+  void scanHelpShowsDefaultsAndFlags() {
+    Cli.Result r = Cli.run("scan", "--help");
+
+    assertThat(r.out())
+        .contains("default: image-audit-report")
+        .contains("default: unsupported-partition-image")
+        .contains("zstd-as-raw-partition")
+        .contains("--fd=N")
+        .contains("-0, --null");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--version", "-V", "scan --version"})
+  void versionPrintsTheToolVersion(String args) {
+    Cli.Result r = Cli.run(args.split(" "));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(ImageAudit.version()).isNotEqualTo("unknown").doesNotContain("${");
+    assertThat(r.out()).isEqualTo("image-audit " + ImageAudit.version() + System.lineSeparator());
+  }
+
+  @Test
+  void noCommandIsAUsageError() {
+    Cli.Result r = Cli.run();
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("image-audit --help");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "scan", // no input at all
+        "scan --quiet", // options, still no input
+        "scan --bogus STORE",
+        "scan --fail-on nope STORE",
+        "scan --fail-on unsupported-partition-image,nope STORE",
+        "scan --fail-on none,dirty STORE",
+        "scan --io-threads 0 STORE",
+        "scan --io-threads 257 STORE",
+        "scan --io-threads many STORE",
+        "scan --fd nine STORE",
+        "scan --fd -1",
+        "scan -0 STORE", // -0 without '-'
+        "frobnicate STORE",
+      })
+  void usageErrorsExit2WithAHintAndWriteNothing(String line) {
+    Path output = tmp.resolve("out");
+    List<String> args = new ArrayList<>();
+    for (String arg : line.split(" ")) {
+      args.add(arg.equals("STORE") ? Cli.exampleStore().toString() : arg);
+    }
+    if (args.get(0).equals("scan")) {
+      args.add(1, "--output=" + output);
+    }
+
+    Cli.Result r = Cli.run(args.toArray(String[]::new));
+
+    assertThat(r.exitCode()).as(line).isEqualTo(2);
+    assertThat(r.out()).as(line).isEmpty();
+    assertThat(r.err())
+        .as(line)
+        .startsWith("image-audit: ")
+        .contains("--help' for more information.");
+    assertThat(output).as(line).doesNotExist();
+  }
+
+  @Test
+  void unknownFailOnFlagNamesTheKnownOnes() {
+    Cli.Result r = Cli.run("scan", "--fail-on", "dirty,nope", Cli.exampleStore().toString());
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("'nope'").contains("unsupported-partition-image").contains("none");
+  }
+}

@@ -1,0 +1,86 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Compressed loop images (cloop 2.0, made by cloop-utils' {@code create_compressed_fs}): a shell
+ * preamble in a 128-byte block, then block_size (BE u32 @128), n_blocks (BE u32 @132) and n_blocks
+ * + 1 BE u64 offsets (QEMU {@code block/cloop.c}). Returns {@code null} unless the file starts with
+ * the preamble QEMU probes for (a shorter file: with as much of it as the file holds).
+ *
+ * <p>virtualSize is n_blocks x block_size. QEMU multiplies n_blocks by sectors per block in 32 bits,
+ * so it wraps for images of 2 TiB and more; this detector gives the exact product. The checks are
+ * QEMU's; of the offsets table only the entries in the head and the last one are read.
+ */
+final class CloopDetector implements FormatDetector {
+
+  /** Bytes read past the head: the offsets table's last entry, which ends the compressed data. */
+  static final int LAST_OFFSET_CAP = 8;
+
+  static final byte[] PREAMBLE =
+      "#!/bin/sh\n#V2.0 Format\nmodprobe cloop file=$0 && mount -r -t iso9660 /dev/cloop $1\n"
+          .getBytes(StandardCharsets.US_ASCII);
+  /** The shebang and version lines: a file must hold at least these to be taken for cloop. */
+  private static final int MIN_MATCH = "#!/bin/sh\n#V2.0 Format\n".length();
+  private static final int TABLE = 136;
+  private static final long MAX_BLOCK_SIZE = 64L << 20;
+
+  @Override
+  public Detection detect(Probe probe) throws IOException {
+    byte[] head = probe.head();
+    int compare = Math.min(head.length, PREAMBLE.length);
+    if (compare < MIN_MATCH || !Bytes.startsWith(head, 0, java.util.Arrays.copyOf(PREAMBLE, compare))) {
+      return null;
+    }
+    HeaderFindings found = new HeaderFindings();
+    found.put("version", "2.0");
+    if (head.length < TABLE) {
+      found.truncated("header ends at byte " + head.length + " of " + TABLE);
+      return found.detection(ImageFormat.CLOOP, null);
+    }
+    long blockSize = Fields.u32be(head, 128);
+    long blocks = Fields.u32be(head, 132);
+    found.put("blockSize", blockSize).put("blocks", blocks);
+    U64 size = U64.of(blockSize * blocks);
+    if (blockSize == 0 || blockSize % 512 != 0) {
+      found.invalid("block size " + blockSize + " is not a non-zero multiple of 512");
+    } else if (blockSize > MAX_BLOCK_SIZE) {
+      found.invalid("block size " + blockSize + " passes 64 MiB");
+    } else if (blocks > (0xFFFF_FFFFL - 1) / 8 || (blocks + 1) * 8 > 512L << 20) {
+      found.invalid(blocks + " blocks need an offsets table over 512 MiB");
+    } else {
+      checkOffsets(probe, head, blocks, found);
+    }
+    return found.detection(ImageFormat.CLOOP, size);
+  }
+
+  private static void checkOffsets(Probe probe, byte[] head, long blocks, HeaderFindings found) throws IOException {
+    long tableEnd = TABLE + (blocks + 1) * 8;
+    if (tableEnd > probe.size()) {
+      found.truncated("offsets table ends past the end of the file");
+      return;
+    }
+    // The entries the head holds must grow, each block at most twice the largest block QEMU takes.
+    long previous = -1;
+    for (long i = 0; i <= blocks && TABLE + i * 8 + 8 <= head.length; i++) {
+      long offset = Bytes.u64be(head, (int) (TABLE + i * 8));
+      if (previous != -1 && (Long.compareUnsigned(offset, previous) < 0 || offset - previous > 2 * MAX_BLOCK_SIZE)) {
+        found.invalid("offsets table entry " + i + " does not follow entry " + (i - 1));
+        return;
+      }
+      previous = offset;
+    }
+    long lastAt = TABLE + blocks * 8;
+    byte[] last = lastAt + 8 <= head.length
+        ? java.util.Arrays.copyOfRange(head, (int) lastAt, (int) lastAt + 8)
+        : probe.source().read(lastAt, LAST_OFFSET_CAP);
+    if (last.length < 8) {
+      found.truncated("offsets table ends past the end of the file");
+    } else if (Long.compareUnsigned(Bytes.u64be(last, 0), probe.size()) > 0) {
+      found.truncated("compressed data ends past the end of the file");
+    }
+  }
+}

@@ -1,0 +1,296 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * LUKS encrypted volumes, versions 1 and 2: {@code LUKS\xBA\xBE} at 0 and a big-endian version
+ * u16 at 6 (FORMATS.md section 8; QEMU {@code crypto/block-luks.c}; the LUKS1 and LUKS2 on-disk
+ * specifications). Returns {@code null} unless the magic is at 0. Always raises {@code encrypted}.
+ *
+ * <p>LUKS1: virtualSize is the file length less payload_offset (u32 @104) x 512, QEMU's rule
+ * except that QEMU first rounds the length up to 512 (as it does for raw). The key slots are
+ * checked as QEMU checks them. LUKS2 (which QEMU 7.2 does not read): the JSON metadata after the
+ * 4 KiB binary header is read under {@link #JSON_CAP}, its checksum verified, and virtualSize taken
+ * from the first data segment (a "dynamic" size runs to the end of the file).
+ */
+final class LuksDetector implements FormatDetector {
+
+  /**
+   * Most bytes of LUKS2 JSON metadata read: the JSON area of a header up to 64 KiB (cryptsetup
+   * writes 16 KiB by default; the format allows up to 4 MiB, but the JSON text is a few KiB and
+   * ends at its first NUL). A larger area is read up to this cap and its checksum left unchecked.
+   */
+  static final int JSON_CAP = 64 * 1024 - 4096;
+
+  static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE};
+  private static final int V1_HEADER = 592;
+  private static final int V2_BINARY_HEADER = 4096;
+  private static final long SLOT_ENABLED = 0x00AC71F3L;
+  private static final long SLOT_DISABLED = 0x0000DEADL;
+  /** LUKS1 key material is aligned to the 4 KiB header, in 512-byte sectors. */
+  private static final long HEADER_SECTORS = 8;
+
+  @Override
+  public Detection detect(Probe probe) throws IOException {
+    byte[] head = probe.head();
+    if (!Bytes.startsWith(head, 0, MAGIC)) {
+      return null;
+    }
+    HeaderFindings found = new HeaderFindings();
+    found.flag(Flag.ENCRYPTED);
+    if (head.length < 8) {
+      found.truncated("header ends at byte " + head.length + " before the version");
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    int version = Fields.u16be(head, 6);
+    found.put("version", version);
+    return switch (version) {
+      case 1 -> luks1(probe, head, found);
+      case 2 -> luks2(probe, head, found);
+      default -> {
+        found.invalid("version " + version + " is neither 1 nor 2");
+        yield found.detection(ImageFormat.LUKS, null);
+      }
+    };
+  }
+
+  private static Detection luks1(Probe probe, byte[] head, HeaderFindings found) {
+    if (head.length < 112) {
+      found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    found.put("cipherName", Fields.asciiz(head, 8, 32)).put("cipherMode", Fields.asciiz(head, 40, 32));
+    found.put("hashSpec", Fields.asciiz(head, 72, 32));
+    long payloadSectors = Fields.u32be(head, 104);
+    long keyBytes = Fields.u32be(head, 108);
+    long payload = payloadSectors * 512;
+    found.put("payloadOffset", payload).put("keyBytes", keyBytes);
+    U64 size = null;
+    if (payload > probe.size()) {
+      found.truncated("payload offset " + payload + " passes the end of the file");
+    } else {
+      size = U64.of(probe.size() - payload);
+    }
+    if (head.length < V1_HEADER) {
+      found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
+      return found.detection(ImageFormat.LUKS, size);
+    }
+    found.put("uuid", Fields.asciiz(head, 168, 40));
+    checkKeySlots(head, found, payloadSectors, keyBytes);
+    return found.detection(ImageFormat.LUKS, size);
+  }
+
+  private static void checkKeySlots(byte[] head, HeaderFindings found, long payloadSectors, long keyBytes) {
+    long[] start = new long[8];
+    long[] length = new long[8];
+    int active = 0;
+    for (int i = 0; i < 8; i++) {
+      int at = 208 + 48 * i;
+      long state = Fields.u32be(head, at);
+      long stripes = Fields.u32be(head, at + 44);
+      start[i] = Fields.u32be(head, at + 40);
+      // The key material in sectors, rounded up to the header's alignment, as cryptsetup lays it out.
+      long sectors = (keyBytes * stripes + 511) / 512;
+      length[i] = (sectors + HEADER_SECTORS - 1) / HEADER_SECTORS * HEADER_SECTORS;
+      if (state == SLOT_ENABLED) {
+        active++;
+      } else if (state != SLOT_DISABLED) {
+        found.invalid("key slot " + i + " state is neither enabled nor disabled");
+      }
+      if (stripes == 0) {
+        found.invalid("key slot " + i + " has zero stripes");
+      }
+      if (start[i] + length[i] > payloadSectors) {
+        found.invalid("key slot " + i + " overlaps the encrypted payload");
+      }
+    }
+    for (int i = 0; i < 8; i++) {
+      for (int j = i + 1; j < 8; j++) {
+        if (start[i] + length[i] > start[j] && start[j] + length[j] > start[i]) {
+          found.invalid("key slots " + i + " and " + j + " overlap");
+        }
+      }
+    }
+    found.put("activeKeySlots", active);
+  }
+
+  private static Detection luks2(Probe probe, byte[] head, HeaderFindings found) throws IOException {
+    if (head.length < V2_BINARY_HEADER) {
+      found.truncated("binary header ends at byte " + head.length + " of " + V2_BINARY_HEADER);
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    long headerSize = Bytes.u64be(head, 8);
+    found.put("headerSize", U64.of(headerSize));
+    found.put("label", Fields.asciiz(head, 24, 48)).put("uuid", Fields.asciiz(head, 168, 40));
+    String checksumAlgorithm = Fields.asciiz(head, 72, 32);
+    found.put("checksumAlgorithm", checksumAlgorithm);
+    if (Long.bitCount(headerSize) != 1 || headerSize < 16 * 1024 || headerSize > 4 * 1024 * 1024) {
+      found.invalid("header size is not a power of two from 16 KiB to 4 MiB");
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    if (Bytes.u64be(head, 256) != 0) {
+      found.invalid("primary header does not say it is at offset 0");
+    }
+    int area = (int) headerSize - V2_BINARY_HEADER;
+    int want = Math.min(area, JSON_CAP);
+    byte[] json = probe.source().read(V2_BINARY_HEADER, want);
+    if (json.length < want) {
+      found.truncated("JSON metadata ends past the end of the file");
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    if (want == area) {
+      verifyChecksum(head, json, checksumAlgorithm, found);
+    } else {
+      found.put("checksumChecked", false);
+    }
+    int end = 0;
+    while (end < json.length && json[end] != 0) {
+      end++;
+    }
+    if (end == json.length && want < area) {
+      found.put("metadataError", "JSON metadata longer than the cap of " + JSON_CAP + " bytes");
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    Object metadata;
+    try {
+      metadata = MiniJson.parse(new String(json, 0, end, StandardCharsets.UTF_8));
+    } catch (MiniJson.JsonException e) {
+      found.invalid("JSON metadata: " + e.getMessage());
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    return segments(probe, metadata, found);
+  }
+
+  private static void verifyChecksum(byte[] head, byte[] json, String algorithm, HeaderFindings found) {
+    String javaName = switch (algorithm) {
+      case "sha1" -> "SHA-1";
+      case "sha256" -> "SHA-256";
+      case "sha512" -> "SHA-512";
+      default -> null;
+    };
+    if (javaName == null) {
+      found.put("checksumChecked", false);
+      return;
+    }
+    try {
+      MessageDigest digest = MessageDigest.getInstance(javaName);
+      byte[] binary = java.util.Arrays.copyOf(head, V2_BINARY_HEADER);
+      // The checksum covers the whole header with its own 64-byte field zeroed.
+      java.util.Arrays.fill(binary, 448, 448 + 64, (byte) 0);
+      digest.update(binary);
+      digest.update(json);
+      byte[] sum = digest.digest();
+      boolean ok = java.util.Arrays.equals(sum, java.util.Arrays.copyOfRange(head, 448, 448 + sum.length));
+      found.put("checksumChecked", true);
+      if (!ok) {
+        found.invalid("header checksum mismatch (expected " + HexFormat.of().formatHex(sum) + ")");
+      }
+    } catch (NoSuchAlgorithmException e) {
+      found.put("checksumChecked", false);
+    }
+  }
+
+  private static Detection segments(Probe probe, Object metadata, HeaderFindings found) {
+    if (!(metadata instanceof Map<?, ?> root) || !(root.get("segments") instanceof Map<?, ?> segments)) {
+      found.invalid("JSON metadata has no segments object");
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    if (root.get("keyslots") instanceof Map<?, ?> keyslots) {
+      found.put("keySlots", keyslots.size());
+    }
+    // Segments are keyed by their decimal index; the data starts at the lowest.
+    TreeMap<Long, Map<?, ?>> byIndex = new TreeMap<>();
+    for (Map.Entry<?, ?> e : segments.entrySet()) {
+      Long index = parseIndex(String.valueOf(e.getKey()));
+      if (index == null || !(e.getValue() instanceof Map<?, ?> segment)) {
+        found.invalid("segment \"" + e.getKey() + "\" is not an indexed object");
+        return found.detection(ImageFormat.LUKS, null);
+      }
+      byIndex.put(index, segment);
+    }
+    List<Map<String, Object>> reported = new ArrayList<>();
+    U64 size = null;
+    for (Map.Entry<Long, Map<?, ?>> e : byIndex.entrySet()) {
+      Map<?, ?> segment = e.getValue();
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("index", e.getKey());
+      out.put("type", String.valueOf(segment.get("type")));
+      U64 offset = parseU64(segment.get("offset"));
+      Object rawSize = segment.get("size");
+      boolean dynamic = "dynamic".equals(rawSize);
+      U64 length = dynamic ? null : parseU64(rawSize);
+      if (offset == null || (!dynamic && length == null)) {
+        found.invalid("segment " + e.getKey() + " offset or size is not a decimal u64 string");
+        return found.detection(ImageFormat.LUKS, null);
+      }
+      out.put("offset", offset);
+      out.put("size", dynamic ? "dynamic" : length);
+      if (segment.get("encryption") instanceof String encryption) {
+        out.put("encryption", encryption);
+      }
+      if (segment.get("sector_size") instanceof Long sectorSize) {
+        out.put("sectorSize", sectorSize);
+      }
+      reported.add(out);
+      if (size == null && reported.size() == 1) {
+        size = segmentSize(probe.size(), offset, length, e.getKey(), found);
+      }
+    }
+    found.put("segments", reported);
+    if (reported.isEmpty()) {
+      found.invalid("JSON metadata has no data segment");
+    }
+    return found.detection(ImageFormat.LUKS, size);
+  }
+
+  private static U64 segmentSize(long fileSize, U64 offset, U64 length, long index, HeaderFindings found) {
+    if (length == null) {
+      // A "dynamic" segment runs from its offset to the end of the device.
+      if (Long.compareUnsigned(offset.bits(), fileSize) > 0) {
+        found.truncated("segment " + index + " starts past the end of the file");
+        return null;
+      }
+      return U64.of(fileSize - offset.bits());
+    }
+    long end = offset.bits() + length.bits();
+    if (Long.compareUnsigned(end, offset.bits()) < 0) {
+      found.invalid("segment " + index + " end wraps past 2^64");
+      return null;
+    }
+    if (Long.compareUnsigned(end, fileSize) > 0) {
+      found.truncated("segment " + index + " ends past the end of the file");
+    }
+    return length;
+  }
+
+  private static Long parseIndex(String key) {
+    if (key.isEmpty() || key.length() > 9 || !key.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    return Long.parseLong(key);
+  }
+
+  private static U64 parseU64(Object value) {
+    if (!(value instanceof String s) || s.isEmpty() || s.length() > 20
+        || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    try {
+      return U64.of(Long.parseUnsignedLong(s));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+}

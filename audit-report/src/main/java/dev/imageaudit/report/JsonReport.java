@@ -1,0 +1,212 @@
+package dev.imageaudit.report;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.AuditSummary;
+import dev.imageaudit.core.ConfigRule;
+import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.VmConfigAudit;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import tools.jackson.core.JsonEncoding;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.DefaultIndenter;
+import tools.jackson.core.util.DefaultPrettyPrinter;
+import tools.jackson.core.util.Separators;
+import tools.jackson.databind.ObjectWriter;
+
+/**
+ * Writes a report as {@code report.json}: pretty-printed UTF-8, streamed entry by entry.
+ *
+ * <p>The document (schema version {@value #SCHEMA_VERSION}) holds {@code schemaVersion}, {@code
+ * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
+ * {@code inputs}, {@code summary}, {@code images}: one object per entry, in the report's order,
+ * each with every key ({@code path, target, format, fileSize, virtualSize, partitionSize, avf
+ * {partition, reason, disk, diskReason}, flags, details, bytesRead, skip, error}), null where it does not apply; and
+ * {@code configs}: one object per VM config given, in the order given (empty without any):
+ *
+ * <pre>{@code
+ * {"path": "vm.json",          // as given
+ *  "readable": true,           // false: the file could not be read, and complete is false
+ *  "errors": 1, "warnings": 0, // findings by severity
+ *  "disks": [{"index": 0,      // position in the config's disks
+ *             "writable": true,            // null when missing or not a boolean
+ *             "image": null,               // whole-disk image path as audited, or null
+ *             "imageFormat": null,         // its format, or null
+ *             "partitions": [{"label": "userdata",       // null when missing or not a string
+ *                             "path": "store/data.img",  // as audited (resolved, tidied), or null
+ *                             "writable": true,          // null when not a boolean
+ *                             "format": "raw",           // null when not audited
+ *                             "size": 5000}],            // virtmgr's partition size, or null
+ *             "compositeSize": 65536}],    // crosvm's composite disk size, or null when unknown
+ *  "findings": [{"rule": "unaligned-writable-partition", "severity": "error",
+ *                "message": "...", "disk": 0,             // null for the whole config
+ *                "partition": "userdata",                 // label, or null
+ *                "images": ["store/data.img"]}]}          // paths concerned, maybe empty
+ * }</pre>
+ *
+ * <p>Every key is always present, null where it does not apply. Unsigned 64-bit values are exact
+ * JSON integers.
+ */
+public final class JsonReport {
+
+  /** The version of the document's shape; it changes only when a key changes meaning or goes away. */
+  public static final int SCHEMA_VERSION = 1;
+
+  /** The tool's name in {@code tool.name}. */
+  static final String TOOL_NAME = "image-audit";
+
+  // Fixed "\n" rather than the platform's line separator: the same report gives the same bytes everywhere.
+  private static final DefaultIndenter INDENT = new DefaultIndenter("  ", "\n");
+
+  private static final ObjectWriter PRETTY =
+      JsonSupport.MAPPER
+          .writer()
+          .with(
+              new DefaultPrettyPrinter(
+                      Separators.createDefaultInstance()
+                          .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                          .withObjectEmptySeparator("")
+                          .withArrayEmptySeparator(""))
+                  .withObjectIndenter(INDENT)
+                  .withArrayIndenter(INDENT));
+
+  private JsonReport() {}
+
+  /** Writes {@code report} to {@code out} as the JSON document, then flushes {@code out} without closing it. */
+  public static void write(AuditReport report, OutputStream out) {
+    try (JsonGenerator g = PRETTY.createGenerator(out, JsonEncoding.UTF8)) {
+      g.writeStartObject();
+      g.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
+      g.writeObjectPropertyStart("tool");
+      g.writeStringProperty("name", TOOL_NAME);
+      g.writeName("version");
+      JsonSupport.writeString(g, report.toolVersion());
+      g.writeEndObject();
+      g.writeStringProperty("startedAt", iso(report.startedAt()));
+      g.writeStringProperty("finishedAt", iso(report.finishedAt()));
+      g.writeBooleanProperty("complete", report.complete());
+      g.writeArrayPropertyStart("inputs");
+      for (String input : report.inputs()) {
+        JsonSupport.writeString(g, input);
+      }
+      g.writeEndArray();
+      writeSummary(g, report.summary());
+      g.writeArrayPropertyStart("images");
+      for (AuditEntry entry : report.entries()) {
+        JsonSupport.writeEntry(g, entry);
+      }
+      g.writeEndArray();
+      g.writeArrayPropertyStart("configs");
+      for (VmConfigAudit config : report.configs()) {
+        writeConfig(g, config);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+      g.writeRaw('\n');
+    }
+  }
+
+  private static void writeSummary(JsonGenerator g, AuditSummary summary) {
+    g.writeObjectPropertyStart("summary");
+    g.writeNumberProperty("files", summary.files());
+    writeCounts(g, "byFormat", summary.byFormat());
+    g.writeObjectPropertyStart("partition");
+    // Every decision is always present, 0 when unseen, whatever the summary's map holds.
+    for (Verdict.Decision decision : Verdict.Decision.values()) {
+      g.writeNumberProperty(decision.id(), summary.partition().getOrDefault(decision, 0L));
+    }
+    g.writeEndObject();
+    g.writeNumberProperty("flagged", summary.flagged());
+    g.writeNumberProperty("errors", summary.errors());
+    writeCounts(g, "errorsByKind", summary.errorsByKind());
+    g.writeNumberProperty("skipped", summary.skipped());
+    writeCounts(g, "skippedByReason", summary.skippedByReason());
+    g.writeEndObject();
+  }
+
+  private static void writeConfig(JsonGenerator g, VmConfigAudit config) {
+    g.writeStartObject();
+    g.writeName("path");
+    JsonSupport.writeString(g, config.path());
+    g.writeBooleanProperty("readable", config.readable());
+    g.writeNumberProperty("errors", config.count(ConfigRule.Severity.ERROR));
+    g.writeNumberProperty("warnings", config.count(ConfigRule.Severity.WARNING));
+    g.writeArrayPropertyStart("disks");
+    for (VmConfigAudit.Disk disk : config.disks()) {
+      g.writeStartObject();
+      g.writeNumberProperty("index", disk.index());
+      writeBoolean(g, "writable", disk.writable());
+      g.writeName("image");
+      JsonSupport.writeString(g, disk.image());
+      g.writeName("imageFormat");
+      JsonSupport.writeString(g, disk.imageFormat() == null ? null : disk.imageFormat().id());
+      g.writeArrayPropertyStart("partitions");
+      for (VmConfigAudit.Partition partition : disk.partitions()) {
+        g.writeStartObject();
+        g.writeName("label");
+        JsonSupport.writeString(g, partition.label());
+        g.writeName("path");
+        JsonSupport.writeString(g, partition.path());
+        writeBoolean(g, "writable", partition.writable());
+        g.writeName("format");
+        JsonSupport.writeString(g, partition.format() == null ? null : partition.format().id());
+        g.writeName("size");
+        JsonSupport.writeU64(g, partition.size());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeName("compositeSize");
+      JsonSupport.writeU64(g, disk.compositeSize());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeArrayPropertyStart("findings");
+    for (VmConfigAudit.Finding finding : config.findings()) {
+      g.writeStartObject();
+      g.writeStringProperty("rule", finding.rule().id());
+      g.writeStringProperty("severity", finding.severity().id());
+      g.writeName("message");
+      JsonSupport.writeString(g, finding.message());
+      g.writeName("disk");
+      if (finding.disk() == null) {
+        g.writeNull();
+      } else {
+        g.writeNumber(finding.disk());
+      }
+      g.writeName("partition");
+      JsonSupport.writeString(g, finding.partition());
+      g.writeArrayPropertyStart("images");
+      for (String image : finding.images()) {
+        JsonSupport.writeString(g, image);
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  private static void writeBoolean(JsonGenerator g, String name, Boolean value) {
+    g.writeName(name);
+    if (value == null) {
+      g.writeNull();
+    } else {
+      g.writeBoolean(value);
+    }
+  }
+
+  private static void writeCounts(JsonGenerator g, String name, Map<String, Long> counts) {
+    g.writeObjectPropertyStart(name);
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      g.writeNumberProperty(JsonSupport.wellFormed(e.getKey()), e.getValue());
+    }
+    g.writeEndObject();
+  }
+
+  static String iso(Instant instant) {
+    return DateTimeFormatter.ISO_INSTANT.format(instant);
+  }
+}

@@ -1,0 +1,191 @@
+package dev.imageaudit.report;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.U64;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Map;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamWriteFeature;
+import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The one place that writes an entry as a report's image object, shared by {@link JsonReport} and
+ * {@link JsonLinesReport} so both formats always carry the same shape.
+ */
+final class JsonSupport {
+
+  /** Shared and thread-safe; only its generators are used, never its data binding. */
+  static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          // Paths are full of slashes; "a\/b" is valid JSON but hard to read and to grep.
+          .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
+          // The caller owns the stream (stdout, a temp file): flush it, never close it.
+          .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+          // A write that fails halfway must not be "repaired" into valid-looking truncated JSON.
+          .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
+          .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .build();
+
+  private JsonSupport() {}
+
+  /**
+   * Writes {@code entry} as one image object. Every key is written for every kind of entry, null
+   * (or an empty list or object) where it does not apply, so scripts never meet a missing key.
+   */
+  static void writeEntry(JsonGenerator g, AuditEntry entry) {
+    AuditEntry.Image image = entry instanceof AuditEntry.Image i ? i : null;
+    g.writeStartObject();
+    g.writeName("path");
+    writeString(g, entry.path());
+    g.writeName("target");
+    writeString(g, entry.target());
+    g.writeName("format");
+    writeString(g, image == null ? null : image.format().id());
+    g.writeName("fileSize");
+    if (image == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(image.fileSize());
+    }
+    g.writeName("virtualSize");
+    writeU64(g, image == null ? null : image.virtualSize());
+    g.writeName("partitionSize");
+    writeU64(g, image == null ? null : image.partitionSize());
+
+    g.writeObjectPropertyStart("avf");
+    g.writeName("partition");
+    writeString(g, image == null ? null : image.partition().decision().id());
+    g.writeName("reason");
+    writeString(g, image == null ? null : image.partition().reason());
+    g.writeName("disk");
+    writeString(g, image == null ? null : image.disk().decision().id());
+    g.writeName("diskReason");
+    writeString(g, image == null ? null : image.disk().reason());
+    g.writeEndObject();
+
+    g.writeArrayPropertyStart("flags");
+    if (image != null) {
+      image.flags().forEach(flag -> g.writeString(flag.id()));
+    }
+    g.writeEndArray();
+
+    g.writeName("details");
+    writeValue(g, image == null ? Map.of() : image.details());
+
+    g.writeName("bytesRead");
+    if (image == null) {
+      g.writeNull();
+    } else {
+      g.writeNumber(image.bytesRead());
+    }
+
+    g.writeName("skip");
+    writeString(g, entry instanceof AuditEntry.Skipped skip ? skip.reason().id() : null);
+
+    g.writeName("error");
+    if (entry instanceof AuditEntry.Failed failure) {
+      g.writeStartObject();
+      g.writeName("kind");
+      writeString(g, failure.kind().id());
+      g.writeName("message");
+      writeString(g, failure.message());
+      g.writeEndObject();
+    } else {
+      g.writeNull();
+    }
+    g.writeEndObject();
+  }
+
+  /** Writes a string, or null; see {@link #wellFormed}. */
+  static void writeString(JsonGenerator g, String value) {
+    if (value == null) {
+      g.writeNull();
+    } else {
+      g.writeString(wellFormed(value));
+    }
+  }
+
+  /** Writes an unsigned 64-bit value as an exact JSON integer (never negative, never exponent form). */
+  static void writeU64(JsonGenerator g, U64 value) {
+    if (value == null) {
+      g.writeNull();
+    } else if (value.bits() >= 0) {
+      g.writeNumber(value.bits());
+    } else {
+      g.writeNumber(value.toBigInteger());
+    }
+  }
+
+  /**
+   * Writes a details value generically: String, Number, Boolean, U64, List (any Iterable), Map or
+   * null. Anything else is written as its string form, so a new kind of detail never breaks a run.
+   */
+  static void writeValue(JsonGenerator g, Object value) {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(wellFormed(s));
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else if (value instanceof U64 u) {
+      writeU64(g, u);
+    } else if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+      g.writeNumber(((Number) value).longValue());
+    } else if (value instanceof BigInteger n) {
+      g.writeNumber(n);
+    } else if (value instanceof BigDecimal n) {
+      g.writeNumber(n);
+    } else if (value instanceof Double || value instanceof Float) {
+      g.writeNumber(((Number) value).doubleValue());
+    } else if (value instanceof Map<?, ?> map) {
+      g.writeStartObject();
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        g.writeName(wellFormed(String.valueOf(e.getKey())));
+        writeValue(g, e.getValue());
+      }
+      g.writeEndObject();
+    } else if (value instanceof Iterable<?> list) {
+      g.writeStartArray();
+      for (Object item : list) {
+        writeValue(g, item);
+      }
+      g.writeEndArray();
+    } else {
+      g.writeString(wellFormed(String.valueOf(value)));
+    }
+  }
+
+  /**
+   * Returns {@code s} with each unpaired surrogate replaced by U+FFFD. Such a string cannot be
+   * encoded as UTF-8 and Jackson would fail the whole report on it; one odd name must not.
+   */
+  static String wellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isSurrogate(c)) {
+        boolean paired =
+            Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+        if (!paired) {
+          return replaceUnpaired(s);
+        }
+        i++;
+      }
+    }
+    return s;
+  }
+
+  private static String replaceUnpaired(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        out.append(c).append(s.charAt(++i));
+      } else {
+        out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return out.toString();
+  }
+}
