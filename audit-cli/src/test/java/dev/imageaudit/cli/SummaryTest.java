@@ -47,7 +47,7 @@ class SummaryTest {
         .contains("vm-disk.composite: unsupported partition image type: CompositeDisk")
         .contains("Errors: 0")
         .contains("Skipped: 0")
-        .contains("Flagged: 5 images (unsupported-partition-image 5)")
+        .contains("Flagged: 5 images (unsupported-partition-image 5, backing-file 1, crosvm-unsupported 3)")
         .contains("Audit complete")
         .contains("Exit code 1.");
     assertThat(r.out().lines().count()).isLessThan(40);
