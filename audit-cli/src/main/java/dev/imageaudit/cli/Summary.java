@@ -83,11 +83,11 @@ final class Summary {
 
     out.println();
     out.println("As partition images (virtmgr):");
-    Map<String, Long> verdicts = new LinkedHashMap<>();
-    for (Verdict.Decision d : Verdict.Decision.values()) {
-      verdicts.put(d.id(), s.partition().getOrDefault(d, 0L));
-    }
-    table(out, verdicts);
+    table(out, decisions(s.partition()));
+
+    out.println();
+    out.println("As whole-disk images (crosvm):");
+    table(out, decisions(s.disk()));
 
     List<AuditEntry.Image> notAccepted = new ArrayList<>();
     Map<Flag, Long> flagCounts = new EnumMap<>(Flag.class);
@@ -214,5 +214,14 @@ final class Summary {
         counts.values().stream().mapToInt(n -> Long.toString(n).length()).max().orElse(1);
     String format = "  %-" + nameWidth + "s  %" + countWidth + "d%n";
     counts.forEach((name, n) -> out.printf(format, Terminal.safe(name), n));
+  }
+
+  /** Returns every decision's count by its id, 0 when unseen, in a fixed order. */
+  private static Map<String, Long> decisions(Map<Verdict.Decision, Long> counts) {
+    Map<String, Long> byId = new LinkedHashMap<>();
+    for (Verdict.Decision d : Verdict.Decision.values()) {
+      byId.put(d.id(), counts.getOrDefault(d, 0L));
+    }
+    return byId;
   }
 }

@@ -11,6 +11,7 @@ import java.util.TreeMap;
  * @param files number of entries (images, skips and errors)
  * @param byFormat images by format name, sorted by name
  * @param partition images by virtmgr's partition decision
+ * @param disk images by crosvm's whole-disk decision
  * @param flagged images that carry at least one flag
  * @param errors failed entries
  * @param errorsByKind failed entries by kind name, sorted
@@ -21,6 +22,7 @@ public record AuditSummary(
     long files,
     Map<String, Long> byFormat,
     Map<Verdict.Decision, Long> partition,
+    Map<Verdict.Decision, Long> disk,
     long flagged,
     long errors,
     Map<String, Long> errorsByKind,
@@ -35,8 +37,10 @@ public record AuditSummary(
     long skipped = 0;
     Map<String, Long> byFormat = new TreeMap<>();
     Map<Verdict.Decision, Long> partition = new EnumMap<>(Verdict.Decision.class);
+    Map<Verdict.Decision, Long> disk = new EnumMap<>(Verdict.Decision.class);
     for (Verdict.Decision d : Verdict.Decision.values()) {
       partition.put(d, 0L);
+      disk.put(d, 0L);
     }
     Map<String, Long> errorsByKind = new TreeMap<>();
     Map<String, Long> skippedByReason = new TreeMap<>();
@@ -45,6 +49,7 @@ public record AuditSummary(
       if (entry instanceof AuditEntry.Image image) {
         byFormat.merge(image.format().id(), 1L, Long::sum);
         partition.merge(image.partition().decision(), 1L, Long::sum);
+        disk.merge(image.disk().decision(), 1L, Long::sum);
         if (!image.flags().isEmpty()) {
           flagged++;
         }
@@ -60,6 +65,7 @@ public record AuditSummary(
         files,
         Collections.unmodifiableMap(byFormat),
         Collections.unmodifiableMap(partition),
+        Collections.unmodifiableMap(disk),
         flagged,
         errors,
         Collections.unmodifiableMap(errorsByKind),

@@ -113,17 +113,22 @@ public final class JsonReport {
     g.writeObjectPropertyStart("summary");
     g.writeNumberProperty("files", summary.files());
     writeCounts(g, "byFormat", summary.byFormat());
-    g.writeObjectPropertyStart("partition");
-    // Every decision is always present, 0 when unseen, whatever the summary's map holds.
-    for (Verdict.Decision decision : Verdict.Decision.values()) {
-      g.writeNumberProperty(decision.id(), summary.partition().getOrDefault(decision, 0L));
-    }
-    g.writeEndObject();
+    writeDecisions(g, "partition", summary.partition());
+    writeDecisions(g, "disk", summary.disk());
     g.writeNumberProperty("flagged", summary.flagged());
     g.writeNumberProperty("errors", summary.errors());
     writeCounts(g, "errorsByKind", summary.errorsByKind());
     g.writeNumberProperty("skipped", summary.skipped());
     writeCounts(g, "skippedByReason", summary.skippedByReason());
+    g.writeEndObject();
+  }
+
+  private static void writeDecisions(JsonGenerator g, String name, Map<Verdict.Decision, Long> counts) {
+    g.writeObjectPropertyStart(name);
+    // Every decision is always present, 0 when unseen, whatever the summary's map holds.
+    for (Verdict.Decision decision : Verdict.Decision.values()) {
+      g.writeNumberProperty(decision.id(), counts.getOrDefault(decision, 0L));
+    }
     g.writeEndObject();
   }
 
