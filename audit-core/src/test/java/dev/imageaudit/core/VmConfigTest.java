@@ -1,10 +1,9 @@
 package dev.imageaudit.core;
 
+import static dev.imageaudit.core.internal.TestImages.sparseHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,26 +31,10 @@ class VmConfigTest {
   void buildStore() throws IOException {
     store = Files.createDirectories(dir.resolve("store"));
     configs = Files.createDirectories(dir.resolve("configs"));
-    Files.write(store.resolve("system.simg"), sparse(4096, 16));
+    Files.write(store.resolve("system.simg"), sparseHeader(4096, 16));
     Files.write(store.resolve("data.img"), new byte[8192]);
     Files.write(store.resolve("odd.img"), new byte[5000]);
     Files.write(store.resolve("disk.qcow2"), new byte[] {'Q', 'F', 'I', (byte) 0xFB, 0, 0, 0, 3});
-  }
-
-  /** A 28-byte Android sparse header (no chunks) claiming {@code totalBlocks} x {@code blockSize} bytes. */
-  static byte[] sparse(int blockSize, int totalBlocks) {
-    return ByteBuffer.allocate(28)
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .putInt(0xED26FF3A)
-        .putShort((short) 1)
-        .putShort((short) 0)
-        .putShort((short) 28)
-        .putShort((short) 12)
-        .putInt(blockSize)
-        .putInt(totalBlocks)
-        .putInt(0)
-        .putInt(0)
-        .array();
   }
 
   Path config(String name, String json) throws IOException {
@@ -263,7 +246,7 @@ class VmConfigTest {
 
   @Test
   void aCutSparseHeaderCannotBeSizedByVirtmgr() throws IOException {
-    Files.write(store.resolve("cut.simg"), java.util.Arrays.copyOf(sparse(4096, 1), 20));
+    Files.write(store.resolve("cut.simg"), java.util.Arrays.copyOf(sparseHeader(4096, 1), 20));
     VmConfigAudit result = report(partitions("c.json", false, part("p", s("cut.simg"), false))).configs().get(0);
     assertThat(only(result, ConfigRule.INVALID_PARTITION_IMAGE).message())
         .endsWith("virtmgr cannot size it: failed to read android sparse header");
@@ -349,9 +332,9 @@ class VmConfigTest {
   void aCompositeOfTwoTebibytesOrMoreIsRefusedWithoutMakingOne() throws IOException {
     // Sparse headers claim the sizes; the files are 28 bytes. With 4096-byte blocks the disk is
     // align64K(0x5000 + 4096 n + 0x4200): n = 2^29 - 26 gives 2^41 - 64 KiB, n = 2^29 - 25 gives 2^41.
-    Files.write(store.resolve("fits.simg"), sparse(4096, (1 << 29) - 26));
-    Files.write(store.resolve("over.simg"), sparse(4096, (1 << 29) - 25));
-    Files.write(store.resolve("huge.simg"), sparse(-1, -1));
+    Files.write(store.resolve("fits.simg"), sparseHeader(4096, (1 << 29) - 26));
+    Files.write(store.resolve("over.simg"), sparseHeader(4096, (1 << 29) - 25));
+    Files.write(store.resolve("huge.simg"), sparseHeader(-1, -1));
     VmConfigAudit fits = report(partitions("fits.json", false, part("a", s("fits.simg"), false))).configs().get(0);
     VmConfigAudit over = report(partitions("over.json", false, part("a", s("over.simg"), false))).configs().get(0);
     VmConfigAudit huge = report(partitions("huge.json", false,

@@ -13,6 +13,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * LUKS encrypted volumes, versions 1 and 2: {@code LUKS\xBA\xBE} at 0 and a big-endian version
@@ -33,6 +40,30 @@ final class LuksDetector implements FormatDetector {
    * ends at its first NUL). A larger area is read up to this cap and its checksum left unchecked.
    */
   static final int JSON_CAP = 64 * 1024 - 4096;
+
+  /** Deeper nesting than any LUKS2 metadata (four levels), shallow enough for any stack. */
+  static final int MAX_DEPTH = 64;
+
+  /**
+   * Reads the JSON area's text, which is one JSON value and nothing after it. Nesting is limited so
+   * that hostile metadata cannot exhaust the stack; every length limit is the cap, which the text
+   * never passes (a number or string that long takes milliseconds), so the depth is the only limit it can
+   * break. A key given twice is not refused: the last value counts.
+   */
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder()
+                          .maxNestingDepth(MAX_DEPTH)
+                          .maxDocumentLength(JSON_CAP)
+                          .maxNameLength(JSON_CAP)
+                          .maxStringLength(JSON_CAP)
+                          .maxNumberLength(JSON_CAP)
+                          .build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE};
   private static final int V1_HEADER = 592;
@@ -163,11 +194,22 @@ final class LuksDetector implements FormatDetector {
       found.put("metadataError", "JSON metadata longer than the cap of " + JSON_CAP + " bytes");
       return found.detection(ImageFormat.LUKS, null);
     }
-    Object metadata;
+    String text = new String(json, 0, end, StandardCharsets.UTF_8);
+    JsonNode metadata;
     try {
-      metadata = MiniJson.parse(new String(json, 0, end, StandardCharsets.UTF_8));
-    } catch (MiniJson.JsonException e) {
-      found.invalid("JSON metadata: " + e.getMessage());
+      metadata = MAPPER.readTree(text);
+    } catch (StreamConstraintsException e) {
+      // The length limits are never reached (see MAPPER): the depth is the limit passed.
+      found.invalid("JSON metadata: nesting deeper than " + MAX_DEPTH);
+      return found.detection(ImageFormat.LUKS, null);
+    } catch (JacksonException e) {
+      long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+      found.invalid("JSON metadata: " + e.getOriginalMessage() + (at < 0 ? "" : " at offset " + at));
+      return found.detection(ImageFormat.LUKS, null);
+    }
+    if (metadata.isMissingNode()) {
+      // Nothing but blanks before the first NUL.
+      found.invalid("JSON metadata: unexpected end at offset " + text.length());
       return found.detection(ImageFormat.LUKS, null);
     }
     return segments(probe, metadata, found);
@@ -202,34 +244,35 @@ final class LuksDetector implements FormatDetector {
     }
   }
 
-  private static Detection segments(Probe probe, Object metadata, HeaderFindings found) {
-    if (!(metadata instanceof Map<?, ?> root) || !(root.get("segments") instanceof Map<?, ?> segments)) {
+  private static Detection segments(Probe probe, JsonNode root, HeaderFindings found) {
+    JsonNode segments = root.path("segments");
+    if (!segments.isObject()) {
       found.invalid("JSON metadata has no segments object");
       return found.detection(ImageFormat.LUKS, null);
     }
-    if (root.get("keyslots") instanceof Map<?, ?> keyslots) {
-      found.put("keySlots", keyslots.size());
+    if (root.path("keyslots").isObject()) {
+      found.put("keySlots", root.path("keyslots").size());
     }
     // Segments are keyed by their decimal index; the data starts at the lowest.
-    TreeMap<Long, Map<?, ?>> byIndex = new TreeMap<>();
-    for (Map.Entry<?, ?> e : segments.entrySet()) {
-      Long index = parseIndex(String.valueOf(e.getKey()));
-      if (index == null || !(e.getValue() instanceof Map<?, ?> segment)) {
+    TreeMap<Long, JsonNode> byIndex = new TreeMap<>();
+    for (Map.Entry<String, JsonNode> e : segments.properties()) {
+      Long index = parseIndex(e.getKey());
+      if (index == null || !e.getValue().isObject()) {
         found.invalid("segment \"" + e.getKey() + "\" is not an indexed object");
         return found.detection(ImageFormat.LUKS, null);
       }
-      byIndex.put(index, segment);
+      byIndex.put(index, e.getValue());
     }
     List<Map<String, Object>> reported = new ArrayList<>();
     U64 size = null;
-    for (Map.Entry<Long, Map<?, ?>> e : byIndex.entrySet()) {
-      Map<?, ?> segment = e.getValue();
+    for (Map.Entry<Long, JsonNode> e : byIndex.entrySet()) {
+      JsonNode segment = e.getValue();
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("index", e.getKey());
-      out.put("type", String.valueOf(segment.get("type")));
-      U64 offset = parseU64(segment.get("offset"));
-      Object rawSize = segment.get("size");
-      boolean dynamic = "dynamic".equals(rawSize);
+      out.put("type", text(segment.get("type")));
+      U64 offset = parseU64(segment.path("offset"));
+      JsonNode rawSize = segment.path("size");
+      boolean dynamic = rawSize.isString() && rawSize.stringValue().equals("dynamic");
       U64 length = dynamic ? null : parseU64(rawSize);
       if (offset == null || (!dynamic && length == null)) {
         found.invalid("segment " + e.getKey() + " offset or size is not a decimal u64 string");
@@ -237,11 +280,14 @@ final class LuksDetector implements FormatDetector {
       }
       out.put("offset", offset);
       out.put("size", dynamic ? "dynamic" : length);
-      if (segment.get("encryption") instanceof String encryption) {
-        out.put("encryption", encryption);
+      if (segment.path("encryption").isString()) {
+        out.put("encryption", segment.path("encryption").stringValue());
       }
-      if (segment.get("sector_size") instanceof Long sectorSize) {
-        out.put("sectorSize", sectorSize);
+      JsonNode sectorSize = segment.path("sector_size");
+      // A whole number of at most 18 characters, sign included; longer ones, which no volume has, are left out.
+      if (sectorSize.isIntegralNumber() && sectorSize.canConvertToLong()
+          && Long.toString(sectorSize.longValue()).length() <= 18) {
+        out.put("sectorSize", sectorSize.longValue());
       }
       reported.add(out);
       if (size == null && reported.size() == 1) {
@@ -282,9 +328,20 @@ final class LuksDetector implements FormatDetector {
     return Long.parseLong(key);
   }
 
-  private static U64 parseU64(Object value) {
-    if (!(value instanceof String s) || s.isEmpty() || s.length() > 20
-        || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+  /** A value as text: a string as it is, anything else as JSON, {@code "null"} where it is absent. */
+  private static String text(JsonNode value) {
+    if (value == null) {
+      return "null";
+    }
+    return value.isString() ? value.stringValue() : value.toString();
+  }
+
+  private static U64 parseU64(JsonNode value) {
+    if (!value.isString()) {
+      return null;
+    }
+    String s = value.stringValue();
+    if (s.isEmpty() || s.length() > 20 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }
     try {

@@ -7,7 +7,6 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,6 +16,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The fixtures of src/test/resources/fixtures, made by qemu-img, bximage, cloop-utils, cryptsetup,
@@ -43,10 +44,10 @@ class FormatFixturesTest {
   @ParameterizedTest
   @MethodSource("qemuReadsTheFormat")
   void formatAndVirtualSizeAreQemuImgs(String name) throws Exception {
-    Map<String, Object> qemu = qemuInfo(name);
+    JsonNode qemu = qemuInfo(name);
     AuditEntry.Image image = image(name);
-    assertThat(image.format().id()).isEqualTo(qemu.get("format"));
-    assertThat(image.virtualSize()).hasToString(String.valueOf(qemu.get("virtual-size")));
+    assertThat(image.format().id()).isEqualTo(qemu.path("format").stringValue());
+    assertThat(image.virtualSize()).hasToString(String.valueOf(qemu.path("virtual-size").longValue()));
     assertThat(image.flags()).doesNotContain(Flag.INVALID_HEADER, Flag.TRUNCATED, Flag.AMBIGUOUS_FORMAT);
     assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + QedDetector.BACKING_NAME_CAP);
   }
@@ -57,21 +58,22 @@ class FormatFixturesTest {
     assertThat(plain.flags()).isEmpty();
     assertThat(plain.details()).containsEntry("clusterSize", 4096L).containsEntry("tableSize", 2L)
         .doesNotContainKey("backingFile");
-    assertThat(plain.details().get("clusterSize")).hasToString(String.valueOf(qemuInfo("qed/plain.qed").get("cluster-size")));
+    assertThat(plain.details().get("clusterSize")).hasToString(String.valueOf(qemuInfo("qed/plain.qed").path("cluster-size").longValue()));
 
-    Map<String, Object> rawQemu = qemuInfo("qed/backing-raw.qed");
+    JsonNode rawQemu = qemuInfo("qed/backing-raw.qed");
     AuditEntry.Image raw = image("qed/backing-raw.qed");
     assertThat(raw.flags()).containsExactly(Flag.BACKING_FILE, Flag.DIFFERENCING_DISK);
-    assertThat(raw.details()).containsEntry("backingFile", rawQemu.get("backing-filename"))
-        .containsEntry("backingFormat", rawQemu.get("backing-filename-format"))
+    assertThat(raw.details()).containsEntry("backingFile", rawQemu.path("backing-filename").stringValue())
+        .containsEntry("backingFormat", rawQemu.path("backing-filename-format").stringValue())
         .containsEntry("clusterSize", 8192L);
 
-    Map<String, Object> probedQemu = qemuInfo("qed/backing-probed.qed");
+    JsonNode probedQemu = qemuInfo("qed/backing-probed.qed");
     AuditEntry.Image probed = image("qed/backing-probed.qed");
     assertThat(probed.details()).containsEntry("backingFile", "base.qcow2").containsEntry("backingFormatProbed", true)
         .doesNotContainKey("backingFormat");
     // QED keeps no backing format other than raw: qemu-img shows none, and will probe the file.
-    assertThat(probedQemu).containsEntry("backing-filename", "base.qcow2").doesNotContainKey("backing-filename-format");
+    assertThat(probedQemu.path("backing-filename").stringValue()).isEqualTo("base.qcow2");
+    assertThat(probedQemu.has("backing-filename-format")).isFalse();
   }
 
   @Test
@@ -81,7 +83,7 @@ class FormatFixturesTest {
     assertThat(bytes[16]).isEqualTo((byte) 2); // features: need-check, left by the aborted writer
     assertThat(image.flags()).containsExactly(Flag.DIRTY);
     // qemu-img 7.2 reports "dirty-flag": false for QED whatever the header says.
-    assertThat(qemuInfo("qed/need-check.qed")).containsEntry("dirty-flag", false);
+    assertThat(qemuInfo("qed/need-check.qed").path("dirty-flag").booleanValue()).isFalse();
   }
 
   @Test
@@ -96,14 +98,12 @@ class FormatFixturesTest {
 
   @Test
   void luks1HeaderIsReadAndQemuRoundsAnUnalignedFileUp() throws Exception {
-    Map<String, Object> qemu = qemuInfo("luks/v1.luks");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> crypto = (Map<String, Object>) ((Map<String, Object>) qemu.get("format-specific")).get("data");
+    JsonNode crypto = qemuInfo("luks/v1.luks").at("/format-specific/data");
     AuditEntry.Image image = image("luks/v1.luks");
     assertThat(image.flags()).containsExactly(Flag.ENCRYPTED);
     assertThat(image.details()).containsEntry("version", 1).containsEntry("cipherName", "aes")
-        .containsEntry("cipherMode", "cbc-essiv:sha256").containsEntry("hashSpec", crypto.get("hash-alg"))
-        .containsEntry("keyBytes", 16L).containsEntry("uuid", crypto.get("uuid")).containsEntry("activeKeySlots", 1)
+        .containsEntry("cipherMode", "cbc-essiv:sha256").containsEntry("hashSpec", crypto.path("hash-alg").stringValue())
+        .containsEntry("keyBytes", 16L).containsEntry("uuid", crypto.path("uuid").stringValue()).containsEntry("activeKeySlots", 1)
         .containsEntry("payloadOffset", image.fileSize() - 4096);
     assertThat(image.bytesRead()).isEqualTo(BASE_READS);
 
@@ -113,7 +113,7 @@ class FormatFixturesTest {
     byte[] longer = Arrays.copyOf(bytes, bytes.length + 100);
     AuditEntry.Image judged = Auditor.judge("v1-plus-100.luks", null, new ByteArraySource(longer, BASE_READS), longer.length);
     assertThat(judged.virtualSize()).isEqualTo(U64.of(4096 + 100));
-    assertThat(qemuInfo("luks/v1-plus-100.luks")).containsEntry("virtual-size", 4096L + 512);
+    assertThat(qemuInfo("luks/v1-plus-100.luks").path("virtual-size").longValue()).isEqualTo(4096L + 512);
   }
 
   @Test
@@ -132,7 +132,9 @@ class FormatFixturesTest {
         .containsEntry("encryption", "aes-cbc-essiv:sha256").containsEntry("sectorSize", 512L));
     assertThat(image.bytesRead()).isEqualTo(BASE_READS + 16384 - 4096);
     // qemu-img 7.2 probes LUKS2 as raw, and refuses it when told it is luks.
-    assertThat(qemuInfo("luks/v2.luks2")).containsEntry("format", "raw").containsEntry("virtual-size", image.fileSize());
+    JsonNode qemu = qemuInfo("luks/v2.luks2");
+    assertThat(qemu.path("format").stringValue()).isEqualTo("raw");
+    assertThat(qemu.path("virtual-size").longValue()).isEqualTo(image.fileSize());
     assertThat(Files.readString(FIXTURES.resolve("luks/v2.luks2.qemu-img-info-f-luks.txt")))
         .contains("LUKS version 2 is not supported");
   }
@@ -144,7 +146,7 @@ class FormatFixturesTest {
     assertThat(image("bochs/v1.img").details()).containsEntry("version", 1L);
     // The header says 300 bytes more than whole sectors; QEMU (and so this tool) drops them.
     assertThat(image("bochs/odd-size.img").details())
-        .containsEntry("diskSize", U64.of(((Number) qemuInfo("bochs/odd-size.img").get("virtual-size")).longValue() + 300));
+        .containsEntry("diskSize", U64.of(qemuInfo("bochs/odd-size.img").path("virtual-size").longValue() + 300));
   }
 
   @Test
@@ -159,8 +161,7 @@ class FormatFixturesTest {
     assertThat(image.details()).containsEntry("version", 4L).containsEntry("sectors", U64.of(2048))
         .containsEntry("xmlOffset", U64.of(512)).containsEntry("dataForkLength", U64.of(512));
     // The same bytes under another name: qemu-img says raw; content alone decides here.
-    Map<String, Object> renamed = qemuInfo("dmg/udif.dmg.renamed");
-    assertThat(renamed).containsEntry("format", "raw");
+    assertThat(qemuInfo("dmg/udif.dmg.renamed").path("format").stringValue()).isEqualTo("raw");
     byte[] bytes = Files.readAllBytes(FIXTURES.resolve("dmg/udif.dmg"));
     AuditEntry.Image judged = Auditor.judge("udif.img", null, new ByteArraySource(bytes, BASE_READS), bytes.length);
     assertThat(judged.format()).isEqualTo(ImageFormat.DMG);
@@ -170,8 +171,9 @@ class FormatFixturesTest {
   @Test
   void plainIsoIsIso9660SizedAsTheRawDiskQemuSees() throws Exception {
     AuditEntry.Image image = image("iso9660/plain.iso");
-    Map<String, Object> qemu = qemuInfo("iso9660/plain.iso");
-    assertThat(qemu).containsEntry("format", "raw").containsEntry("virtual-size", image.fileSize());
+    JsonNode qemu = qemuInfo("iso9660/plain.iso");
+    assertThat(qemu.path("format").stringValue()).isEqualTo("raw");
+    assertThat(qemu.path("virtual-size").longValue()).isEqualTo(image.fileSize());
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.virtualSize()).isEqualTo(U64.of(image.fileSize()));
     assertThat(image.details()).containsEntry("volumeId", "PLAINVOL").containsEntry("blockSize", 2048)
@@ -185,7 +187,7 @@ class FormatFixturesTest {
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.flags()).isEmpty();
     assertThat(image.virtualSize()).isEqualTo(U64.of(image.fileSize()));
-    assertThat(qemuInfo("iso9660/hybrid-gpt.iso")).containsEntry("virtual-size", image.fileSize());
+    assertThat(qemuInfo("iso9660/hybrid-gpt.iso").path("virtual-size").longValue()).isEqualTo(image.fileSize());
     assertThat(image.details()).containsEntry("volumeId", "HYBRIDVOL").containsEntry("partitionTable", "gpt")
         // xorriso writes 248 entries: the first 128 are read, their CRC cannot be checked.
         .containsEntry("partitionEntryCount", 248L).containsEntry("partitionEntriesNotRead", 120L)
@@ -198,7 +200,7 @@ class FormatFixturesTest {
   @Test
   void mbrDiskIsRawWithTheEntriesSfdiskReads() throws Exception {
     AuditEntry.Image image = image("raw-partitions/mbr.img");
-    assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/mbr.img").get("format"));
+    assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/mbr.img").path("format").stringValue());
     assertThat(image.flags()).isEmpty();
     assertThat(image.details()).containsEntry("partitionTable", "mbr").containsEntry("diskId", "0x12345678");
     assertPartitionsMatchSfdisk(image, "raw-partitions/mbr.img");
@@ -209,7 +211,7 @@ class FormatFixturesTest {
   @Test
   void gptDiskIsRawWithTheEntriesSfdiskReads() throws Exception {
     AuditEntry.Image image = image("raw-partitions/gpt.img");
-    assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/gpt.img").get("format"));
+    assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/gpt.img").path("format").stringValue());
     assertThat(image.flags()).isEmpty();
     assertThat(image.details()).containsEntry("partitionTable", "gpt")
         .containsEntry("diskGuid", "0D5C1F43-1D51-4C4B-9F0B-6D9C4C2B7E11")
@@ -221,24 +223,24 @@ class FormatFixturesTest {
   /** Asserts that each partition has sfdisk's start, size, type and (GPT) name and GUID. */
   @SuppressWarnings("unchecked")
   private static void assertPartitionsMatchSfdisk(AuditEntry.Image image, String name) throws Exception {
-    Map<String, Object> table = (Map<String, Object>) ((Map<String, Object>) json(name + ".sfdisk.json")).get("partitiontable");
-    List<Map<String, Object>> expected = (List<Map<String, Object>>) table.get("partitions");
+    JsonNode table = json(name + ".sfdisk.json").path("partitiontable");
+    JsonNode expected = table.path("partitions");
     List<Map<String, Object>> actual = (List<Map<String, Object>>) image.details().get("partitions");
-    assertThat(actual).hasSameSizeAs(expected);
-    boolean gpt = "gpt".equals(table.get("label"));
+    assertThat(actual).hasSize(expected.size());
+    boolean gpt = "gpt".equals(table.path("label").stringValue());
     for (int i = 0; i < expected.size(); i++) {
-      Map<String, Object> want = expected.get(i);
+      JsonNode want = expected.get(i);
       Map<String, Object> got = actual.get(i);
-      assertThat(String.valueOf(got.get("firstLba"))).as(name + " " + i).isEqualTo(String.valueOf(want.get("start")));
-      assertThat(got.get("sizeBytes")).as(name + " " + i).isEqualTo(U64.of((Long) want.get("size") * 512));
-      String node = (String) want.get("node");
+      assertThat(String.valueOf(got.get("firstLba"))).as(name + " " + i).isEqualTo(String.valueOf(want.path("start").longValue()));
+      assertThat(got.get("sizeBytes")).as(name + " " + i).isEqualTo(U64.of(want.path("size").longValue() * 512));
+      String node = want.path("node").stringValue();
       assertThat(got.get("index")).isEqualTo(Integer.parseInt(node.substring(node.length() - 1)));
       if (gpt) {
-        assertThat(got).containsEntry("typeGuid", want.get("type")).containsEntry("uniqueGuid", want.get("uuid"))
-            .containsEntry("name", want.get("name"));
+        assertThat(got).containsEntry("typeGuid", want.path("type").stringValue())
+            .containsEntry("uniqueGuid", want.path("uuid").stringValue()).containsEntry("name", want.path("name").stringValue());
       } else {
         assertThat(Integer.parseInt(((String) got.get("mbrType")).substring(2), 16))
-            .isEqualTo(Integer.parseInt((String) want.get("type"), 16));
+            .isEqualTo(Integer.parseInt(want.path("type").stringValue(), 16));
       }
     }
   }
@@ -254,12 +256,11 @@ class FormatFixturesTest {
     return (AuditEntry.Image) entry;
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> qemuInfo(String name) throws Exception {
-    return (Map<String, Object>) json(name + ".qemu-img-info.json");
+  static JsonNode qemuInfo(String name) {
+    return json(name + ".qemu-img-info.json");
   }
 
-  static Object json(String name) throws IOException, MiniJson.JsonException {
-    return MiniJson.parse(Files.readString(FIXTURES.resolve(name)));
+  static JsonNode json(String name) {
+    return JsonMapper.shared().readTree(FIXTURES.resolve(name));
   }
 }

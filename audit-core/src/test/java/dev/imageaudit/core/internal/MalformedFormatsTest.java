@@ -310,6 +310,26 @@ class MalformedFormatsTest {
   }
 
   @Test
+  void luks2JsonIsOneValueWithBlanksAroundNestedAtMost64DeepAndItsLastDuplicateKeyCounts() throws Exception {
+    String segment = "{\"0\":{\"offset\":\"32768\",\"size\":\"%s\",\"sector_size\":%s}}";
+    String twice = "\t{\"segments\":" + String.format(segment, "512", "512")
+        + ",\"segments\":" + String.format(segment, "4096", "4096.0") + "}\r\n";
+    AuditEntry.Image last = judge(luks2(16384, twice, 65536), BASE + 12288);
+    assertThat(last.virtualSize()).isEqualTo(U64.of(4096));
+    // Only a whole sector_size is reported.
+    assertThat(last.details().get("segments")).asList().singleElement().satisfies(s -> assertThat(FormatFixturesTest.map(s))
+        .doesNotContainKey("sectorSize"));
+    AuditEntry.Image trailing = judge(luks2(16384, String.format(LUKS2_JSON, "32768", "dynamic") + " {}", 65536), BASE + 12288);
+    assertThat(trailing.details().get("invalidHeader")).asString().startsWith("JSON metadata: ");
+    AuditEntry.Image blank = judge(luks2(16384, " \n ", 65536), BASE + 12288);
+    assertThat(blank.details()).containsEntry("invalidHeader", "JSON metadata: unexpected end at offset 3");
+    AuditEntry.Image deep64 = judge(luks2(16384, "[".repeat(64) + "]".repeat(64), 65536), BASE + 12288);
+    assertThat(deep64.details()).containsEntry("invalidHeader", "JSON metadata has no segments object");
+    AuditEntry.Image deep65 = judge(luks2(16384, "[".repeat(65) + "]".repeat(65), 65536), BASE + 12288);
+    assertThat(deep65.details()).containsEntry("invalidHeader", "JSON metadata: nesting deeper than 64");
+  }
+
+  @Test
   void luks2SegmentOffsetsPastTheEndOrWrappingAreCaught() throws Exception {
     AuditEntry.Image wraps = judge(luks2(16384, String.format(LUKS2_JSON, "18446744073709551615", "512"), 65536), BASE + 12288);
     assertThat(wraps.details()).containsEntry("invalidHeader", "segment 0 end wraps past 2^64");

@@ -7,7 +7,6 @@ import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.internal.VirtmgrPartitionRules.ImageType;
 import dev.imageaudit.core.internal.VirtmgrPartitionRules.Outcome;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +51,7 @@ class VirtmgrPartitionRulesTest {
 
   @Test
   void aTwentyEightByteSparseHeaderIsEnough() {
-    byte[] head = sparseHeader(4096, 64);
+    byte[] head = TestImages.sparseHeader(4096, 64);
     Outcome outcome = VirtmgrPartitionRules.judge(head, 28);
     assertThat(outcome.verdict()).isEqualTo(Verdict.accepted());
     assertThat(outcome.partitionSize()).isEqualTo(U64.of(262144));
@@ -61,7 +60,7 @@ class VirtmgrPartitionRulesTest {
   @Test
   void sparseSizeAboveTwoToTheSixtyThirdIsExactAndUnsigned() {
     // 0xFFFFFFFF blocks of 0xFFFFFFFC bytes: 18446744052234715140, past 2^63, still no u64 overflow.
-    byte[] head = sparseHeader(0xFFFF_FFFC, 0xFFFF_FFFF);
+    byte[] head = TestImages.sparseHeader(0xFFFF_FFFC, 0xFFFF_FFFF);
     Outcome outcome = VirtmgrPartitionRules.judge(head, 28);
     assertThat(outcome.partitionSize().toString()).isEqualTo("18446744052234715140");
     assertThat(outcome.partitionSize().bits()).isNegative();
@@ -116,20 +115,4 @@ class VirtmgrPartitionRulesTest {
   void anyQcowVersionIsQcow2ToVirtmgr() {
     byte[] qcowV1 = ByteBuffer.allocate(48).put(QCOW).putInt(1).array();
     assertThat(VirtmgrPartitionRules.detectImageType(qcowV1)).isEqualTo(ImageType.QCOW2);
-  }
-
-  static byte[] sparseHeader(int blockSize, int totalBlocks) {
-    return ByteBuffer.allocate(28)
-        .order(ByteOrder.LITTLE_ENDIAN)
-        .put(SPARSE)
-        .putShort((short) 1)
-        .putShort((short) 0)
-        .putShort((short) 28)
-        .putShort((short) 12)
-        .putInt(blockSize)
-        .putInt(totalBlocks)
-        .putInt(1)
-        .putInt(0)
-        .array();
-  }
-}
+  }}
