@@ -25,7 +25,16 @@ import java.util.Set;
 public final class Auditor {
 
   private static final List<FormatDetector> DETECTORS =
-      List.of(new QcowDetector(), new AndroidSparseDetector(), new CompositeDetector());
+      List.of(
+          new QcowDetector(),
+          new AndroidSparseDetector(),
+          new CompositeDetector(),
+          new VmdkDetector(),
+          VpcDetector.atHead(),
+          new VhdxDetector(),
+          new VdiDetector(),
+          // Formats named from the tail go last: a real header at 0 must win over a footer at the end.
+          VpcDetector.fixedAtTail());
 
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};
