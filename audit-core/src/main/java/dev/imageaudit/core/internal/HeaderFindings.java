@@ -40,10 +40,6 @@ final class HeaderFindings {
     flags.add(flag);
   }
 
-  boolean has(Flag flag) {
-    return flags.contains(flag);
-  }
-
   Detection detection(ImageFormat format, U64 virtualSize) {
     return new Detection(format, virtualSize, details, flags);
   }

@@ -8,6 +8,7 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -414,7 +415,7 @@ final class VhdxDetector implements FormatDetector {
   /** Returns the 16 on-disk bytes of a GUID: the first three fields little-endian, the rest as written. */
   static byte[] guid(String text) {
     String hex = text.replace("-", "");
-    byte[] b = java.util.HexFormat.of().parseHex(hex);
+    byte[] b = HexFormat.of().parseHex(hex);
     return new byte[] {
       b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
     };
@@ -424,7 +425,7 @@ final class VhdxDetector implements FormatDetector {
   static String guidString(byte[] b, int at) {
     byte[] g = Arrays.copyOfRange(b, at, at + 16);
     byte[] ordered = {g[3], g[2], g[1], g[0], g[5], g[4], g[7], g[6], g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]};
-    String hex = java.util.HexFormat.of().formatHex(ordered).toUpperCase(Locale.ROOT);
+    String hex = HexFormat.of().formatHex(ordered).toUpperCase(Locale.ROOT);
     return hex.substring(0, 8) + "-" + hex.substring(8, 12) + "-" + hex.substring(12, 16) + "-"
         + hex.substring(16, 20) + "-" + hex.substring(20);
   }

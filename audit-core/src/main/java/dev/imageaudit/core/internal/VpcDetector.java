@@ -6,6 +6,7 @@ import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,7 +89,7 @@ final class VpcDetector implements FormatDetector {
         f.truncated("footer");
         return f.detection(ImageFormat.VPC, null);
       }
-      return read(probe, java.util.Arrays.copyOf(head, FOOTER), false);
+      return read(probe, Arrays.copyOf(head, FOOTER), false);
     }
     if (probe.size() < FOOTER) {
       return null;
@@ -97,7 +98,7 @@ final class VpcDetector implements FormatDetector {
     if (tail.length < FOOTER || !Bytes.startsWith(tail, tail.length - FOOTER, COOKIE)) {
       return null;
     }
-    return read(probe, java.util.Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length), true);
+    return read(probe, Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length), true);
   }
 
   private Detection read(Probe probe, byte[] footer, boolean fromTail) throws IOException {
@@ -200,8 +201,8 @@ final class VpcDetector implements FormatDetector {
     if (!name.isEmpty()) {
       f.put("parentName", name);
     }
-    byte[] uuid = java.util.Arrays.copyOfRange(header, 40, 56);
-    if (!java.util.Arrays.equals(uuid, new byte[16])) {
+    byte[] uuid = Arrays.copyOfRange(header, 40, 56);
+    if (!Arrays.equals(uuid, new byte[16])) {
       f.put("parentUuid", HexFormat.of().formatHex(uuid));
     }
     long size = probe.size();
