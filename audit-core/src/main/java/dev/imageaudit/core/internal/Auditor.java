@@ -40,9 +40,15 @@ public final class Auditor {
           new LuksDetector(),
           new BochsDetector(),
           new CloopDetector(),
+          new VmdkDetector(),
+          VpcDetector.atHead(),
+          new VhdxDetector(),
+          new VdiDetector(),
           new Iso9660Detector(),
+          new ZstdDetector(),
+          // Formats named from the tail go last: a real header at 0 must win over a footer at the end.
           new DmgDetector(),
-          new ZstdDetector());
+          VpcDetector.fixedAtTail());
 
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};

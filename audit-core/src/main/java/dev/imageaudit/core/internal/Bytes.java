@@ -24,6 +24,14 @@ final class Bytes {
     return (long) u32be(b, at) << 32 | (u32be(b, at + 4) & 0xFFFF_FFFFL);
   }
 
+  static int u16be(byte[] b, int at) {
+    return (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
+  }
+
+  static long u64le(byte[] b, int at) {
+    return (u32le(b, at) & 0xFFFF_FFFFL) | (long) u32le(b, at + 4) << 32;
+  }
+
   /** Returns true if {@code b} holds {@code magic} at {@code at}. */
   static boolean startsWith(byte[] b, int at, byte[] magic) {
     if (b.length < at + magic.length) {

@@ -22,6 +22,13 @@ final class HeaderFindings {
     return this;
   }
 
+  /** Records a detail only when there is one: a {@code null} value leaves the key out. */
+  void putIfPresent(String key, Object value) {
+    if (value != null) {
+      details.put(key, value);
+    }
+  }
+
   /** Raises {@code invalid-header}, naming the failed check (the first one wins). */
   void invalid(String check) {
     flags.add(Flag.INVALID_HEADER);
