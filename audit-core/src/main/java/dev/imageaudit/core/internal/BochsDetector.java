@@ -34,21 +34,21 @@ final class BochsDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
       return found.detection(ImageFormat.BOCHS, null);
     }
-    String type = Fields.asciiz(head, 32, 16);
-    String subtype = Fields.asciiz(head, 48, 16);
-    long version = Fields.u32le(head, 64);
-    long headerBytes = Fields.u32le(head, 68);
-    long catalog = Fields.u32le(head, 72);
-    long extent = Fields.u32le(head, 80);
+    String type = Bytes.asciiz(head, 32, 16);
+    String subtype = Bytes.asciiz(head, 48, 16);
+    long version = Bytes.u32leUnsigned(head, 64);
+    long headerBytes = Bytes.u32leUnsigned(head, 68);
+    long catalog = Bytes.u32leUnsigned(head, 72);
+    long extent = Bytes.u32leUnsigned(head, 80);
     boolean v1 = version == VERSION_1;
-    long disk = Fields.u64le(head, v1 ? 84 : 88);
+    long disk = Bytes.u64le(head, v1 ? 84 : 88);
     found.put("type", type).put("subtype", subtype).put("version", version >>> 16);
     found.put("headerSize", headerBytes).put("catalogEntries", catalog);
-    found.put("bitmapSize", Fields.u32le(head, 76)).put("extentSize", extent).put("diskSize", U64.of(disk));
+    found.put("bitmapSize", Bytes.u32leUnsigned(head, 76)).put("extentSize", extent).put("diskSize", U64.of(disk));
     long sectors = disk >>> 9;
-    if (!Fields.cstringEquals(head, 0, "Bochs Virtual HD Image")) {
+    if (!Bytes.cstringEquals(head, 0, "Bochs Virtual HD Image")) {
       found.invalid("magic text is not NUL-terminated");
-    } else if (!Fields.cstringEquals(head, 32, "Redolog") || !Fields.cstringEquals(head, 48, "Growing")) {
+    } else if (!Bytes.cstringEquals(head, 32, "Redolog") || !Bytes.cstringEquals(head, 48, "Growing")) {
       // Undoable and volatile redologs exist too, but QEMU reads growing images only.
       found.invalid("type " + type + "/" + subtype + " is not Redolog/Growing");
     } else if (version != VERSION_2 && !v1) {

@@ -41,8 +41,8 @@ final class CloopDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " of " + TABLE);
       return found.detection(ImageFormat.CLOOP, null);
     }
-    long blockSize = Fields.u32be(head, 128);
-    long blocks = Fields.u32be(head, 132);
+    long blockSize = Bytes.u32beUnsigned(head, 128);
+    long blocks = Bytes.u32beUnsigned(head, 132);
     found.put("blockSize", blockSize).put("blocks", blocks);
     U64 size = U64.of(blockSize * blocks);
     if (blockSize == 0 || blockSize % 512 != 0) {

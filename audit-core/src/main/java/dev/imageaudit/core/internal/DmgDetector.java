@@ -32,18 +32,18 @@ final class DmgDetector implements FormatDetector {
     }
     long koly = fileSize - TRAILER;
     HeaderFindings found = new HeaderFindings();
-    long headerSize = Fields.u32be(tail, at + 8);
+    long headerSize = Bytes.u32beUnsigned(tail, at + 8);
     long dataOffset = Bytes.u64be(tail, at + 0x18);
     long rsrcOffset = Bytes.u64be(tail, at + 0x28);
     long rsrcLength = Bytes.u64be(tail, at + 0x30);
     long xmlOffset = Bytes.u64be(tail, at + 0xD8);
     long xmlLength = Bytes.u64be(tail, at + 0xE0);
     long sectors = Bytes.u64be(tail, at + 0x1EC);
-    found.put("version", Fields.u32be(tail, at + 4)).put("headerSize", headerSize);
+    found.put("version", Bytes.u32beUnsigned(tail, at + 4)).put("headerSize", headerSize);
     found.put("dataForkOffset", U64.of(dataOffset)).put("dataForkLength", U64.of(Bytes.u64be(tail, at + 0x20)));
     found.put("resourceForkOffset", U64.of(rsrcOffset)).put("resourceForkLength", U64.of(rsrcLength));
     found.put("xmlOffset", U64.of(xmlOffset)).put("xmlLength", U64.of(xmlLength));
-    found.put("imageVariant", Fields.u32be(tail, at + 0x1E8)).put("sectors", U64.of(sectors));
+    found.put("imageVariant", Bytes.u32beUnsigned(tail, at + 0x1E8)).put("sectors", U64.of(sectors));
     if (headerSize != TRAILER) {
       found.invalid("trailer size " + headerSize + " is not 512");
     } else if (Long.compareUnsigned(dataOffset, koly) > 0) {

@@ -41,15 +41,15 @@ final class Iso9660Detector implements FormatDetector {
       return found.detection(ImageFormat.ISO9660, size);
     }
     int type = Bytes.u8(d, 0);
-    long blocks = Fields.u32le(d, 0x50);
+    long blocks = Bytes.u32leUnsigned(d, 0x50);
     int blockSize = Bytes.u16le(d, 0x80);
-    found.put("systemId", Fields.asciiz(d, 8, 32).strip()).put("volumeId", Fields.asciiz(d, 0x28, 32).strip());
+    found.put("systemId", Bytes.asciiz(d, 8, 32).strip()).put("volumeId", Bytes.asciiz(d, 0x28, 32).strip());
     found.put("volumeBlocks", blocks).put("blockSize", blockSize).put("volumeSize", blocks * blockSize);
     if (type != 1) {
       found.invalid("volume descriptor 16 is type " + type + ", not primary (1)");
     } else if (Bytes.u8(d, 6) != 1) {
       found.invalid("volume descriptor version " + Bytes.u8(d, 6) + " is not 1");
-    } else if (blocks != Fields.u32be(d, 0x54) || blockSize != Fields.u16be(d, 0x82)) {
+    } else if (blocks != Bytes.u32beUnsigned(d, 0x54) || blockSize != Bytes.u16be(d, 0x82)) {
       found.invalid("little- and big-endian copies of the volume size differ");
     } else if (blockSize < 512 || Integer.bitCount(blockSize) != 1) {
       found.invalid("logical block size " + blockSize + " is not a power of two of at least 512");

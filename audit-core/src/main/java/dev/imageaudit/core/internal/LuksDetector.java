@@ -85,7 +85,7 @@ final class LuksDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " before the version");
       return found.detection(ImageFormat.LUKS, null);
     }
-    int version = Fields.u16be(head, 6);
+    int version = Bytes.u16be(head, 6);
     found.put("version", version);
     return switch (version) {
       case 1 -> luks1(probe, head, found);
@@ -102,10 +102,10 @@ final class LuksDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
       return found.detection(ImageFormat.LUKS, null);
     }
-    found.put("cipherName", Fields.asciiz(head, 8, 32)).put("cipherMode", Fields.asciiz(head, 40, 32));
-    found.put("hashSpec", Fields.asciiz(head, 72, 32));
-    long payloadSectors = Fields.u32be(head, 104);
-    long keyBytes = Fields.u32be(head, 108);
+    found.put("cipherName", Bytes.asciiz(head, 8, 32)).put("cipherMode", Bytes.asciiz(head, 40, 32));
+    found.put("hashSpec", Bytes.asciiz(head, 72, 32));
+    long payloadSectors = Bytes.u32beUnsigned(head, 104);
+    long keyBytes = Bytes.u32beUnsigned(head, 108);
     long payload = payloadSectors * 512;
     found.put("payloadOffset", payload).put("keyBytes", keyBytes);
     U64 size = null;
@@ -118,7 +118,7 @@ final class LuksDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
       return found.detection(ImageFormat.LUKS, size);
     }
-    found.put("uuid", Fields.asciiz(head, 168, 40));
+    found.put("uuid", Bytes.asciiz(head, 168, 40));
     checkKeySlots(head, found, payloadSectors, keyBytes);
     return found.detection(ImageFormat.LUKS, size);
   }
@@ -129,9 +129,9 @@ final class LuksDetector implements FormatDetector {
     int active = 0;
     for (int i = 0; i < 8; i++) {
       int at = 208 + 48 * i;
-      long state = Fields.u32be(head, at);
-      long stripes = Fields.u32be(head, at + 44);
-      start[i] = Fields.u32be(head, at + 40);
+      long state = Bytes.u32beUnsigned(head, at);
+      long stripes = Bytes.u32beUnsigned(head, at + 44);
+      start[i] = Bytes.u32beUnsigned(head, at + 40);
       // The key material in sectors, rounded up to the header's alignment, as cryptsetup lays it out.
       long sectors = (keyBytes * stripes + 511) / 512;
       length[i] = (sectors + HEADER_SECTORS - 1) / HEADER_SECTORS * HEADER_SECTORS;
@@ -164,8 +164,8 @@ final class LuksDetector implements FormatDetector {
     }
     long headerSize = Bytes.u64be(head, 8);
     found.put("headerSize", U64.of(headerSize));
-    found.put("label", Fields.asciiz(head, 24, 48)).put("uuid", Fields.asciiz(head, 168, 40));
-    String checksumAlgorithm = Fields.asciiz(head, 72, 32);
+    found.put("label", Bytes.asciiz(head, 24, 48)).put("uuid", Bytes.asciiz(head, 168, 40));
+    String checksumAlgorithm = Bytes.asciiz(head, 72, 32);
     found.put("checksumAlgorithm", checksumAlgorithm);
     if (Long.bitCount(headerSize) != 1 || headerSize < 16 * 1024 || headerSize > 4 * 1024 * 1024) {
       found.invalid("header size is not a power of two from 16 KiB to 4 MiB");

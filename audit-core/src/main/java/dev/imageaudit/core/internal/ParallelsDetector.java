@@ -36,22 +36,22 @@ final class ParallelsDetector implements FormatDetector {
       found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
       return found.detection(ImageFormat.PARALLELS, null);
     }
-    long version = Fields.u32le(head, 16);
-    long tracks = Fields.u32le(head, 28);
-    long batEntries = Fields.u32le(head, 32);
-    long sectorsField = Fields.u64le(head, 36);
+    long version = Bytes.u32leUnsigned(head, 16);
+    long tracks = Bytes.u32leUnsigned(head, 28);
+    long batEntries = Bytes.u32leUnsigned(head, 32);
+    long sectorsField = Bytes.u64le(head, 36);
     // The old format's count is 32 bits wide: QEMU ignores the high half, whatever it holds.
     long sectors = ext ? sectorsField : sectorsField & 0xFFFF_FFFFL;
     found.put("version", version);
-    found.put("heads", Fields.u32le(head, 20)).put("cylinders", Fields.u32le(head, 24));
+    found.put("heads", Bytes.u32leUnsigned(head, 20)).put("cylinders", Bytes.u32leUnsigned(head, 24));
     found.put("clusterSectors", tracks).put("batEntries", batEntries);
-    found.put("sectors", U64.of(sectorsField)).put("dataOffset", Fields.u32le(head, 48));
-    boolean inUse = Fields.u32le(head, 44) == IN_USE;
+    found.put("sectors", U64.of(sectorsField)).put("dataOffset", Bytes.u32leUnsigned(head, 48));
+    boolean inUse = Bytes.u32leUnsigned(head, 44) == IN_USE;
     found.put("inUse", inUse);
     if (inUse) {
       found.flag(Flag.DIRTY);
     }
-    long extensionOffset = Fields.u64le(head, 56);
+    long extensionOffset = Bytes.u64le(head, 56);
     if (extensionOffset != 0) {
       found.put("extensionOffset", U64.of(extensionOffset));
     }

@@ -77,8 +77,8 @@ final class PartitionTables {
       int at = MBR_ENTRIES + 16 * i;
       int boot = Bytes.u8(head, at);
       int type = Bytes.u8(head, at + 4);
-      long first = Fields.u32le(head, at + 8);
-      long count = Fields.u32le(head, at + 12);
+      long first = Bytes.u32leUnsigned(head, at + 8);
+      long count = Bytes.u32leUnsigned(head, at + 12);
       if (boot != 0x00 && boot != 0x80) {
         return null;
       }
@@ -119,7 +119,7 @@ final class PartitionTables {
       found.invalid("protective MBR but no GPT header at LBA 1");
     }
     found.put("partitionTable", "mbr");
-    found.put("diskId", String.format("0x%08x", Fields.u32le(head, 440)));
+    found.put("diskId", String.format("0x%08x", Bytes.u32leUnsigned(head, 440)));
     found.put("partitions", partitions);
     if (pastEnd) {
       found.truncated("a partition ends past the end of the file");
@@ -165,27 +165,27 @@ final class PartitionTables {
       found.truncated("GPT header ends at byte " + header.length + " of 92");
       return found;
     }
-    long headerSize = Fields.u32le(header, 12);
-    found.put("diskGuid", Fields.guid(header, 56));
+    long headerSize = Bytes.u32leUnsigned(header, 12);
+    found.put("diskGuid", Bytes.guid(header, 56));
     if (headerSize < 92 || headerSize > lbaSize || headerSize > header.length) {
       found.invalid("GPT header size " + headerSize + " is not from 92 to the sector size");
       return found;
     }
     byte[] crcCopy = Arrays.copyOf(header, (int) headerSize);
     Arrays.fill(crcCopy, 16, 20, (byte) 0);
-    if (crc32(crcCopy, crcCopy.length) != Fields.u32le(header, 16)) {
+    if (crc32(crcCopy, crcCopy.length) != Bytes.u32leUnsigned(header, 16)) {
       found.invalid("GPT header CRC32 mismatch");
       return found;
     }
-    if (Fields.u64le(header, 24) != 1) {
+    if (Bytes.u64le(header, 24) != 1) {
       found.invalid("GPT header does not say it is at LBA 1");
       return found;
     }
-    long firstUsable = Fields.u64le(header, 40);
-    long lastUsable = Fields.u64le(header, 48);
-    long entriesLba = Fields.u64le(header, 72);
-    long count = Fields.u32le(header, 80);
-    long entrySize = Fields.u32le(header, 84);
+    long firstUsable = Bytes.u64le(header, 40);
+    long lastUsable = Bytes.u64le(header, 48);
+    long entriesLba = Bytes.u64le(header, 72);
+    long count = Bytes.u32leUnsigned(header, 80);
+    long entrySize = Bytes.u32leUnsigned(header, 84);
     found.put("firstUsableLba", U64.of(firstUsable)).put("lastUsableLba", U64.of(lastUsable));
     found.put("partitionEntryLba", U64.of(entriesLba)).put("partitionEntryCount", count).put("partitionEntrySize", entrySize);
     if (entrySize < 128 || entrySize % 8 != 0 || entrySize > ENTRIES_CAP) {
@@ -207,7 +207,7 @@ final class PartitionTables {
     }
     if (wanted == count && entries.length == length) {
       found.put("partitionEntriesCrcChecked", true);
-      if (crc32(entries, length) != Fields.u32le(header, 88)) {
+      if (crc32(entries, length) != Bytes.u32leUnsigned(header, 88)) {
         found.invalid("GPT partition entries CRC32 mismatch");
       }
     } else {
@@ -225,16 +225,16 @@ final class PartitionTables {
     List<Map<String, Object>> partitions = new ArrayList<>();
     for (int i = 0; (i + 1) * entrySize <= entries.length; i++) {
       int at = i * entrySize;
-      if (Fields.allZero(entries, at, 16)) {
+      if (Bytes.allZero(entries, at, 16)) {
         continue;
       }
-      long first = Fields.u64le(entries, at + 32);
-      long last = Fields.u64le(entries, at + 40);
+      long first = Bytes.u64le(entries, at + 32);
+      long last = Bytes.u64le(entries, at + 40);
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("index", i + 1);
       p.put("name", utf16z(entries, at + 56, 72));
-      p.put("typeGuid", Fields.guid(entries, at));
-      p.put("uniqueGuid", Fields.guid(entries, at + 16));
+      p.put("typeGuid", Bytes.guid(entries, at));
+      p.put("uniqueGuid", Bytes.guid(entries, at + 16));
       p.put("firstLba", U64.of(first));
       long sectors = last - first + 1;
       if (Long.compareUnsigned(last, first) < 0) {

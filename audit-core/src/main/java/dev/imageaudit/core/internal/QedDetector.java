@@ -40,18 +40,18 @@ final class QedDetector implements FormatDetector {
     HeaderFindings found = new HeaderFindings();
     if (head.length < HEADER_SIZE) {
       found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
-      U64 size = head.length >= 56 ? U64.of(Fields.u64le(head, 48)) : null;
+      U64 size = head.length >= 56 ? U64.of(Bytes.u64le(head, 48)) : null;
       return found.detection(ImageFormat.QED, size);
     }
-    long clusterSize = Fields.u32le(head, 4);
-    long tableSize = Fields.u32le(head, 8);
-    long headerClusters = Fields.u32le(head, 12);
-    long features = Fields.u64le(head, 16);
-    long l1Offset = Fields.u64le(head, 40);
-    long imageSize = Fields.u64le(head, 48);
+    long clusterSize = Bytes.u32leUnsigned(head, 4);
+    long tableSize = Bytes.u32leUnsigned(head, 8);
+    long headerClusters = Bytes.u32leUnsigned(head, 12);
+    long features = Bytes.u64le(head, 16);
+    long l1Offset = Bytes.u64le(head, 40);
+    long imageSize = Bytes.u64le(head, 48);
     found.put("clusterSize", clusterSize).put("tableSize", tableSize).put("headerClusters", headerClusters);
-    found.put("features", U64.of(features)).put("compatFeatures", U64.of(Fields.u64le(head, 24)));
-    found.put("autoclearFeatures", U64.of(Fields.u64le(head, 32))).put("l1TableOffset", U64.of(l1Offset));
+    found.put("features", U64.of(features)).put("compatFeatures", U64.of(Bytes.u64le(head, 24)));
+    found.put("autoclearFeatures", U64.of(Bytes.u64le(head, 32))).put("l1TableOffset", U64.of(l1Offset));
     if ((features & ~KNOWN_FEATURES) != 0) {
       found.flag(Flag.UNKNOWN_FEATURES);
       found.put("unknownFeatures", U64.of(features & ~KNOWN_FEATURES));
@@ -108,15 +108,15 @@ final class QedDetector implements FormatDetector {
       found.invalid("L1 table overlaps the header");
     } else if (Long.compareUnsigned(tableEnd, l1Offset) < 0) {
       found.invalid("L1 table end wraps past 2^64");
-    } else if (Long.compareUnsigned(Fields.saturatingAdd(tableEnd, clusterSize), fileSize) > 0) {
+    } else if (Long.compareUnsigned(Bytes.saturatingAdd(tableEnd, clusterSize), fileSize) > 0) {
       found.truncated("L1 table ends past the end of the file");
     }
   }
 
   private static void backingFile(HeaderFindings found, Probe probe, byte[] head, long headerBytes)
       throws IOException {
-    long offset = Fields.u32le(head, 56);
-    long length = Fields.u32le(head, 60);
+    long offset = Bytes.u32leUnsigned(head, 56);
+    long length = Bytes.u32leUnsigned(head, 60);
     found.put("backingFileNameLength", length);
     if (offset + length > headerBytes) {
       found.invalid("backing file name lies outside the header clusters");

@@ -38,7 +38,7 @@ final class VdiDetector implements FormatDetector {
       f.truncated("header");
       return f.detection(ImageFormat.VDI, null);
     }
-    long version = u32(head, 0x44);
+    long version = Bytes.u32leUnsigned(head, 0x44);
     f.putIfPresent("version", (version >>> 16) + "." + (version & 0xFFFF));
     if (version != VERSION_1_1) {
       // Version 1.0 headers lay the fields out differently: nothing past the version can be trusted.
@@ -53,19 +53,19 @@ final class VdiDetector implements FormatDetector {
     }
     if (head.length < HEADER) {
       if (head.length >= 0x50) {
-        f.putIfPresent("imageType", typeName((int) u32(head, 0x4C)));
+        f.putIfPresent("imageType", typeName((int) Bytes.u32leUnsigned(head, 0x4C)));
       }
       f.truncated("header");
       return f.detection(ImageFormat.VDI, virtualSize);
     }
-    long type = u32(head, 0x4C);
-    long blockMapOffset = u32(head, 0x154);
-    long dataOffset = u32(head, 0x158);
-    long sectorSize = u32(head, 0x168);
+    long type = Bytes.u32leUnsigned(head, 0x4C);
+    long blockMapOffset = Bytes.u32leUnsigned(head, 0x154);
+    long dataOffset = Bytes.u32leUnsigned(head, 0x158);
+    long sectorSize = Bytes.u32leUnsigned(head, 0x168);
     long diskSize = Bytes.u64le(head, 0x170);
-    long blockSize = u32(head, 0x178);
-    long blocks = u32(head, 0x180);
-    long allocated = u32(head, 0x184);
+    long blockSize = Bytes.u32leUnsigned(head, 0x178);
+    long blocks = Bytes.u32leUnsigned(head, 0x180);
+    long allocated = Bytes.u32leUnsigned(head, 0x184);
     byte[] linkUuid = Arrays.copyOfRange(head, 0x1A8, 0x1B8);
     byte[] parentUuid = Arrays.copyOfRange(head, 0x1B8, 0x1C8);
     f.putIfPresent("imageType", typeName((int) type));
@@ -133,7 +133,4 @@ final class VdiDetector implements FormatDetector {
     return true;
   }
 
-  private static long u32(byte[] b, int at) {
-    return Bytes.u32le(b, at) & 0xFFFF_FFFFL;
-  }
 }

@@ -151,13 +151,13 @@ final class VmdkDetector implements FormatDetector {
 
     static Header4 read(byte[] b, int at) {
       return new Header4(
-          u32(b, at + 4),
-          u32(b, at + 8),
+          Bytes.u32leUnsigned(b, at + 4),
+          Bytes.u32leUnsigned(b, at + 8),
           Bytes.u64le(b, at + 12),
           Bytes.u64le(b, at + 20),
           Bytes.u64le(b, at + 28),
           Bytes.u64le(b, at + 36),
-          u32(b, at + 44),
+          Bytes.u32leUnsigned(b, at + 44),
           Bytes.u64le(b, at + 48),
           Bytes.u64le(b, at + 56),
           Bytes.u64le(b, at + 64),
@@ -172,7 +172,7 @@ final class VmdkDetector implements FormatDetector {
     if (head.length < V4_HEADER) {
       U64 size = null;
       if (head.length >= 8) {
-        f.putIfPresent("version", u32(head, 4));
+        f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
       }
       if (head.length >= 20) {
         long capacity = Bytes.u64le(head, 12);
@@ -289,12 +289,12 @@ final class VmdkDetector implements FormatDetector {
         footer[i] = tail[(int) at];
       }
     }
-    boolean valid = u32(footer, 8) == 0
-        && u32(footer, 12) == MARKER_FOOTER
+    boolean valid = Bytes.u32leUnsigned(footer, 8) == 0
+        && Bytes.u32leUnsigned(footer, 12) == MARKER_FOOTER
         && Bytes.startsWith(footer, 512, KDMV)
         && Bytes.u64le(footer, 1024) == 0
-        && u32(footer, 1032) == 0
-        && u32(footer, 1036) == 0;
+        && Bytes.u32leUnsigned(footer, 1032) == 0
+        && Bytes.u32leUnsigned(footer, 1036) == 0;
     if (!valid) {
       f.invalid("streamFooter");
       return null;
@@ -332,22 +332,22 @@ final class VmdkDetector implements FormatDetector {
     if (head.length < V3_HEADER) {
       U64 size = null;
       if (head.length >= 8) {
-        f.putIfPresent("version", u32(head, 4));
+        f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
       }
       if (head.length >= 16) {
-        long sectors = u32(head, 12);
+        long sectors = Bytes.u32leUnsigned(head, 12);
         f.putIfPresent("capacitySectors", sectors);
         size = U64.of(sectors * 512);
       }
       f.truncated("header");
       return f.detection(ImageFormat.VMDK, size);
     }
-    long sectors = u32(head, 12);
-    long granularity = u32(head, 16);
-    long directoryOffset = u32(head, 20);
-    long directoryEntries = u32(head, 24);
-    f.putIfPresent("version", u32(head, 4));
-    f.putIfPresent("flags", u32(head, 8));
+    long sectors = Bytes.u32leUnsigned(head, 12);
+    long granularity = Bytes.u32leUnsigned(head, 16);
+    long directoryOffset = Bytes.u32leUnsigned(head, 20);
+    long directoryEntries = Bytes.u32leUnsigned(head, 24);
+    f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
+    f.putIfPresent("flags", Bytes.u32leUnsigned(head, 8));
     f.putIfPresent("capacitySectors", sectors);
     if (granularity == 0 || granularity > MAX_GRANULARITY) {
       f.invalid("granularity");
@@ -440,9 +440,6 @@ final class VmdkDetector implements FormatDetector {
   // ---------------------------------------------------------------------------------------------
   // helpers
 
-  private static long u32(byte[] b, int at) {
-    return Bytes.u32le(b, at) & 0xFFFF_FFFFL;
-  }
 
   /** Returns sectors x 512, or null if that passes 2^64 - 1. */
   private static U64 bytesOfSectors(long sectors) {
