@@ -58,9 +58,9 @@ final class AndroidSparseDetector implements FormatDetector {
     int major = Bytes.u16le(head, 4);
     int fileHeaderSize = Bytes.u16le(head, 8);
     int chunkHeaderSize = Bytes.u16le(head, 10);
-    long blockSize = Integer.toUnsignedLong(Bytes.u32le(head, 12));
-    long totalBlocks = Integer.toUnsignedLong(Bytes.u32le(head, 16));
-    long totalChunks = Integer.toUnsignedLong(Bytes.u32le(head, 20));
+    long blockSize = Bytes.u32leUnsigned(head, 12);
+    long totalBlocks = Bytes.u32leUnsigned(head, 16);
+    long totalChunks = Bytes.u32leUnsigned(head, 20);
     details.put("majorVersion", major);
     details.put("minorVersion", Bytes.u16le(head, 6));
     details.put("fileHeaderSize", fileHeaderSize);
@@ -68,7 +68,7 @@ final class AndroidSparseDetector implements FormatDetector {
     details.put("blockSize", blockSize);
     details.put("totalBlocks", totalBlocks);
     details.put("totalChunks", totalChunks);
-    details.put("imageChecksum", Integer.toUnsignedLong(Bytes.u32le(head, 24)));
+    details.put("imageChecksum", Bytes.u32leUnsigned(head, 24));
     U64 expanded = U64.ofProduct(Bytes.u32le(head, 16), Bytes.u32le(head, 12));
 
     String headerRule = null;
@@ -117,8 +117,8 @@ final class AndroidSparseDetector implements FormatDetector {
         break;
       }
       int type = Bytes.u16le(chunk, 0);
-      long chunkBlocks = Integer.toUnsignedLong(Bytes.u32le(chunk, 4));
-      long totalSize = Integer.toUnsignedLong(Bytes.u32le(chunk, 8));
+      long chunkBlocks = Bytes.u32leUnsigned(chunk, 4);
+      long totalSize = Bytes.u32leUnsigned(chunk, 8);
       // libsparse keeps total_sz - chunk_hdr_sz in an unsigned int: it wraps below zero.
       long dataSize = (totalSize - chunkHeaderSize) & 0xFFFF_FFFFL;
       long body = offset + chunkHeaderSize;

@@ -31,8 +31,11 @@ final class CrosvmDiskRules {
     ZSTD
   }
 
-  /** crosvm reads this many bytes (fewer for a shorter file) into a zeroed buffer to detect. */
-  static final int MAGIC_BLOCK_SIZE = 4096;
+  /**
+   * The bytes that decide crosvm's detection: crosvm reads up to 4096 into a zeroed buffer, but its
+   * longest magic (composite's) is 15 bytes, so the first 16 decide the same way.
+   */
+  private static final int MAGIC_PREFIX = 16;
 
   /** crosvm's limit on a qcow2 virtual size: 2^44 bytes (16 TiB). */
   static final long MAX_QCOW_SIZE = 1L << 44;
@@ -67,8 +70,10 @@ final class CrosvmDiskRules {
    * @param size the disk's length as crosvm finds it (seek to end: a block device's capacity)
    */
   static ImageType detectImageType(byte[] head, long size) {
-    byte[] buffer = new byte[MAGIC_BLOCK_SIZE];
-    int n = (int) Math.min(Math.min(size, MAGIC_BLOCK_SIZE), head.length);
+    // crosvm zero-fills what the file lacks; every magic fits in the first 16 bytes, so only those are
+    // copied (zero-padded the same way) rather than a 4 KiB buffer per file.
+    byte[] buffer = new byte[MAGIC_PREFIX];
+    int n = (int) Math.min(Math.min(size, MAGIC_PREFIX), head.length);
     System.arraycopy(head, 0, buffer, 0, n);
     if (Bytes.startsWith(buffer, 0, Magic.COMPOSITE)) {
       return ImageType.COMPOSITE_DISK;
@@ -119,22 +124,22 @@ final class CrosvmDiskRules {
       return Verdict.rejected("qcow2: the file ends inside the 104-byte header crosvm reads");
     }
     long backingOffset = Bytes.u64be(head, 8);
-    long backingSize = Integer.toUnsignedLong(Bytes.u32be(head, 16));
+    long backingSize = Bytes.u32beUnsigned(head, 16);
     if (backingSize > 1023) {
       return Verdict.rejected("qcow2: backing file name of " + backingSize + " bytes is longer than 1023");
     }
     if (backingOffset != 0 && (backingOffset < 0 || backingOffset > size - backingSize)) {
       return Verdict.rejected("qcow2: backing file name passes the end of the file");
     }
-    long version = Integer.toUnsignedLong(Bytes.u32be(head, 4));
+    long version = Bytes.u32beUnsigned(head, 4);
     if (version != 3) {
       return Verdict.rejected("qcow2: version " + version + ", crosvm opens only version 3");
     }
-    long l1Size = Integer.toUnsignedLong(Bytes.u32be(head, 36));
+    long l1Size = Bytes.u32beUnsigned(head, 36);
     if (l1Size > MAX_L1_ENTRIES) {
       return Verdict.rejected("qcow2: L1 table of " + l1Size + " entries, crosvm keeps at most 35000000 in memory");
     }
-    long clusterBits = Integer.toUnsignedLong(Bytes.u32be(head, 20));
+    long clusterBits = Bytes.u32beUnsigned(head, 20);
     if (clusterBits < QcowDetector.MIN_CLUSTER_BITS || clusterBits > QcowDetector.MAX_CLUSTER_BITS) {
       return Verdict.rejected("qcow2: cluster_bits " + clusterBits + " is outside crosvm's 9..21");
     }
@@ -157,7 +162,7 @@ final class CrosvmDiskRules {
         return Verdict.rejected("qcow2: backing format '" + format + "' is not raw, qcow2 or composite");
       }
     }
-    long refcountOrder = Integer.toUnsignedLong(Bytes.u32be(head, 96));
+    long refcountOrder = Bytes.u32beUnsigned(head, 96);
     if (refcountOrder != 4) {
       return Verdict.rejected("qcow2: refcount_order " + refcountOrder + ", crosvm reads only 16-bit refcounts (order 4)");
     }
@@ -197,8 +202,8 @@ final class CrosvmDiskRules {
     if (chunkHeaderSize != AndroidSparseDetector.CHUNK_HEADER_SIZE) {
       return "chunk_hdr_sz " + chunkHeaderSize + " is not 12, the only size crosvm reads";
     }
-    long blockSize = Integer.toUnsignedLong(Bytes.u32le(head, 12));
-    long totalChunks = Integer.toUnsignedLong(Bytes.u32le(head, 20));
+    long blockSize = Bytes.u32leUnsigned(head, 12);
+    long totalChunks = Bytes.u32leUnsigned(head, 20);
     long offset = AndroidSparseDetector.FILE_HEADER_SIZE;
     long location = 0;
     long lastLocation = -1;
@@ -212,8 +217,8 @@ final class CrosvmDiskRules {
         return "chunk " + i + " header at " + offset + " passes the end of the file";
       }
       int type = Bytes.u16le(chunk, 0);
-      long chunkBlocks = Integer.toUnsignedLong(Bytes.u32le(chunk, 4));
-      long totalSize = Integer.toUnsignedLong(Bytes.u32le(chunk, 8));
+      long chunkBlocks = Bytes.u32leUnsigned(chunk, 4);
+      long totalSize = Bytes.u32leUnsigned(chunk, 8);
       if (totalSize < AndroidSparseDetector.CHUNK_HEADER_SIZE) {
         return "chunk " + i + " total_sz " + totalSize + " is smaller than its 12-byte header";
       }

@@ -68,7 +68,7 @@ final class QcowDetector implements FormatDetector {
       h.truncated();
       return h.detection(ImageFormat.QCOW2, null);
     }
-    long version = Integer.toUnsignedLong(Bytes.u32be(head, 4));
+    long version = Bytes.u32beUnsigned(head, 4);
     h.details.put("version", version);
     if (version == 1) {
       return qcowV1(h);
@@ -93,7 +93,7 @@ final class QcowDetector implements FormatDetector {
     }
     int clusterBits = Bytes.u8(head, 32);
     int l2Bits = Bytes.u8(head, 33);
-    long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 36));
+    long cryptMethod = Bytes.u32beUnsigned(head, 36);
     h.details.put("clusterBits", clusterBits);
     h.details.put("l2Bits", l2Bits);
     h.encryption(cryptMethod, cryptMethod == 1 ? "aes" : null);
@@ -123,7 +123,7 @@ final class QcowDetector implements FormatDetector {
       return h.detection(ImageFormat.QCOW2, null);
     }
     U64 size = U64.of(Bytes.u64be(head, 24));
-    long clusterBits = Integer.toUnsignedLong(Bytes.u32be(head, 20));
+    long clusterBits = Bytes.u32beUnsigned(head, 20);
     h.details.put("clusterBits", clusterBits);
     boolean clusterOk = clusterBits >= MIN_CLUSTER_BITS && clusterBits <= MAX_CLUSTER_BITS;
     long clusterSize = clusterOk ? 1L << clusterBits : 0;
@@ -135,24 +135,24 @@ final class QcowDetector implements FormatDetector {
     if (head.length < headerLength) {
       // The fields read so far stand; the rest of the header is missing.
       if (head.length >= 36) {
-        long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 32));
+        long cryptMethod = Bytes.u32beUnsigned(head, 32);
         h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
       }
       h.truncated();
       h.backingFile(clusterOk ? clusterSize : Long.MAX_VALUE);
       return h.detection(ImageFormat.QCOW2, size);
     }
-    long cryptMethod = Integer.toUnsignedLong(Bytes.u32be(head, 32));
+    long cryptMethod = Bytes.u32beUnsigned(head, 32);
     h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
-    h.details.put("snapshots", Integer.toUnsignedLong(Bytes.u32be(head, 60)));
+    h.details.put("snapshots", Bytes.u32beUnsigned(head, 60));
     long declaredLength = V2_HEADER_LENGTH;
     int compressionType = 0;
     long incompatible = 0;
     if (version == 3) {
       incompatible = Bytes.u64be(head, 72);
       long compatible = Bytes.u64be(head, 80);
-      long refcountOrder = Integer.toUnsignedLong(Bytes.u32be(head, 96));
-      declaredLength = Integer.toUnsignedLong(Bytes.u32be(head, 100));
+      long refcountOrder = Bytes.u32beUnsigned(head, 96);
+      declaredLength = Bytes.u32beUnsigned(head, 100);
       h.details.put("headerLength", declaredLength);
       h.details.put("incompatibleFeatures", U64.of(incompatible));
       h.details.put("compatibleFeatures", U64.of(compatible));
@@ -275,7 +275,7 @@ final class QcowDetector implements FormatDetector {
         return;
       }
       long offset = Bytes.u64be(head, 8);
-      long length = Integer.toUnsignedLong(Bytes.u32be(head, 16));
+      long length = Bytes.u32beUnsigned(head, 16);
       if (offset == 0 || length == 0) {
         return;
       }
@@ -322,7 +322,7 @@ final class QcowDetector implements FormatDetector {
           break;
         }
         int type = Bytes.u32be(ext, 0);
-        long length = Integer.toUnsignedLong(Bytes.u32be(ext, 4));
+        long length = Bytes.u32beUnsigned(ext, 4);
         offset += 8;
         if (type == 0) {
           break;

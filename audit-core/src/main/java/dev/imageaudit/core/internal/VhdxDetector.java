@@ -91,7 +91,7 @@ final class VhdxDetector implements FormatDetector {
     if (table == null) {
       return f.detection(ImageFormat.VHDX, null);
     }
-    long entries = Bytes.u32le(table, 8) & 0xFFFF_FFFFL;
+    long entries = Bytes.u32leUnsigned(table, 8);
     if (entries > MAX_REGION_ENTRIES) {
       f.invalid("regionEntryCount");
       return f.detection(ImageFormat.VHDX, null);
@@ -100,7 +100,7 @@ final class VhdxDetector implements FormatDetector {
     Region bat = null;
     for (int i = 0; i < entries; i++) {
       int at = 16 + 32 * i;
-      Region region = new Region(Bytes.u64le(table, at + 16), Bytes.u32le(table, at + 24) & 0xFFFF_FFFFL);
+      Region region = new Region(Bytes.u64le(table, at + 16), Bytes.u32leUnsigned(table, at + 24));
       boolean required = (Bytes.u32le(table, at + 28) & 1) != 0;
       if (Bytes.startsWith(table, at, METADATA_REGION)) {
         if (metadata != null) {
@@ -221,7 +221,7 @@ final class VhdxDetector implements FormatDetector {
     Map<String, Item> items = new HashMap<>();
     for (int i = 0; i < count; i++) {
       int at = 32 * i;
-      Item item = new Item(Bytes.u32le(table, at + 16) & 0xFFFF_FFFFL, Bytes.u32le(table, at + 20) & 0xFFFF_FFFFL);
+      Item item = new Item(Bytes.u32leUnsigned(table, at + 16), Bytes.u32leUnsigned(table, at + 20));
       String name = itemName(table, at);
       if (name == null) {
         if ((Bytes.u32le(table, at + 24) & 4) != 0) {
@@ -247,7 +247,7 @@ final class VhdxDetector implements FormatDetector {
     long blockSize = -1;
     boolean hasParent = false;
     if (parameters != null) {
-      blockSize = Bytes.u32le(parameters, 0) & 0xFFFF_FFFFL;
+      blockSize = Bytes.u32leUnsigned(parameters, 0);
       int bits = Bytes.u32le(parameters, 4);
       hasParent = (bits & 2) != 0;
       f.putIfPresent("blockSize", blockSize);
@@ -260,7 +260,7 @@ final class VhdxDetector implements FormatDetector {
     }
     long sectorSize = -1;
     if (logical != null) {
-      sectorSize = Bytes.u32le(logical, 0) & 0xFFFF_FFFFL;
+      sectorSize = Bytes.u32leUnsigned(logical, 0);
       f.putIfPresent("logicalSectorSize", sectorSize);
       if (sectorSize != 512 && sectorSize != 4096) {
         f.invalid("logicalSectorSize");
@@ -268,7 +268,7 @@ final class VhdxDetector implements FormatDetector {
       }
     }
     if (physical != null) {
-      f.putIfPresent("physicalSectorSize", Bytes.u32le(physical, 0) & 0xFFFF_FFFFL);
+      f.putIfPresent("physicalSectorSize", Bytes.u32leUnsigned(physical, 0));
     }
     U64 virtualSize = null;
     if (diskSize != null) {
@@ -369,8 +369,8 @@ final class VhdxDetector implements FormatDetector {
     Map<String, String> entries = new LinkedHashMap<>();
     for (int i = 0; i < count; i++) {
       int at = 20 + 12 * i;
-      long keyOffset = Bytes.u32le(data, at) & 0xFFFF_FFFFL;
-      long valueOffset = Bytes.u32le(data, at + 4) & 0xFFFF_FFFFL;
+      long keyOffset = Bytes.u32leUnsigned(data, at);
+      long valueOffset = Bytes.u32leUnsigned(data, at + 4);
       int keyLength = Bytes.u16le(data, at + 8);
       int valueLength = Bytes.u16le(data, at + 10);
       if (keyOffset + keyLength > data.length || valueOffset + valueLength > data.length) {

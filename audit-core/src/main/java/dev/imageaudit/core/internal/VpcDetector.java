@@ -166,8 +166,8 @@ final class VpcDetector implements FormatDetector {
       return;
     }
     long tableOffset = Bytes.u64be(header, 16);
-    long maxTableEntries = Bytes.u32be(header, 28) & 0xFFFF_FFFFL;
-    long blockSize = Bytes.u32be(header, 32) & 0xFFFF_FFFFL;
+    long maxTableEntries = Bytes.u32beUnsigned(header, 28);
+    long blockSize = Bytes.u32beUnsigned(header, 32);
     f.putIfPresent("blockSize", blockSize);
     f.putIfPresent("maxTableEntries", maxTableEntries);
 
@@ -214,7 +214,7 @@ final class VpcDetector implements FormatDetector {
         continue;
       }
       String platform = fourCc(header, at);
-      long length = Bytes.u32be(header, at + 8) & 0xFFFF_FFFFL;
+      long length = Bytes.u32beUnsigned(header, at + 8);
       long offset = Bytes.u64be(header, at + 16);
       Map<String, Object> locator = new LinkedHashMap<>();
       locator.put("platform", platform);

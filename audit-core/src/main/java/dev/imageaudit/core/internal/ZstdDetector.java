@@ -70,7 +70,7 @@ final class ZstdDetector implements FormatDetector {
   private static Detection seekable(Probe probe, byte[] tail, Map<String, Object> details, Set<Flag> flags)
       throws IOException {
     long size = probe.size();
-    long frames = Integer.toUnsignedLong(Bytes.u32le(tail, tail.length - FOOTER_SIZE));
+    long frames = Bytes.u32leUnsigned(tail, tail.length - FOOTER_SIZE);
     int descriptor = Bytes.u8(tail, tail.length - 5);
     boolean checksums = (descriptor & 0x80) != 0;
     details.put("seekable", true);
@@ -104,15 +104,15 @@ final class ZstdDetector implements FormatDetector {
       }
     }
     if (Bytes.u32le(table, 0) != SEEK_TABLE_FRAME_MAGIC
-        || Integer.toUnsignedLong(Bytes.u32le(table, 4)) != entries + FOOTER_SIZE) {
+        || Bytes.u32leUnsigned(table, 4) != entries + FOOTER_SIZE) {
       invalid(details, flags, "seek table is not one skippable frame 0x184D2A5E of its entries and footer");
     }
     long compressed = 0;
     long decompressed = 0;
     int step = checksums ? 12 : 8;
     for (int at = 8; at + 8 <= tableBytes; at += step) {
-      compressed += Integer.toUnsignedLong(Bytes.u32le(table, at));
-      decompressed += Integer.toUnsignedLong(Bytes.u32le(table, at + 4));
+      compressed += Bytes.u32leUnsigned(table, at);
+      decompressed += Bytes.u32leUnsigned(table, at + 4);
     }
     details.put("compressedSize", U64.of(compressed));
     // The frames the table lists fill the file up to the table itself.
@@ -148,7 +148,7 @@ final class ZstdDetector implements FormatDetector {
         details.put("firstFrame", "not found within " + MAX_SKIPPABLE_HOPS + " skippable frames");
         return null;
       }
-      at += 8 + Integer.toUnsignedLong(Bytes.u32le(frame, 4));
+      at += 8 + Bytes.u32leUnsigned(frame, 4);
       if (at >= size) {
         details.put("firstFrame", "none: the file holds only skippable frames");
         return null;
