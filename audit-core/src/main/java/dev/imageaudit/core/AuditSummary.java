@@ -31,20 +31,39 @@ public record AuditSummary(
 
   /** Counts {@code entries}. */
   public static AuditSummary of(Iterable<? extends AuditEntry> entries) {
-    long files = 0;
-    long flagged = 0;
-    long errors = 0;
-    long skipped = 0;
-    Map<String, Long> byFormat = new TreeMap<>();
-    Map<Verdict.Decision, Long> partition = new EnumMap<>(Verdict.Decision.class);
-    Map<Verdict.Decision, Long> disk = new EnumMap<>(Verdict.Decision.class);
-    for (Verdict.Decision d : Verdict.Decision.values()) {
-      partition.put(d, 0L);
-      disk.put(d, 0L);
-    }
-    Map<String, Long> errorsByKind = new TreeMap<>();
-    Map<String, Long> skippedByReason = new TreeMap<>();
+    Tally tally = new Tally();
     for (AuditEntry entry : entries) {
+      tally.add(entry);
+    }
+    return tally.summary();
+  }
+
+  /**
+   * Counts entries one at a time, so a run of any length is summarised in constant memory (the maps
+   * are bounded by the number of formats, reasons and kinds). Not thread-safe: one run's entries
+   * arrive one at a time.
+   */
+  public static final class Tally {
+    private long files;
+    private long flagged;
+    private long errors;
+    private long skipped;
+    private final Map<String, Long> byFormat = new TreeMap<>();
+    private final Map<Verdict.Decision, Long> partition = new EnumMap<>(Verdict.Decision.class);
+    private final Map<Verdict.Decision, Long> disk = new EnumMap<>(Verdict.Decision.class);
+    private final Map<String, Long> errorsByKind = new TreeMap<>();
+    private final Map<String, Long> skippedByReason = new TreeMap<>();
+
+    /** Returns an empty tally. */
+    public Tally() {
+      for (Verdict.Decision d : Verdict.Decision.values()) {
+        partition.put(d, 0L);
+        disk.put(d, 0L);
+      }
+    }
+
+    /** Counts one entry. */
+    public void add(AuditEntry entry) {
       files++;
       if (entry instanceof AuditEntry.Image image) {
         byFormat.merge(image.format().id(), 1L, Long::sum);
@@ -61,16 +80,20 @@ public record AuditSummary(
         errorsByKind.merge(failure.kind().id(), 1L, Long::sum);
       }
     }
-    return new AuditSummary(
-        files,
-        Collections.unmodifiableMap(byFormat),
-        Collections.unmodifiableMap(partition),
-        Collections.unmodifiableMap(disk),
-        flagged,
-        errors,
-        Collections.unmodifiableMap(errorsByKind),
-        skipped,
-        Collections.unmodifiableMap(skippedByReason));
+
+    /** Returns the counts so far, as an immutable summary. */
+    public AuditSummary summary() {
+      return new AuditSummary(
+          files,
+          Collections.unmodifiableMap(new TreeMap<>(byFormat)),
+          Collections.unmodifiableMap(new EnumMap<>(partition)),
+          Collections.unmodifiableMap(new EnumMap<>(disk)),
+          flagged,
+          errors,
+          Collections.unmodifiableMap(new TreeMap<>(errorsByKind)),
+          skipped,
+          Collections.unmodifiableMap(new TreeMap<>(skippedByReason)));
+    }
   }
 
   /** Returns true when no entry failed: every path met was audited or deliberately skipped. */

@@ -10,6 +10,11 @@ public enum ErrorKind {
   IO_ERROR("io-error"),
   /** A file descriptor given with {@code --fd} is not open. */
   BAD_FD("bad-fd"),
+  /**
+   * Reading the file did not finish within the run's file timeout ({@code --file-timeout}): a hung
+   * network mount, a FUSE file that never answers. The run went on without it.
+   */
+  TIMEOUT("timeout"),
   /** A defect in image-audit itself; the run goes on and the path is reported with it. */
   INTERNAL("internal");
 

@@ -2,6 +2,7 @@ package dev.imageaudit.core;
 
 import dev.imageaudit.core.internal.Auditor;
 import dev.imageaudit.core.internal.LoadedConfig;
+import dev.imageaudit.core.internal.OrderedAudit;
 import dev.imageaudit.core.internal.VmConfigRules;
 import dev.imageaudit.core.internal.Walker;
 import dev.imageaudit.core.internal.WalkItem;
@@ -12,11 +13,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -25,18 +28,14 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Audits disk images: one file synchronously with {@link #auditFile(Path)}, or whole stores as a
- * stream with {@link #scan} and as a sorted report with {@link #report}.
+ * stream in walk order with {@link #scan}, into a streaming {@link RunSink} with {@link #run}, or as
+ * an in-memory report with {@link #report}.
  *
  * <p>Every path a scan meets yields exactly one {@link AuditEntry}; a failure is an entry, never an
  * error signal, so one unreadable file never ends a run. Files are opened read-only and read within
  * fixed caps; paths named inside images (backing files, composite components) are never opened.
  */
 public final class ImageAudit {
-
-  /** Report order: by path, then by a descriptor's target. */
-  public static final Comparator<AuditEntry> BY_PATH =
-      Comparator.comparing(AuditEntry::path)
-          .thenComparing(e -> e.target() == null ? "" : e.target());
 
   private static final String VERSION = loadVersion();
 
@@ -60,100 +59,170 @@ public final class ImageAudit {
   }
 
   /**
-   * Returns the entries of an audit of {@code inputs} as they are ready, in no set order.
+   * Returns the entries of an audit of {@code inputs} in walk order, each as soon as it and every
+   * entry before it are ready.
    *
-   * <p>The walk runs on one thread of its own; files are opened and read on a bounded pool of
-   * {@link ScanOptions#ioThreads()} threads, that many at once. Both are disposed when the flux
-   * terminates or is cancelled. The flux never signals an error for a path: failures are {@link
-   * AuditEntry.Failed} entries.
+   * <p>Walk order: inputs in the order given (VM configs first), each directory's entries sorted by
+   * the bytes of their names, a directory's whole subtree before its next sibling. This differs from
+   * a plain string sort of whole paths: {@code a/z} comes before {@code a-b}, because the walk meets
+   * {@code a} before {@code a-b} and finishes it first. The order is the same whatever the number
+   * of threads.
+   *
+   * <p>The walk runs on one thread of its own; files are opened and read on {@link
+   * ScanOptions#ioThreads()} threads, in batches. Both are disposed when the flux terminates or is
+   * cancelled. The flux never signals an error for a path: failures are {@link AuditEntry.Failed}
+   * entries; it signals an error only for a fatal fault (an {@link Error}).
    */
   public static Flux<AuditEntry> scan(List<AuditInput> inputs, ScanOptions options) {
-    return scan(inputs, options, config -> {});
+    return scan(inputs, options, config -> {}, new AtomicBoolean());
   }
 
   private static Flux<AuditEntry> scan(
-      List<AuditInput> inputs, ScanOptions options, Consumer<LoadedConfig> configSink) {
+      List<AuditInput> inputs, ScanOptions options, Consumer<LoadedConfig> configSink, AtomicBoolean cutShort) {
     List<AuditInput> copy = List.copyOf(inputs);
     return Flux.using(
         () -> new Pools(options.ioThreads()),
         pools ->
-            Walker.walk(copy, options.followLinks(), configSink)
-                .subscribeOn(pools.walk)
-                .flatMap(item -> audit(item, pools.io, options.observer()), options.ioThreads()),
+            new OrderedAudit(
+                    pools.io,
+                    Schedulers.parallel(),
+                    options.fileTimeout(),
+                    options.observer(),
+                    options.ioThreads(),
+                    Pools.maxStuck(options.ioThreads()))
+                .entries(
+                    Walker.walk(copy, options.followLinks(), configSink, options.stop(), cutShort)
+                        .subscribeOn(pools.walk)),
         Pools::dispose);
   }
 
   /**
-   * Returns the report of an audit of {@code inputs}: every entry, sorted by {@link #BY_PATH},
-   * with its summary, the judgement of each {@link AuditInput.VmConfig} (in the inputs' order), and
-   * the run's start and end as {@link ScanOptions#clock()} tells them.
+   * Runs an audit of {@code inputs} into {@code sink}: {@link RunSink#begin}, every entry in walk
+   * order (see {@link #scan}), then {@link RunSink#end} with the counts and the VM configs judged.
+   * Nothing per entry is kept here but the entries of paths a VM config names, so a run of any size
+   * takes constant memory beyond what the sink keeps.
+   *
+   * <p>The returned mono completes with the run's end once the sink was told of it, or signals the
+   * exception of a sink (an output that cannot be written) or a fatal {@link Error}.
    */
-  public static Mono<AuditReport> report(List<AuditInput> inputs, ScanOptions options) {
+  public static Mono<RunEnd> run(List<AuditInput> inputs, ScanOptions options, RunSink sink) {
     List<String> names = inputs.stream().map(AuditInput::describe).toList();
     return Mono.defer(
         () -> {
-          Instant startedAt = options.clock().instant();
-          // Filled on the walk's thread; complete before the scan completes, so before the map below.
+          RunStart start = new RunStart(VERSION, options.clock().instant(), names);
+          uncheck(() -> sink.begin(start));
+          // Filled on the walk's thread before any file a config names is yielded.
           List<LoadedConfig> configs = Collections.synchronizedList(new ArrayList<>());
-          return scan(inputs, options, configs::add)
-              .collectSortedList(BY_PATH)
-              .map(
-                  entries ->
-                      new AuditReport(
-                          VERSION,
-                          startedAt,
-                          options.clock().instant(),
-                          names,
-                          entries,
-                          AuditSummary.of(entries),
-                          judge(configs, entries)));
+          Set<String> named = ConcurrentHashMap.newKeySet();
+          Map<String, AuditEntry> namedEntries = new HashMap<>();
+          AuditSummary.Tally tally = new AuditSummary.Tally();
+          AtomicBoolean cutShort = new AtomicBoolean();
+          Consumer<LoadedConfig> configSink =
+              config -> {
+                configs.add(config);
+                config.namedPaths().forEach(p -> named.add(p.display()));
+              };
+          return scan(inputs, options, configSink, cutShort)
+              .doOnNext(
+                  entry -> {
+                    tally.add(entry);
+                    if (named.contains(entry.path())) {
+                      namedEntries.putIfAbsent(entry.path(), entry);
+                    }
+                    uncheck(() -> sink.entry(entry));
+                  })
+              .then(
+                  Mono.fromCallable(
+                      () -> {
+                        RunEnd end =
+                            new RunEnd(
+                                options.clock().instant(),
+                                tally.summary(),
+                                judge(configs, namedEntries),
+                                cutShort.get() ? options.stop().reason() : null);
+                        sink.end(start, end);
+                        return end;
+                      }));
         });
   }
 
-  private static List<VmConfigAudit> judge(List<LoadedConfig> configs, List<AuditEntry> entries) {
-    Map<String, AuditEntry> byPath = new HashMap<>();
-    for (AuditEntry entry : entries) {
-      byPath.putIfAbsent(entry.path(), entry);
-    }
+  /**
+   * Returns the report of an audit of {@code inputs}: every entry in walk order (see {@link #scan}),
+   * with its summary, the judgement of each {@link AuditInput.VmConfig} (in the inputs' order), and
+   * the run's start and end as {@link ScanOptions#clock()} tells them. It holds every entry in
+   * memory: for large stores use {@link #run} with a streaming sink.
+   */
+  public static Mono<AuditReport> report(List<AuditInput> inputs, ScanOptions options) {
+    return Mono.defer(
+        () -> {
+          List<AuditEntry> entries = new ArrayList<>();
+          RunStart[] started = new RunStart[1];
+          RunSink collect =
+              new RunSink() {
+                @Override
+                public void begin(RunStart start) {
+                  started[0] = start;
+                }
+
+                @Override
+                public void entry(AuditEntry entry) {
+                  entries.add(entry);
+                }
+
+                @Override
+                public void end(RunStart start, RunEnd end) {}
+              };
+          return run(inputs, options, collect)
+              .map(
+                  end ->
+                      new AuditReport(
+                          VERSION,
+                          started[0].startedAt(),
+                          end.finishedAt(),
+                          started[0].inputs(),
+                          entries,
+                          end.summary(),
+                          end.configs()));
+        });
+  }
+
+  private static List<VmConfigAudit> judge(List<LoadedConfig> configs, Map<String, AuditEntry> byPath) {
     synchronized (configs) {
       return configs.stream().map(config -> VmConfigRules.judge(config, byPath)).toList();
     }
   }
 
-  private static Mono<AuditEntry> audit(WalkItem item, Scheduler io, AuditObserver observer) {
-    if (item instanceof WalkItem.Done done) {
-      notify(observer, done.entry(), 0);
-      return Mono.just(done.entry());
-    }
-    WalkItem.Open open = (WalkItem.Open) item;
-    return Mono.fromCallable(
-            () -> {
-              long start = System.nanoTime();
-              AuditEntry entry = Auditor.audit(open);
-              long nanos = System.nanoTime() - start;
-              notify(observer, entry, nanos);
-              return entry;
-            })
-        .subscribeOn(io);
+  /** An I/O step of a sink; its checked exception ends the run. */
+  @FunctionalInterface
+  private interface IoStep {
+    void run() throws IOException;
   }
 
-  /** Tells the observer; an observer's defect must not replace or lose the entry it was told of. */
-  private static void notify(AuditObserver observer, AuditEntry entry, long nanos) {
+  private static void uncheck(IoStep step) {
     try {
-      observer.onEntry(entry, nanos);
-    } catch (RuntimeException e) {
-      java.util.logging.Logger.getLogger(ImageAudit.class.getName())
-          .log(java.util.logging.Level.WARNING, "audit observer failed on " + entry.path(), e);
+      step.run();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  /** The two thread pools of one scan; daemon threads, so a forgotten scan never holds the JVM. */
+  /**
+   * The thread pools of one scan; daemon threads, so a forgotten scan never holds the JVM. The walk
+   * reads directories, so it runs on a pool that allows blocking (a bounded elastic pool of one
+   * thread), never on a non-blocking one.
+   */
   private static final class Pools {
-    final Scheduler walk = Schedulers.newSingle("image-audit-walk", true);
+    final Scheduler walk = Schedulers.newBoundedElastic(1, Integer.MAX_VALUE, "image-audit-walk", 60, true);
     final Scheduler io;
 
     Pools(int ioThreads) {
-      io = Schedulers.newBoundedElastic(ioThreads, Integer.MAX_VALUE, "image-audit-io", 60, true);
+      io = Schedulers.newBoundedElastic(
+          ioThreads + maxStuck(ioThreads), Integer.MAX_VALUE, "image-audit-io", 60, true);
+    }
+
+    /** Threads that may be given up to reads that never return: as many as read at once. */
+    static int maxStuck(int ioThreads) {
+      return ioThreads;
     }
 
     void dispose() {

@@ -1,6 +1,7 @@
 package dev.imageaudit.core;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,11 +11,18 @@ import java.util.Objects;
  * @param followLinks follow symbolic links met by the walk (with loop detection)
  * @param clock the clock for the report's timestamps
  * @param observer told of every entry as it is ready
+ * @param fileTimeout how long one file's reads may take before its entry becomes a {@link
+ *     ErrorKind#TIMEOUT} error and the run goes on without it
+ * @param stop asks the run to stop taking new paths (SIGINT, SIGTERM)
  */
-public record ScanOptions(int ioThreads, boolean followLinks, Clock clock, AuditObserver observer) {
+public record ScanOptions(
+    int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop) {
 
   /** The most reading threads an audit uses, whatever it is asked. */
   public static final int MAX_IO_THREADS = 256;
+
+  /** The default {@link #fileTimeout()}: long enough for any header read on a sane mount. */
+  public static final Duration DEFAULT_FILE_TIMEOUT = Duration.ofSeconds(30);
 
   public ScanOptions {
     if (ioThreads < 1 || ioThreads > MAX_IO_THREADS) {
@@ -22,6 +30,11 @@ public record ScanOptions(int ioThreads, boolean followLinks, Clock clock, Audit
     }
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(observer, "observer");
+    Objects.requireNonNull(fileTimeout, "fileTimeout");
+    if (fileTimeout.isNegative() || fileTimeout.isZero()) {
+      throw new IllegalArgumentException("fileTimeout must be positive: " + fileTimeout);
+    }
+    Objects.requireNonNull(stop, "stop");
   }
 
   /**
@@ -48,6 +61,8 @@ public record ScanOptions(int ioThreads, boolean followLinks, Clock clock, Audit
     private boolean followLinks;
     private Clock clock = Clock.systemUTC();
     private AuditObserver observer = AuditObserver.NONE;
+    private Duration fileTimeout = DEFAULT_FILE_TIMEOUT;
+    private StopSignal stop = new StopSignal();
 
     private Builder() {}
 
@@ -75,9 +90,21 @@ public record ScanOptions(int ioThreads, boolean followLinks, Clock clock, Audit
       return this;
     }
 
+    /** Sets how long one file's reads may take. */
+    public Builder fileTimeout(Duration fileTimeout) {
+      this.fileTimeout = fileTimeout;
+      return this;
+    }
+
+    /** Sets the signal that stops the run early. */
+    public Builder stop(StopSignal stop) {
+      this.stop = stop;
+      return this;
+    }
+
     /** Returns the options. */
     public ScanOptions build() {
-      return new ScanOptions(ioThreads, followLinks, clock, observer);
+      return new ScanOptions(ioThreads, followLinks, clock, observer, fileTimeout, stop);
     }
   }
 }

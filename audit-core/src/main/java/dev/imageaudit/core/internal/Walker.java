@@ -4,6 +4,7 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditInput;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.SkipReason;
+import dev.imageaudit.core.StopSignal;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
@@ -79,9 +81,27 @@ public final class Walker {
    * configSink} on the walk's thread, before any file it names is yielded.
    */
   public static Flux<WalkItem> walk(List<AuditInput> inputs, boolean followLinks, Consumer<LoadedConfig> configSink) {
+    return walk(inputs, followLinks, configSink, new StopSignal(), new AtomicBoolean());
+  }
+
+  /**
+   * As {@link #walk(List, boolean, Consumer)}, ending early once {@code stop} is signalled: no item
+   * is yielded after that, and {@code cutShort} is set if paths were left unwalked.
+   */
+  public static Flux<WalkItem> walk(
+      List<AuditInput> inputs,
+      boolean followLinks,
+      Consumer<LoadedConfig> configSink,
+      StopSignal stop,
+      AtomicBoolean cutShort) {
     return Flux.generate(
         () -> new Walker(inputs, followLinks, configSink),
         (walker, sink) -> {
+          if (stop.stopped()) {
+            cutShort.set(true);
+            sink.complete();
+            return walker;
+          }
           WalkItem item = walker.next();
           if (item == null) {
             sink.complete();

@@ -1,0 +1,205 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.AuditObserver;
+import dev.imageaudit.core.ErrorKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Audits the walk's items on the I/O threads in batches and emits their entries in walk order.
+ *
+ * <p>Why batches: a scheduler hop per file costs a context switch and several syscalls, more than
+ * reading a small file's head. A batch of {@link #BATCH} consecutive items is audited by one task on
+ * one I/O thread; up to {@code concurrency} batches run at once, and {@code flatMapSequential}
+ * puts their entries back in walk order, holding at most {@code concurrency} batches of entries.
+ *
+ * <p>Why per-file timeouts live here: a read on a hung mount never returns and cannot be
+ * interrupted. When a file takes longer than the timeout, its entry becomes a {@code timeout}
+ * error, the thread stuck in it is given up (it ends its task when the read returns), and the rest
+ * of the batch goes on in a new task. At most {@code maxStuck} threads are ever given up; past that
+ * the remaining files are reported as timeouts without being opened, so stuck threads cannot grow
+ * without bound and the run still ends.
+ */
+public final class OrderedAudit {
+
+  /** Items audited by one task on one thread. */
+  public static final int BATCH = 32;
+
+  private final Scheduler io;
+  private final Scheduler timer;
+  private final Duration fileTimeout;
+  private final AuditObserver observer;
+  private final int concurrency;
+  private final int maxStuck;
+  private final AtomicInteger stuck = new AtomicInteger();
+
+  /**
+   * @param io where files are opened and read; needs {@code concurrency + maxStuck} threads
+   * @param timer where timeouts are timed (a parallel scheduler, or a virtual-time one in tests)
+   * @param fileTimeout how long one file may take
+   * @param observer told of each entry on the thread that made it
+   * @param concurrency batches audited at once
+   * @param maxStuck most threads given up to reads that never returned
+   */
+  public OrderedAudit(
+      Scheduler io, Scheduler timer, Duration fileTimeout, AuditObserver observer, int concurrency, int maxStuck) {
+    this.io = io;
+    this.timer = timer;
+    this.fileTimeout = fileTimeout;
+    this.observer = observer;
+    this.concurrency = concurrency;
+    this.maxStuck = maxStuck;
+  }
+
+  /** Returns the entries of {@code walk}'s items, in the walk's order. */
+  public Flux<AuditEntry> entries(Flux<WalkItem> walk) {
+    return walk.buffer(BATCH).flatMapSequential(this::batch, concurrency, 1);
+  }
+
+  /** Returns the number of threads currently stuck in reads that timed out. */
+  public int stuckThreads() {
+    return stuck.get();
+  }
+
+  /** Audits {@code items} in order on one I/O thread, with a timeout per file. */
+  Flux<AuditEntry> batch(List<WalkItem> items) {
+    if (items.isEmpty()) {
+      return Flux.empty();
+    }
+    if (items.stream().allMatch(WalkItem.Done.class::isInstance)) {
+      // Skips and walk errors: nothing to read, no hop needed.
+      return Flux.fromIterable(items).map(item -> told(((WalkItem.Done) item).entry(), 0));
+    }
+    return Flux.defer(
+        () -> {
+          AtomicInteger delivered = new AtomicInteger();
+          Task task = new Task(items);
+          Flux<AuditEntry> primary =
+              Flux.create(
+                  sink -> {
+                    task.sink = sink;
+                    sink.onDispose(task::cancel);
+                    try {
+                      io.schedule(task);
+                    } catch (RuntimeException rejected) {
+                      sink.error(rejected);
+                    }
+                  },
+                  FluxSink.OverflowStrategy.BUFFER);
+          Mono<Long> firstTimeout = task.started.asMono().then(Mono.delay(fileTimeout, timer));
+          Flux<AuditEntry> afterTimeout = Flux.defer(() -> timedOut(items, delivered.get(), task));
+          return primary
+              .timeout(firstTimeout, entry -> Mono.delay(fileTimeout, timer), afterTimeout)
+              .doOnNext(entry -> delivered.incrementAndGet());
+        });
+  }
+
+  /** The file at {@code index} timed out: report it, give its thread up, go on with the rest. */
+  private Flux<AuditEntry> timedOut(List<WalkItem> items, int index, Task task) {
+    task.abandon();
+    AuditEntry timeout = timeoutEntry(items.get(index),
+        "no answer within " + fileTimeout.toMillis() + " ms; the read was given up");
+    List<WalkItem> rest = items.subList(index + 1, items.size());
+    if (stuck.get() >= maxStuck) {
+      // Too many threads are already stuck: do not feed the hung mount more of them.
+      List<AuditEntry> skipped = new ArrayList<>(rest.size() + 1);
+      skipped.add(timeout);
+      for (WalkItem item : rest) {
+        skipped.add(item instanceof WalkItem.Done done
+            ? done.entry()
+            : timeoutEntry(item, "not read: " + maxStuck + " reads are already stuck"));
+      }
+      return Flux.fromIterable(skipped).map(entry -> told(entry, 0));
+    }
+    return Flux.concat(Mono.fromSupplier(() -> told(timeout, fileTimeout.toNanos())), batch(List.copyOf(rest)));
+  }
+
+  private static AuditEntry timeoutEntry(WalkItem item, String message) {
+    String target = item instanceof WalkItem.Open open ? open.target() : null;
+    return new AuditEntry.Failed(item.display(), target, ErrorKind.TIMEOUT, message);
+  }
+
+  private AuditEntry told(AuditEntry entry, long nanos) {
+    try {
+      observer.onEntry(entry, nanos);
+    } catch (RuntimeException e) {
+      // An observer's defect must not replace or lose the entry it was told of.
+      Logger.getLogger(OrderedAudit.class.getName()).log(Level.WARNING, "audit observer failed on " + entry.path(), e);
+    }
+    return entry;
+  }
+
+  /** One batch's work on one I/O thread. */
+  private final class Task implements Runnable {
+    final List<WalkItem> items;
+    final Sinks.Empty<Void> started = Sinks.empty();
+    volatile FluxSink<AuditEntry> sink;
+    private volatile boolean cancelled;
+    private boolean abandoned;
+    private boolean finished;
+
+    Task(List<WalkItem> items) {
+      this.items = items;
+    }
+
+    void cancel() {
+      cancelled = true;
+    }
+
+    /** Called when this task's current file timed out: the thread is counted stuck until it returns. */
+    synchronized void abandon() {
+      cancelled = true;
+      if (!abandoned && !finished) {
+        abandoned = true;
+        cancelled = true;
+        stuck.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void run() {
+      started.tryEmitEmpty();
+      try {
+        for (WalkItem item : items) {
+          if (cancelled) {
+            return;
+          }
+          AuditEntry entry;
+          long nanos = 0;
+          if (item instanceof WalkItem.Done done) {
+            entry = done.entry();
+          } else {
+            long start = System.nanoTime();
+            entry = Auditor.audit((WalkItem.Open) item);
+            nanos = System.nanoTime() - start;
+          }
+          if (cancelled) {
+            return;
+          }
+          sink.next(told(entry, nanos));
+        }
+        sink.complete();
+      } catch (RuntimeException | Error e) {
+        // Auditor turns every per-file failure into an entry: what gets here is fatal (an Error).
+        sink.error(e);
+      } finally {
+        synchronized (this) {
+          finished = true;
+          if (abandoned) {
+            stuck.decrementAndGet();
+          }
+        }
+      }
+    }
+  }
+}
