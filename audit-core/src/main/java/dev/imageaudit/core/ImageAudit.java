@@ -217,7 +217,7 @@ public final class ImageAudit {
 
     Pools(int ioThreads) {
       io = Schedulers.newBoundedElastic(
-          ioThreads + maxStuck(ioThreads), Integer.MAX_VALUE, "image-audit-io", 60, true);
+          2 * ioThreads + maxStuck(ioThreads), Integer.MAX_VALUE, "image-audit-io", 60, true);
     }
 
     /** Threads that may be given up to reads that never return: as many as read at once. */

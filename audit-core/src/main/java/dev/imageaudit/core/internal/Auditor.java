@@ -61,6 +61,10 @@ public final class Auditor {
    * @param item what to open and how to name it
    */
   public static AuditEntry audit(WalkItem.Open item) {
+    if (LinuxFiles.AVAILABLE) {
+      return NativeOpen.audit(item);
+    }
+    // Elsewhere the JDK's open: it may block on a FIFO swapped in after the walk (see NativeOpen).
     try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
       return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize());
     } catch (IOException e) {

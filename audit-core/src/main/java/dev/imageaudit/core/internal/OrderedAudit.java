@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import reactor.core.publisher.Flux;
@@ -27,8 +28,8 @@ import reactor.core.scheduler.Scheduler;
  * interrupted. When a file takes longer than the timeout, its entry becomes a {@code timeout}
  * error, the thread stuck in it is given up (it ends its task when the read returns), and the rest
  * of the batch goes on in a new task. At most {@code maxStuck} threads are ever given up; past that
- * the remaining files are reported as timeouts without being opened, so stuck threads cannot grow
- * without bound and the run still ends.
+ * the remaining files are reported as timeouts without being opened, so stuck threads never pass
+ * {@code maxStuck + concurrency} and the run still ends.
  */
 public final class OrderedAudit {
 
@@ -42,9 +43,12 @@ public final class OrderedAudit {
   private final int concurrency;
   private final int maxStuck;
   private final AtomicInteger stuck = new AtomicInteger();
+  private final Function<WalkItem.Open, AuditEntry> auditor;
 
   /**
-   * @param io where files are opened and read; needs {@code concurrency + maxStuck} threads
+   * @param io where files are opened and read; needs {@code 2 * concurrency + maxStuck} threads (a
+   *     task may start while {@code maxStuck - 1} threads are stuck, and each of the {@code
+   *     concurrency} tasks running then may get stuck too)
    * @param timer where timeouts are timed (a parallel scheduler, or a virtual-time one in tests)
    * @param fileTimeout how long one file may take
    * @param observer told of each entry on the thread that made it
@@ -53,6 +57,19 @@ public final class OrderedAudit {
    */
   public OrderedAudit(
       Scheduler io, Scheduler timer, Duration fileTimeout, AuditObserver observer, int concurrency, int maxStuck) {
+    this(io, timer, fileTimeout, observer, concurrency, maxStuck, Auditor::audit);
+  }
+
+  /** As above, auditing each file with {@code auditor}: for tests of reads that never return. */
+  OrderedAudit(
+      Scheduler io,
+      Scheduler timer,
+      Duration fileTimeout,
+      AuditObserver observer,
+      int concurrency,
+      int maxStuck,
+      Function<WalkItem.Open, AuditEntry> auditor) {
+    this.auditor = auditor;
     this.io = io;
     this.timer = timer;
     this.fileTimeout = fileTimeout;
@@ -63,7 +80,9 @@ public final class OrderedAudit {
 
   /** Returns the entries of {@code walk}'s items, in the walk's order. */
   public Flux<AuditEntry> entries(Flux<WalkItem> walk) {
-    return walk.buffer(BATCH).flatMapSequential(this::batch, concurrency, 1);
+    // Prefetch a whole batch: a batch's entries must flow out of its task as they are made, or the
+    // per-file timeouts below would time back-pressure instead of reads.
+    return walk.buffer(BATCH).flatMapSequential(this::batch, concurrency, BATCH);
   }
 
   /** Returns the number of threads currently stuck in reads that timed out. */
@@ -79,6 +98,10 @@ public final class OrderedAudit {
     if (items.stream().allMatch(WalkItem.Done.class::isInstance)) {
       // Skips and walk errors: nothing to read, no hop needed.
       return Flux.fromIterable(items).map(item -> told(((WalkItem.Done) item).entry(), 0));
+    }
+    if (stuck.get() >= maxStuck) {
+      // Too many threads are already stuck: do not feed the hung mount more of them.
+      return notRead(items);
     }
     return Flux.defer(
         () -> {
@@ -109,19 +132,16 @@ public final class OrderedAudit {
     task.abandon();
     AuditEntry timeout = timeoutEntry(items.get(index),
         "no answer within " + fileTimeout.toMillis() + " ms; the read was given up");
-    List<WalkItem> rest = items.subList(index + 1, items.size());
-    if (stuck.get() >= maxStuck) {
-      // Too many threads are already stuck: do not feed the hung mount more of them.
-      List<AuditEntry> skipped = new ArrayList<>(rest.size() + 1);
-      skipped.add(timeout);
-      for (WalkItem item : rest) {
-        skipped.add(item instanceof WalkItem.Done done
+    List<WalkItem> rest = List.copyOf(items.subList(index + 1, items.size()));
+    return Flux.concat(Mono.fromSupplier(() -> told(timeout, fileTimeout.toNanos())), batch(rest));
+  }
+
+  /** Reports {@code items} without reading them, because {@code maxStuck} reads never returned. */
+  private Flux<AuditEntry> notRead(List<WalkItem> items) {
+    return Flux.fromIterable(items)
+        .map(item -> told(item instanceof WalkItem.Done done
             ? done.entry()
-            : timeoutEntry(item, "not read: " + maxStuck + " reads are already stuck"));
-      }
-      return Flux.fromIterable(skipped).map(entry -> told(entry, 0));
-    }
-    return Flux.concat(Mono.fromSupplier(() -> told(timeout, fileTimeout.toNanos())), batch(List.copyOf(rest)));
+            : timeoutEntry(item, "not read: " + maxStuck + " reads are already stuck"), 0));
   }
 
   private static AuditEntry timeoutEntry(WalkItem item, String message) {
@@ -180,7 +200,7 @@ public final class OrderedAudit {
             entry = done.entry();
           } else {
             long start = System.nanoTime();
-            entry = Auditor.audit((WalkItem.Open) item);
+            entry = auditor.apply((WalkItem.Open) item);
             nanos = System.nanoTime() - start;
           }
           if (cancelled) {
