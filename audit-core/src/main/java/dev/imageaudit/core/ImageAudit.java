@@ -92,7 +92,9 @@ public final class ImageAudit {
                     Pools.maxStuck(options.ioThreads()))
                 .entries(
                     Walker.walk(copy, options.followLinks(), configSink, options.stop(), cutShort)
-                        .subscribeOn(pools.walk)),
+                        .subscribeOn(pools.walk)
+                        // A walk blocked in a directory read or a path list must not hold a stop up.
+                        .takeUntilOther(options.stop().whenStopped().doOnNext(why -> cutShort.set(true)))),
         Pools::dispose);
   }
 

@@ -1,6 +1,8 @@
 package dev.imageaudit.core;
 
 import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 /**
  * Asks a running audit to stop taking new paths. Paths already taken are audited (or time out),
@@ -10,10 +12,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class StopSignal {
 
   private final AtomicReference<String> reason = new AtomicReference<>();
+  private final Sinks.One<String> stopped = Sinks.one();
 
   /** Asks the run to stop; returns true for the first call, false when it was already asked. */
   public boolean stop(String why) {
-    return reason.compareAndSet(null, java.util.Objects.requireNonNull(why, "why"));
+    if (reason.compareAndSet(null, java.util.Objects.requireNonNull(why, "why"))) {
+      stopped.tryEmitValue(why);
+      return true;
+    }
+    return false;
+  }
+
+  /** Returns a mono that emits the reason when {@link #stop} is first called. */
+  public Mono<String> whenStopped() {
+    return stopped.asMono();
   }
 
   /** Returns true once {@link #stop} was called. */
