@@ -18,7 +18,10 @@ final class ExitCodes {
   /** Some paths or VM configs could not be read; wins over {@link #FLAGGED}. */
   static final int INCOMPLETE = 3;
 
-  /** The run could not finish: the report could not be written, or image-audit failed. */
+  /**
+   * The run could not finish: an output could not be written, or image-audit itself failed (an
+   * {@link Error} such as {@link OutOfMemoryError}); the previous outputs are left as they were.
+   */
   static final int FATAL = 4;
 
   /** The help footer: a picocli format string per line. */
@@ -29,7 +32,10 @@ final class ExitCodes {
     "  2  usage error",
     "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
     "     an incomplete audit vouches for nothing)",
-    "  4  fatal: the report could not be written",
+    "  4  fatal: an output could not be written, or image-audit failed (out of",
+    "     memory...); the previous outputs are left as they were",
+    "  130, 143  interrupted by SIGINT, SIGTERM: outputs written with complete: false;",
+    "     a second signal exits at once and leaves the previous outputs as they were",
   };
 
   private ExitCodes() {}

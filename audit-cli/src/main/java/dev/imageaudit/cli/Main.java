@@ -1,5 +1,6 @@
 package dev.imageaudit.cli;
 
+import dev.imageaudit.core.AuditObserver;
 import dev.imageaudit.core.ImageAudit;
 import java.io.BufferedWriter;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ public final class Main {
   private final PrintWriter err;
   private final InputStream in;
   private final boolean progress;
+  private final AuditObserver testObserver;
 
   /**
    * Returns a command line that prints the summary to {@code out} and diagnostics to {@code err},
@@ -37,6 +39,12 @@ public final class Main {
 
   /** As above, with progress on {@code err} shown or not whatever stderr is; for tests. */
   Main(PrintWriter out, PrintWriter err, InputStream in, boolean progress) {
+    this(out, err, in, progress, AuditObserver.NONE);
+  }
+
+  /** As above, also telling {@code testObserver} of each entry: tests make it fail on purpose. */
+  Main(PrintWriter out, PrintWriter err, InputStream in, boolean progress, AuditObserver testObserver) {
+    this.testObserver = Objects.requireNonNull(testObserver, "testObserver");
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.in = Objects.requireNonNull(in, "in");
@@ -44,6 +52,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    Fatal.install(System.err);
     // The terminal's encoding, as the JVM took it from the locale (the launcher makes it UTF-8).
     Charset charset = Charset.defaultCharset();
     PrintWriter out =
@@ -59,7 +68,7 @@ public final class Main {
   /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
   public int run(String... args) {
     CommandLine commandLine = new CommandLine(new TopCommand());
-    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress));
+    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
     for (CommandLine command : commandLine.getSubcommands().values()) {
       withExitCodes(command.getCommandSpec());
     }
@@ -93,10 +102,7 @@ public final class Main {
   }
 
   private int fatal(Exception e, CommandLine command, ParseResult parseResult) {
-    err.println("image-audit: fatal: " + Terminal.safe(String.valueOf(e)));
-    e.printStackTrace(err);
-    err.flush();
-    return ExitCodes.FATAL;
+    return Fatal.report(err, e);
   }
 
   /** {@code image-audit}: only groups the subcommands. */

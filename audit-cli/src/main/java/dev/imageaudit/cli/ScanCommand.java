@@ -2,15 +2,18 @@ package dev.imageaudit.cli;
 
 import dev.imageaudit.core.AuditInput;
 import dev.imageaudit.core.AuditObserver;
-import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.StopSignal;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
-import dev.imageaudit.report.ReportFiles;
+import dev.imageaudit.report.ReportSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -121,16 +124,38 @@ final class ScanCommand implements Callable<Integer> {
   private List<String> failOn = new ArrayList<>();
 
   @Option(
+      names = "--file-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "How long one file's reads may take (e.g. 500ms, 30s, 2m); past it the file is an error"
+              + " of kind 'timeout' and the run goes on (default: ${DEFAULT-VALUE}).")
+  private Duration fileTimeout;
+
+  @Option(
+      names = "--status-interval",
+      paramLabel = "DURATION",
+      defaultValue = "60s",
+      converter = DurationConverter.class,
+      description =
+          "When stderr is not a terminal (cron, systemd), print one status line this often"
+              + " (default: ${DEFAULT-VALUE}). On a terminal a live line is shown instead.")
+  private Duration statusInterval;
+
+  @Option(
       names = {"-q", "--quiet"},
-      description = "Print no summary.")
+      description = "Print no summary and no progress or status lines.")
   private boolean quiet;
 
   private final PrintWriter out;
   private final PrintWriter err;
   private final InputStream in;
   private final boolean showProgress;
+  private final AuditObserver testObserver;
 
-  ScanCommand(PrintWriter out, PrintWriter err, InputStream in, boolean showProgress) {
+  ScanCommand(PrintWriter out, PrintWriter err, InputStream in, boolean showProgress, AuditObserver testObserver) {
+    this.testObserver = testObserver;
     this.out = out;
     this.err = err;
     this.in = in;
@@ -155,59 +180,95 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     AuditMetrics metrics = AuditMetrics.create();
-    AuditObserver observer = metrics;
-    Progress progress = null;
-    if (showProgress) {
-      Progress p = new Progress(err, System::nanoTime);
-      progress = p;
-      observer =
-          (entry, nanos) -> {
-            metrics.onEntry(entry, nanos);
-            p.onEntry(entry, nanos);
-          };
-    }
+    RunTally tally = new RunTally(gate);
+    StopSignal stop = new StopSignal();
+    Progress progress =
+        quiet ? null : new Progress(err, System::nanoTime, showProgress ? Progress.Mode.LIVE : Progress.Mode.STATUS);
+    AuditObserver observer = progress == null ? testObserver : both(progress, testObserver);
     ScanOptions options =
         ScanOptions.builder()
             .ioThreads(ioThreads)
             .followLinks(followLinks)
             .observer(observer)
+            .fileTimeout(fileTimeout)
+            .stop(stop)
             .build();
 
-    AuditReport report;
+    ReportSet reports;
     try {
-      report = ImageAudit.report(inputs, options).block();
-    } finally {
-      if (progress != null) {
-        progress.clear();
-      }
-    }
-    metrics.recordRun(report);
-    ReportFiles.Written written;
-    try {
-      written = ReportFiles.write(report, metrics, outputDir);
+      reports = ReportSet.create(outputDir, metrics);
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
+    Runnable unstage = () -> {
+      try {
+        reports.close();
+      } catch (IOException | RuntimeException e) {
+        // Leaving at once: a staged folder that could not be removed is the only trace left.
+      }
+    };
+    Signals signals = Signals.install(stop, unstage);
+    Fatal.onHalt(unstage);
+    ReportSet.Written written;
+    RunEnd end;
+    try (reports) {
+      if (progress != null) {
+        progress.start(showProgress ? Duration.ofSeconds(1) : statusInterval);
+      }
+      try {
+        end = ImageAudit.run(inputs, options, RunSinks.tee(reports, tally)).block();
+      } finally {
+        if (progress != null) {
+          progress.stop();
+        }
+      }
+      written = reports.commit();
+    } catch (UncheckedIOException e) {
+      return cannotWrite(e.getCause(), outputDir);
+    } catch (IOException e) {
+      return cannotWrite(e, outputDir);
+    } catch (RuntimeException | Error e) {
+      // Anything else is a defect or the JVM failing (OutOfMemoryError): one line, exit 4, and
+      // the staged outputs are gone (try-with-resources), so the previous set stays whole.
+      return Fatal.report(err, e);
+    } finally {
+      signals.restore();
+      Fatal.onHalt(null);
+    }
 
     int exitCode;
-    if (!report.complete()) {
+    if (end.interrupted() != null) {
+      exitCode = Signals.exitCode(end.interrupted());
+    } else if (!end.complete()) {
       exitCode = ExitCodes.INCOMPLETE;
-    } else if (Summary.matching(report, gate) > 0 || (!gate.isEmpty() && Summary.brokenConfigs(report) > 0)) {
+    } else if (tally.matching() > 0 || (!gate.isEmpty() && Summary.brokenConfigs(end) > 0)) {
       exitCode = ExitCodes.FLAGGED;
     } else {
       exitCode = ExitCodes.OK;
     }
     if (!quiet) {
-      Summary.print(out, report, gate, outputDir, written, exitCode);
+      Summary.print(out, tally, gate, outputDir, written, exitCode);
     }
-    if (!report.complete()) {
+    if (end.interrupted() != null) {
+      err.printf(
+          "image-audit: interrupted by %s: the outputs say so (complete: false) (see %s)%n",
+          end.interrupted(), Terminal.safe(written.json().toString()));
+      err.flush();
+    } else if (!end.complete()) {
       err.printf(
           "image-audit: audit incomplete: %s could not be audited (see %s)%n",
-          Summary.incompleteWhat(report),
+          Summary.incompleteWhat(end),
           Terminal.safe(written.json().toString()));
       err.flush();
     }
     return exitCode;
+  }
+
+  private static AuditObserver both(AuditObserver a, AuditObserver b) {
+    return b == AuditObserver.NONE ? a : (entry, nanos) -> {
+      a.onEntry(entry, nanos);
+      b.onEntry(entry, nanos);
+    };
   }
 
   private int cannotWrite(IOException e, Path outputDir) {

@@ -1,13 +1,13 @@
 package dev.imageaudit.cli;
 
 import dev.imageaudit.core.AuditEntry;
-import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
-import dev.imageaudit.report.ReportFiles;
+import dev.imageaudit.report.ReportSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,25 +32,15 @@ final class Summary {
 
   private Summary() {}
 
-  /** Returns the images that carry at least one flag of {@code failOn}. */
-  static long matching(AuditReport report, Set<Flag> failOn) {
-    return report.entries().stream()
-        .filter(
-            e ->
-                e instanceof AuditEntry.Image image
-                    && image.flags().stream().anyMatch(failOn::contains))
-        .count();
-  }
-
   /** Returns the VM configs that have at least one error finding. */
-  static long brokenConfigs(AuditReport report) {
-    return report.configs().stream().filter(VmConfigAudit::hasErrors).count();
+  static long brokenConfigs(RunEnd end) {
+    return end.configs().stream().filter(VmConfigAudit::hasErrors).count();
   }
 
-  /** Returns what made {@code report} incomplete, e.g. "2 paths and 1 VM config". */
-  static String incompleteWhat(AuditReport report) {
-    long paths = report.summary().errors();
-    long configs = report.configs().stream().filter(c -> !c.readable()).count();
+  /** Returns what made the run incomplete, e.g. "2 paths and 1 VM config". */
+  static String incompleteWhat(RunEnd end) {
+    long paths = end.summary().errors();
+    long configs = end.configs().stream().filter(c -> !c.readable()).count();
     if (configs == 0) {
       return count(paths, "path");
     }
@@ -59,17 +49,13 @@ final class Summary {
   }
 
   static void print(
-      PrintWriter out,
-      AuditReport report,
-      Set<Flag> failOn,
-      Path outputDir,
-      ReportFiles.Written written,
-      int exitCode) {
-    AuditSummary s = report.summary();
+      PrintWriter out, RunTally run, Set<Flag> failOn, Path outputDir, ReportSet.Written written, int exitCode) {
+    RunEnd end = run.end();
+    AuditSummary s = end.summary();
     long images = s.files() - s.errors() - s.skipped();
     out.printf(
         "image-audit %s: %s audited (%s, %d skipped, %s)%n",
-        Terminal.safe(report.toolVersion()),
+        Terminal.safe(run.start().toolVersion()),
         count(s.files(), "file"),
         count(images, "image"),
         s.skipped(),
@@ -89,46 +75,32 @@ final class Summary {
     out.println("As whole-disk images (crosvm):");
     table(out, decisions(s.disk()));
 
-    List<AuditEntry.Image> notAccepted = new ArrayList<>();
-    Map<Flag, Long> flagCounts = new EnumMap<>(Flag.class);
-    List<AuditEntry.Failed> failures = new ArrayList<>();
-    for (AuditEntry entry : report.entries()) {
-      if (entry instanceof AuditEntry.Image image) {
-        if (image.partition().decision() != Verdict.Decision.ACCEPTED) {
-          notAccepted.add(image);
-        }
-        image.flags().forEach(f -> flagCounts.merge(f, 1L, Long::sum));
-      } else if (entry instanceof AuditEntry.Failed failed) {
-        failures.add(failed);
-      }
-    }
-    if (!notAccepted.isEmpty()) {
+    if (run.notAcceptedCount() > 0) {
       out.println();
-      out.printf("Not accepted as partition images (%d):%n", notAccepted.size());
-      int shown = Math.min(MAX_REJECTED, notAccepted.size());
-      for (AuditEntry.Image image : notAccepted.subList(0, shown)) {
+      out.printf("Not accepted as partition images (%d):%n", run.notAcceptedCount());
+      for (AuditEntry.Image image : run.notAccepted()) {
         out.printf("  %s: %s%n", name(image), Terminal.safe(image.partition().reason()));
       }
-      more(out, notAccepted.size() - MAX_REJECTED);
+      more(out, run.notAcceptedCount() - run.notAccepted().size());
     }
 
     out.println();
     out.printf("Errors: %d%s%n", s.errors(), counts(s.errorsByKind()));
-    for (AuditEntry.Failed failed : failures.subList(0, Math.min(MAX_ERRORS, failures.size()))) {
+    for (AuditEntry.Failed failed : run.failures()) {
       out.printf(
           "  %s: %s: %s%n", name(failed), failed.kind().id(), Terminal.safe(failed.message()));
     }
-    more(out, failures.size() - MAX_ERRORS);
+    more(out, s.errors() - run.failures().size());
     out.printf("Skipped: %d%s%n", s.skipped(), counts(s.skippedByReason()));
     Map<String, Long> byFlag = new LinkedHashMap<>();
-    flagCounts.forEach((f, n) -> byFlag.put(f.id(), n));
+    run.flagCounts().forEach((f, n) -> byFlag.put(f.id(), n));
     out.printf("Flagged: %s%s%n", count(s.flagged(), "image"), counts(byFlag));
 
-    configs(out, report);
+    configs(out, end);
 
     out.println();
-    long matching = matching(report, failOn);
-    long broken = brokenConfigs(report);
+    long matching = run.matching();
+    long broken = brokenConfigs(end);
     if (failOn.isEmpty()) {
       out.println("--fail-on none: flags and VM config errors do not fail the run.");
     } else {
@@ -137,21 +109,26 @@ final class Summary {
           failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
           count(matching, "image"),
           matching == 1 ? "matches" : "match");
-      if (!report.configs().isEmpty()) {
-        out.printf("VM configs with errors: %d of %d.%n", broken, report.configs().size());
+      if (!end.configs().isEmpty()) {
+        out.printf("VM configs with errors: %d of %d.%n", broken, end.configs().size());
       }
     }
-    if (report.complete()) {
+    if (end.complete()) {
       out.println("Audit complete: every path was audited or deliberately skipped.");
+    } else if (end.interrupted() != null) {
+      out.printf(
+          "Audit INTERRUPTED by %s: the walk was stopped; this run vouches for nothing.%n",
+          end.interrupted());
     } else {
       out.printf(
           "Audit INCOMPLETE: %s could not be audited; this run vouches for nothing.%n",
-          incompleteWhat(report));
+          incompleteWhat(end));
     }
     out.printf("Exit code %d.%n", exitCode);
 
     out.println();
     out.printf("Report in %s%n", Terminal.safe(outputDir.toString()));
+    out.printf("  %s%n", Terminal.safe(written.jsonl().toString()));
     out.printf("  %s%n", Terminal.safe(written.json().toString()));
     out.printf("  %s%n", Terminal.safe(written.html().toString()));
     out.printf("  %s%n", Terminal.safe(written.metrics().toString()));
@@ -159,13 +136,13 @@ final class Summary {
   }
 
   /** Lists each VM config with its findings, errors and warnings alike, in the config's order. */
-  private static void configs(PrintWriter out, AuditReport report) {
-    if (report.configs().isEmpty()) {
+  private static void configs(PrintWriter out, RunEnd end) {
+    if (end.configs().isEmpty()) {
       return;
     }
     out.println();
-    out.printf("VM configs (%d):%n", report.configs().size());
-    for (VmConfigAudit config : report.configs()) {
+    out.printf("VM configs (%d):%n", end.configs().size());
+    for (VmConfigAudit config : end.configs()) {
       out.printf(
           "  %s: %s, %s%n",
           Terminal.safe(config.path()),
@@ -191,7 +168,7 @@ final class Summary {
     return entry.target() == null ? path : path + " (" + Terminal.safe(entry.target()) + ")";
   }
 
-  private static void more(PrintWriter out, int more) {
+  private static void more(PrintWriter out, long more) {
     if (more > 0) {
       out.printf("  ... and %d more (see the report)%n", more);
     }
