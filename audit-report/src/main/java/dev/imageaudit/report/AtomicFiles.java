@@ -1,7 +1,6 @@
 package dev.imageaudit.report;
 
 import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
@@ -14,8 +13,10 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Replaces a file all at once: readers (a browser, node_exporter) see the old file or the new one,
+ * Replaces a single file all at once: readers (node_exporter) see the old file or the new one,
  * never half of one. Writes a temporary file beside the target, syncs it, then renames it over.
+ * For one file written apart from a run's set (a metrics file in a collector's folder); a run's
+ * set of outputs is replaced together by {@link ReportSet}.
  */
 final class AtomicFiles {
 
@@ -40,7 +41,7 @@ final class AtomicFiles {
     try {
       try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-        content.writeTo(new NonClosing(out));
+        content.writeTo(new NonClosingOutputStream(out));
         out.flush();
         // Durable before the rename: after a crash the name holds old bytes or new, never an empty file.
         channel.force(true);
@@ -52,7 +53,7 @@ final class AtomicFiles {
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
-      IOException io = ioCause(e);
+      IOException io = IoErrors.ioCause(e);
       if (io != null && io != e) {
         io.addSuppressed(e);
       }
@@ -61,7 +62,7 @@ final class AtomicFiles {
       }
       throw e;
     }
-    syncDirectory(target.toAbsolutePath().getParent());
+    OutputFolder.syncFolder(target.toAbsolutePath().getParent());
   }
 
   /**
@@ -82,42 +83,6 @@ final class AtomicFiles {
           throw e;
         }
       }
-    }
-  }
-
-  /** Syncs the folder so the rename itself survives a crash; not every platform allows it. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // Windows cannot open a folder this way; the rename has happened and is atomic regardless.
-    }
-  }
-
-  /** Returns the IOException {@code e} is or wraps, or null. */
-  private static IOException ioCause(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException io) {
-        return io;
-      }
-    }
-    return null;
-  }
-
-  /** Shields the stream from a content writer that closes it: closing here must stay ours to do. */
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
     }
   }
 }

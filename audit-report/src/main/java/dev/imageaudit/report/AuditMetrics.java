@@ -6,7 +6,11 @@ import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
 import dev.imageaudit.core.SkipReason;
+import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,16 +18,21 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.Map;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The audit's Micrometer meters: fed entry by entry as an {@link AuditObserver} during a scan, and
- * once with {@link #recordRun} at the end. No meter is tagged with a path.
+ * The audit's Micrometer meters: counted entry by entry with {@link #count} (a {@link ReportSet}
+ * does it, on the run's one sink thread, in walk order), timed with {@link #onEntry} as an {@link
+ * AuditObserver}, and told of the run's end with {@link #recordRun}. No meter is tagged with a path.
+ *
+ * <p>Every series is registered when the metrics are created, every format with every partition
+ * decision too, so counting an entry only raises counters (no lookup, no registration) and a
+ * dashboard sees 0 rather than no series for what a run did not meet.
  *
  * <p>As Prometheus exposes them (see {@code metrics.prom}):
  *
@@ -31,7 +40,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <caption>Exposed metrics</caption>
  *   <tr><th>Name</th><th>Type</th><th>Labels</th><th>Meaning</th></tr>
  *   <tr><td>{@code image_audit_images_total}</td><td>counter</td><td>format, partition</td>
- *       <td>images by format id and virtmgr's partition decision (accepted, rejected, error)</td></tr>
+ *       <td>images by format id and virtmgr's partition decision (accepted, rejected, error); every pair present from 0</td></tr>
  *   <tr><td>{@code image_audit_flagged_total}</td><td>counter</td><td>flag</td>
  *       <td>flags carried by images, one per flag (an image with two flags counts twice); every flag present from 0</td></tr>
  *   <tr><td>{@code image_audit_skipped_total}</td><td>counter</td><td>reason</td>
@@ -49,7 +58,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <tr><td>{@code image_audit_last_run_duration_seconds}</td><td>gauge</td><td></td>
  *       <td>how long the last run took</td></tr>
  *   <tr><td>{@code image_audit_last_run_complete}</td><td>gauge</td><td></td>
- *       <td>1 if the last run had no failed path, else 0</td></tr>
+ *       <td>1 if the last run had no failed path, every VM config could be read and it was not interrupted, else 0</td></tr>
  *   <tr><td>{@code image_audit_last_run_files}</td><td>gauge</td><td></td>
  *       <td>entries (images, skips and errors) in the last run</td></tr>
  * </table>
@@ -59,16 +68,15 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AuditMetrics implements AuditObserver {
 
-  private static final String IMAGES = "image.audit.images";
-
   private final PrometheusMeterRegistry registry;
-  // Fixed tag sets are registered up front: a dashboard then sees 0 rather than no series at all.
-  private final Map<ErrorKind, Counter> errors = new EnumMap<>(ErrorKind.class);
-  private final Map<SkipReason, Counter> skipped = new EnumMap<>(SkipReason.class);
-  private final Map<Flag, Counter> flagged = new EnumMap<>(Flag.class);
-  private final Map<ConfigRule, Counter> configFindings = new EnumMap<>(ConfigRule.class);
-  // The last report whose config findings were counted: recording the same run twice counts once.
-  private final AtomicReference<AuditReport> counted = new AtomicReference<>();
+  // Indexed by ordinal: counting an entry is an array read and an increment, nothing more.
+  private final Counter[][] images = new Counter[ImageFormat.values().length][Verdict.Decision.values().length];
+  private final Counter[] errors = new Counter[ErrorKind.values().length];
+  private final Counter[] skipped = new Counter[SkipReason.values().length];
+  private final Counter[] flagged = new Counter[Flag.values().length];
+  private final Counter[] configFindings = new Counter[ConfigRule.values().length];
+  // The last run whose config findings were counted: recording the same run twice counts once.
+  private final AtomicReference<Object> counted = new AtomicReference<>();
   private final Counter bytesRead;
   private final Timer detection;
   // Read by the gauges; replaced whole so a scrape never sees half of one run and half of another.
@@ -80,37 +88,43 @@ public final class AuditMetrics implements AuditObserver {
 
   private AuditMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
+    for (ImageFormat format : ImageFormat.values()) {
+      for (Verdict.Decision decision : Verdict.Decision.values()) {
+        images[format.ordinal()][decision.ordinal()] =
+            Counter.builder("image.audit.images")
+                .description("Images audited, by format and virtmgr's partition decision")
+                .tag("format", format.id())
+                .tag("partition", decision.id())
+                .register(registry);
+      }
+    }
     for (ErrorKind kind : ErrorKind.values()) {
-      errors.put(
-          kind,
+      errors[kind.ordinal()] =
           Counter.builder("image.audit.errors")
               .description("Paths that could not be audited, by error kind")
               .tag("kind", kind.id())
-              .register(registry));
+              .register(registry);
     }
     for (SkipReason reason : SkipReason.values()) {
-      skipped.put(
-          reason,
+      skipped[reason.ordinal()] =
           Counter.builder("image.audit.skipped")
               .description("Paths met but deliberately not opened, by reason")
               .tag("reason", reason.id())
-              .register(registry));
+              .register(registry);
     }
     for (Flag flag : Flag.values()) {
-      flagged.put(
-          flag,
+      flagged[flag.ordinal()] =
           Counter.builder("image.audit.flagged")
               .description("Flags carried by images, one count per flag")
               .tag("flag", flag.id())
-              .register(registry));
+              .register(registry);
     }
     for (ConfigRule rule : ConfigRule.values()) {
-      configFindings.put(
-          rule,
+      configFindings[rule.ordinal()] =
           Counter.builder("image.audit.config.findings")
               .description("VM config findings, by rule")
               .tag("rule", rule.id())
-              .register(registry));
+              .register(registry);
     }
     bytesRead =
         Counter.builder("image.audit.read")
@@ -135,26 +149,31 @@ public final class AuditMetrics implements AuditObserver {
     return new AuditMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  /** Counts {@code entry}; safe to call from many threads at once. */
-  @Override
-  public void onEntry(AuditEntry entry, long nanos) {
+  /**
+   * Counts {@code entry} once: its format and partition decision, its flags and bytes read, or its
+   * skip reason or error kind. Call it once per entry of the run; {@link ReportSet} does, for every
+   * entry it writes.
+   */
+  public void count(AuditEntry entry) {
     if (entry instanceof AuditEntry.Image image) {
-      // Both tags come from enums: a bounded set of series whatever the store holds.
-      Counter.builder(IMAGES)
-          .description("Images audited, by format and virtmgr's partition decision")
-          .tag("format", image.format().id())
-          .tag("partition", image.partition().decision().id())
-          .register(registry)
-          .increment();
+      images[image.format().ordinal()][image.partition().decision().ordinal()].increment();
       for (Flag flag : image.flags()) {
-        flagged.get(flag).increment();
+        flagged[flag.ordinal()].increment();
       }
       bytesRead.increment(image.bytesRead());
     } else if (entry instanceof AuditEntry.Skipped skip) {
-      skipped.get(skip.reason()).increment();
+      skipped[skip.reason().ordinal()].increment();
     } else if (entry instanceof AuditEntry.Failed failure) {
-      errors.get(failure.kind()).increment();
+      errors[failure.kind().ordinal()].increment();
     }
+  }
+
+  /**
+   * Times {@code entry}: records how long it took to open, read and judge, on the thread that did
+   * it. Only timing: the entry is counted by {@link #count}. Safe to call from many threads at once.
+   */
+  @Override
+  public void onEntry(AuditEntry entry, long nanos) {
     // Walk-made entries (skips, some failures) carry 0 and say nothing about reading speed.
     if (nanos > 0 && !(entry instanceof AuditEntry.Skipped)) {
       detection.record(nanos, TimeUnit.NANOSECONDS);
@@ -167,26 +186,39 @@ public final class AuditMetrics implements AuditObserver {
    */
   public void recordRun(AuditReport report) {
     Objects.requireNonNull(report, "report");
-    if (counted.getAndSet(report) != report) {
-      for (VmConfigAudit config : report.configs()) {
+    record(report, report.startedAt(), report.finishedAt(), report.configs(), report.complete(), report.summary().files());
+  }
+
+  /**
+   * Records the run that started with {@code start} and ended with {@code end}, as {@link
+   * #recordRun(AuditReport)} does; calling it again with the same {@code end} changes nothing.
+   */
+  public void recordRun(RunStart start, RunEnd end) {
+    recordRun(end, start, end);
+  }
+
+  /** Records a run, counting its config findings only when {@code run} was not recorded last. */
+  void recordRun(Object run, RunStart start, RunEnd end) {
+    Objects.requireNonNull(run, "run");
+    record(run, start.startedAt(), end.finishedAt(), end.configs(), end.complete(), end.summary().files());
+  }
+
+  private void record(
+      Object run, Instant started, Instant finished, List<VmConfigAudit> configs, boolean complete, long files) {
+    if (counted.getAndSet(run) != run) {
+      for (VmConfigAudit config : configs) {
         for (VmConfigAudit.Finding finding : config.findings()) {
-          configFindings.get(finding.rule()).increment();
+          configFindings[finding.rule().ordinal()].increment();
         }
       }
     }
-    Duration took = Duration.between(report.startedAt(), report.finishedAt());
-    lastRun =
-        new LastRun(
-            report.finishedAt().toEpochMilli() / 1000.0,
-            took.toNanos() / 1e9,
-            report.complete(),
-            report.summary().files());
+    Duration took = Duration.between(started, finished);
+    lastRun = new LastRun(finished.toEpochMilli() / 1000.0, took.toNanos() / 1e9, complete, files);
     // Registered on the first run only (no NaN before it); later runs just replace what they read.
     if (runGauges.compareAndSet(false, true)) {
       registerRunGauges();
     }
   }
-
   private void registerRunGauges() {
     Gauge.builder("image.audit.last.run.timestamp", this, m -> m.lastRun.finishedEpochSeconds())
         .description("When the last run finished, in seconds since the epoch")

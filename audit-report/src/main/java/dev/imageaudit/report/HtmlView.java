@@ -1,22 +1,27 @@
 package dev.imageaudit.report;
 
 import dev.imageaudit.core.AuditEntry;
-import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ConfigRule;
+import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.Set;
 
 /**
- * The HTML report's view model: plain values, computed here so the template only places and
- * escapes them. Every string from the report passes through {@link Display#visible} on its way in.
+ * The HTML report's view model: plain values, computed from a run's bounded aggregates so the
+ * template only places and escapes them. Every string from the run passes through {@link
+ * Display#visible} on its way in.
  */
 final class HtmlView {
 
@@ -37,41 +42,89 @@ final class HtmlView {
       String finishedAt,
       String duration,
       List<String> inputs,
-      boolean complete,
+      Status status,
       List<Card> cards,
       Chart chart,
+      Chart verdicts,
+      Table<KindRow> kinds,
+      Table<ReasonRow> reasons,
+      Table<FormatRow> formats,
+      Table<FolderRow> folders,
       Table<RejectedRow> rejected,
       Table<RejectedRow> crosvmRejected,
+      Table<FlaggedRow> flagged,
       Table<ErrorRow> errors,
       Table<SkippedRow> skipped,
       Table<ImageRow> images,
       Table<ConfigView> configs) {}
 
+  /**
+   * Whether the report covers the whole run: {@code state} is complete, incomplete or interrupted,
+   * {@code label} the badge's words, {@code why} a sentence saying what is missing (null if nothing).
+   */
+  record Status(String state, String label, String why) {}
+
   /** A summary card; {@code alert} marks a non-zero count that deserves attention. */
   record Card(String label, long value, boolean alert) {}
 
-  /** The bar chart of images by format; {@code bars} is empty when there are no images. */
+  /** A horizontal bar chart; {@code bars} is empty when there is nothing to draw. */
   record Chart(int width, int height, List<Bar> bars) {
     boolean none() {
       return bars.isEmpty();
     }
   }
 
-  /** One bar: {@code labelX} is where its right-aligned label ends, {@code countX} where its count starts. */
-  record Bar(String label, long count, int labelX, int textY, int barX, int barY, int barWidth, int barHeight, int countX) {}
+  /**
+   * One bar: {@code labelX} is where its right-aligned label ends, {@code countX} where its count
+   * starts; {@code tone} is its CSS class.
+   */
+  record Bar(
+      String label, long count, String tone, int labelX, int textY, int barX, int barY, int barWidth, int barHeight,
+      int countX) {}
 
-  /** Rows of a table; the template shows "None" when there are none. */
-  record Table<R>(List<R> rows) {
+  /**
+   * The rows of a table that are shown, and how many more there are; the template shows "None" when
+   * there are none at all, and says where the rows left out can be found.
+   */
+  record Table<R>(List<R> rows, long leftOut) {
+    Table(List<R> rows) {
+      this(rows, 0);
+    }
+
     boolean none() {
-      return rows.isEmpty();
+      return rows.isEmpty() && leftOut == 0;
     }
 
     int count() {
       return rows.size();
     }
+
+    long total() {
+      return rows.size() + leftOut;
+    }
+
+    boolean capped() {
+      return leftOut > 0;
+    }
   }
 
+  /** A kind of problem and how many images or paths have it. */
+  record KindRow(String kind, String code, long paths) {}
+
+  /** A reason a checker gave, and for how many images. */
+  record ReasonRow(String check, String reasonText, long reasonImages) {}
+
+  /** Images of one format: verdicts and flags. */
+  record FormatRow(
+      String formatId, long formatImages, long accepted, long rejectedPartitions, long partitionErrors,
+      long rejectedDisks, long flaggedImages) {}
+
+  /** A top-level folder, its files and problems. */
+  record FolderRow(String folder, long folderFiles, long problems) {}
+
   record RejectedRow(String path, String target, String format, String reason) {}
+
+  record FlaggedRow(String path, String target, String format, String flagList) {}
 
   record ErrorRow(String path, String target, String kind, String message) {}
 
@@ -116,76 +169,195 @@ final class HtmlView {
 
   record FindingRow(String severity, String rule, String where, String message, List<String> concerned) {}
 
-  /** Builds the page for {@code report}. */
-  static Page of(AuditReport report) {
-    AuditSummary summary = report.summary();
-    List<RejectedRow> rejected = new ArrayList<>();
-    List<RejectedRow> crosvmRejected = new ArrayList<>();
-    List<ErrorRow> errors = new ArrayList<>();
-    List<SkippedRow> skipped = new ArrayList<>();
-    List<ImageRow> images = new ArrayList<>();
-    for (AuditEntry entry : report.entries()) {
-      String path = Display.visible(entry.path());
-      String target = Display.visible(entry.target());
-      if (entry instanceof AuditEntry.Image image) {
-        Verdict verdict = image.partition();
-        if (verdict.decision() == Verdict.Decision.REJECTED) {
-          rejected.add(new RejectedRow(path, target, image.format().id(), Display.visible(verdict.reason())));
-        }
-        Verdict disk = image.disk();
-        if (disk.decision() == Verdict.Decision.REJECTED) {
-          crosvmRejected.add(new RejectedRow(path, target, image.format().id(), Display.visible(disk.reason())));
-        }
-        images.add(
-            new ImageRow(
-                path,
-                target,
-                image.format().id(),
-                Sizes.describe(U64.of(image.fileSize())),
-                Sizes.describe(image.virtualSize()),
-                Sizes.describe(image.partitionSize()),
-                verdict.decision().id(),
-                Display.visible(verdict.reason()),
-                verdict.decision() != Verdict.Decision.ACCEPTED,
-                disk.decision().id(),
-                Display.visible(disk.reason()),
-                disk.decision() != Verdict.Decision.ACCEPTED,
-                image.flags().stream().map(Flag::id).collect(Collectors.joining(", "))));
-      } else if (entry instanceof AuditEntry.Failed failure) {
-        errors.add(new ErrorRow(path, target, failure.kind().id(), Display.visible(failure.message())));
-      } else if (entry instanceof AuditEntry.Skipped skip) {
-        skipped.add(new SkippedRow(path, target, skip.reason().id()));
+  /** Returns an image's row for the images table; {@code path} and {@code target} already made visible. */
+  static ImageRow imageRow(AuditEntry.Image image, String path, String target) {
+    Verdict verdict = image.partition();
+    Verdict disk = image.disk();
+    return new ImageRow(
+        path,
+        target,
+        image.format().id(),
+        Sizes.describe(U64.of(image.fileSize())),
+        Sizes.describe(image.virtualSize()),
+        Sizes.describe(image.partitionSize()),
+        verdict.decision().id(),
+        Display.visible(verdict.reason()),
+        verdict.decision() != Verdict.Decision.ACCEPTED,
+        disk.decision().id(),
+        Display.visible(disk.reason()),
+        disk.decision() != Verdict.Decision.ACCEPTED,
+        flagIds(image.flags()));
+  }
+
+  /** Returns the flags' ids, comma-separated, in the order of {@link Flag}. */
+  static String flagIds(Set<Flag> flags) {
+    StringBuilder out = new StringBuilder();
+    for (Flag flag : flags) {
+      if (out.length() > 0) {
+        out.append(", ");
       }
+      out.append(flag.id());
     }
+    return out.toString();
+  }
+
+  /** Builds the page for a run from its start, its end and what was gathered of its entries. */
+  static Page of(RunStart start, RunEnd end, RunAggregates run) {
+    AuditSummary summary = end.summary();
     long rejectedCount = summary.partition().getOrDefault(Verdict.Decision.REJECTED, 0L);
-    List<Card> cards =
-        List.of(
-            new Card("Files", summary.files(), false),
-            new Card("Flagged", summary.flagged(), summary.flagged() > 0),
-            new Card("Rejected partitions", rejectedCount, rejectedCount > 0),
-            new Card("Errors", summary.errors(), summary.errors() > 0),
-            new Card("Skipped", summary.skipped(), false));
-    List<ConfigView> configs = report.configs().stream().map(HtmlView::config).toList();
+    long crosvmCount = summary.disk().getOrDefault(Verdict.Decision.REJECTED, 0L);
+    long imageCount = summary.byFormat().values().stream().mapToLong(Long::longValue).sum();
+    List<Card> cards = new ArrayList<>();
+    cards.add(new Card("Files", summary.files(), false));
+    cards.add(new Card("Images", imageCount, false));
+    cards.add(new Card("Flagged", summary.flagged(), summary.flagged() > 0));
+    cards.add(new Card("Rejected partitions", rejectedCount, rejectedCount > 0));
+    cards.add(new Card("Rejected by crosvm", crosvmCount, crosvmCount > 0));
+    cards.add(new Card("Errors", summary.errors(), summary.errors() > 0));
+    cards.add(new Card("Skipped", summary.skipped(), false));
+    List<ConfigView> configs = end.configs().stream().map(HtmlView::config).toList();
     if (!configs.isEmpty()) {
-      long configErrors = report.configs().stream().mapToLong(c -> c.count(ConfigRule.Severity.ERROR)).sum();
-      cards = new ArrayList<>(cards);
+      long configErrors = end.configs().stream().mapToLong(c -> c.count(ConfigRule.Severity.ERROR)).sum();
       cards.add(new Card("VM config errors", configErrors, configErrors > 0));
     }
     return new Page(
-        Display.visible(report.toolVersion()),
-        JsonReport.iso(report.startedAt()),
-        JsonReport.iso(report.finishedAt()),
-        duration(Duration.between(report.startedAt(), report.finishedAt())),
-        report.inputs().stream().map(Display::visible).toList(),
-        report.complete(),
+        Display.visible(start.toolVersion()),
+        JsonReport.iso(start.startedAt()),
+        JsonReport.iso(end.finishedAt()),
+        duration(Duration.between(start.startedAt(), end.finishedAt())),
+        start.inputs().stream().map(Display::visible).toList(),
+        status(end),
         cards,
         chart(summary.byFormat()),
-        new Table<>(rejected),
-        new Table<>(crosvmRejected),
-        new Table<>(errors),
-        new Table<>(skipped),
-        new Table<>(images),
+        verdicts(summary),
+        kinds(end, run),
+        reasons(run),
+        formats(run),
+        folders(run),
+        table(run.rejected),
+        table(run.crosvmRejected),
+        table(run.flagged),
+        table(run.errors),
+        table(run.skipped),
+        table(run.imageRows),
         new Table<>(configs));
+  }
+
+  private static <R> Table<R> table(RunAggregates.Capped<R> capped) {
+    return new Table<>(capped.rows(), capped.leftOut());
+  }
+
+  static Status status(RunEnd end) {
+    long unreadableConfigs = end.configs().stream().filter(c -> !c.readable()).count();
+    List<String> missing = new ArrayList<>();
+    if (end.summary().errors() > 0) {
+      missing.add(plural(end.summary().errors(), "path") + " could not be audited");
+    }
+    if (unreadableConfigs > 0) {
+      missing.add(plural(unreadableConfigs, "VM config") + " could not be read");
+    }
+    String gaps = missing.isEmpty() ? null : String.join("; ", missing) + ".";
+    if (end.interrupted() != null) {
+      String why =
+          "Stopped by " + Display.visible(end.interrupted()) + " before the walk ended: this report covers the "
+              + plural(end.summary().files(), "path") + " met until then." + (gaps == null ? "" : " " + gaps);
+      return new Status("interrupted", "INTERRUPTED (" + Display.visible(end.interrupted()) + ")", why);
+    }
+    if (!end.complete()) {
+      return new Status("incomplete", "INCOMPLETE", gaps);
+    }
+    return new Status("complete", "complete", null);
+  }
+
+  private static Table<KindRow> kinds(RunEnd end, RunAggregates run) {
+    List<KindRow> rows = new ArrayList<>();
+    long rejected = 0;
+    long partitionErrors = 0;
+    long crosvm = 0;
+    for (int f = 0; f < run.images.length; f++) {
+      rejected += run.partition[f][Verdict.Decision.REJECTED.ordinal()];
+      partitionErrors += run.partition[f][Verdict.Decision.ERROR.ordinal()];
+      crosvm += run.disk[f][Verdict.Decision.REJECTED.ordinal()];
+    }
+    addKind(rows, "Rejected as a partition image by virtmgr", null, rejected);
+    addKind(rows, "Not judged as a partition image by virtmgr", null, partitionErrors);
+    addKind(rows, "Rejected as a whole disk by crosvm", null, crosvm);
+    for (Flag flag : Flag.values()) {
+      addKind(rows, "Flag", flag.id(), run.flags[flag.ordinal()]);
+    }
+    for (ErrorKind kind : ErrorKind.values()) {
+      addKind(rows, "Error", kind.id(), run.errorsByKind[kind.ordinal()]);
+    }
+    long configErrors = end.configs().stream().mapToLong(c -> c.count(ConfigRule.Severity.ERROR)).sum();
+    addKind(rows, "VM config errors", null, configErrors);
+    return new Table<>(rows);
+  }
+
+  private static void addKind(List<KindRow> rows, String kind, String code, long paths) {
+    if (paths > 0) {
+      rows.add(new KindRow(kind, code, paths));
+    }
+  }
+
+  private static Table<ReasonRow> reasons(RunAggregates run) {
+    int max = run.limits.labelChars();
+    List<ReasonRow> rows = new ArrayList<>();
+    run.reasons.counts().entrySet().stream()
+        .sorted(
+            Comparator.comparingLong((Map.Entry<RunAggregates.Reasons.Key, long[]> e) -> -e.getValue()[0])
+                .thenComparing(e -> e.getKey().check())
+                .thenComparing(e -> e.getKey().reason()))
+        .forEach(
+            e ->
+                rows.add(
+                    new ReasonRow(
+                        e.getKey().check(),
+                        Display.visible(RunAggregates.shorten(e.getKey().reason(), max)),
+                        e.getValue()[0])));
+    long other = run.reasons.otherImages();
+    if (other > 0) {
+      rows.add(new ReasonRow("other", "(reasons met after the first " + run.limits.reasons() + " distinct ones)", other));
+    }
+    return new Table<>(rows);
+  }
+
+  private static Table<FormatRow> formats(RunAggregates run) {
+    List<FormatRow> rows = new ArrayList<>();
+    ImageFormat[] formats = ImageFormat.values();
+    int accepted = Verdict.Decision.ACCEPTED.ordinal();
+    int rejected = Verdict.Decision.REJECTED.ordinal();
+    int error = Verdict.Decision.ERROR.ordinal();
+    for (int f = 0; f < formats.length; f++) {
+      if (run.images[f] > 0) {
+        rows.add(
+            new FormatRow(
+                formats[f].id(), run.images[f], run.partition[f][accepted], run.partition[f][rejected],
+                run.partition[f][error], run.disk[f][rejected], run.flaggedByFormat[f]));
+      }
+    }
+    return new Table<>(rows);
+  }
+
+  /** The folders with the most problems, then the most files; the rest counted as left out. */
+  private static Table<FolderRow> folders(RunAggregates run) {
+    int max = run.limits.labelChars();
+    List<Map.Entry<String, long[]>> withProblems =
+        run.folders.counts().entrySet().stream()
+            .filter(e -> e.getValue()[1] > 0)
+            .sorted(
+                Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[1])
+                    .thenComparingLong(e -> -e.getValue()[0])
+                    .thenComparing(Map.Entry::getKey))
+            .toList();
+    List<FolderRow> rows = new ArrayList<>();
+    for (Map.Entry<String, long[]> e : withProblems.subList(0, Math.min(withProblems.size(), run.limits.shownFolders()))) {
+      rows.add(new FolderRow(Display.visible(RunAggregates.shorten(e.getKey(), max)), e.getValue()[0], e.getValue()[1]));
+    }
+    long[] other = run.folders.other();
+    if (other[1] > 0) {
+      rows.add(new FolderRow("(folders met after the first " + run.limits.folders() + ")", other[0], other[1]));
+    }
+    return new Table<>(rows, Math.max(0, withProblems.size() - run.limits.shownFolders()));
   }
 
   static ConfigView config(VmConfigAudit config) {
@@ -248,19 +420,53 @@ final class HtmlView {
 
   /** Lays out one horizontal bar per format, longest for the most common, in the summary's order. */
   static Chart chart(Map<String, Long> byFormat) {
-    long max = byFormat.values().stream().mapToLong(Long::longValue).max().orElse(0);
+    List<String> labels = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    List<String> tones = new ArrayList<>();
+    byFormat.forEach(
+        (format, count) -> {
+          labels.add(Display.visible(format));
+          counts.add(count);
+          tones.add("format");
+        });
+    return bars(labels, counts, tones);
+  }
+
+  /** Lays out virtmgr's partition decisions and crosvm's whole-disk ones; nothing without images. */
+  static Chart verdicts(AuditSummary summary) {
+    List<String> labels = new ArrayList<>();
+    List<Long> counts = new ArrayList<>();
+    List<String> tones = new ArrayList<>();
+    long images = 0;
+    for (Verdict.Decision decision : Verdict.Decision.values()) {
+      long n = summary.partition().getOrDefault(decision, 0L);
+      images += n;
+      labels.add("partition " + decision.id());
+      counts.add(n);
+      tones.add(decision.id());
+    }
+    for (Verdict.Decision decision : Verdict.Decision.values()) {
+      labels.add("whole disk " + decision.id());
+      counts.add(summary.disk().getOrDefault(decision, 0L));
+      tones.add(decision.id());
+    }
+    return images == 0 ? bars(List.of(), List.of(), List.of()) : bars(labels, counts, tones);
+  }
+
+  private static Chart bars(List<String> labels, List<Long> counts, List<String> tones) {
+    long max = counts.stream().mapToLong(Long::longValue).max().orElse(0);
     List<Bar> bars = new ArrayList<>();
-    int row = 0;
-    for (Map.Entry<String, Long> e : byFormat.entrySet()) {
-      long count = e.getValue();
+    for (int row = 0; row < labels.size(); row++) {
+      long count = counts.get(row);
       int y = PAD + row * ROW_HEIGHT;
       // Proportional, but never invisible: a single image among a million still gets a sliver.
       int width = max == 0 ? 0 : (int) Math.max(count > 0 ? 2 : 0, Math.round((double) count / max * BAR_MAX));
       int barX = LABEL_WIDTH;
       bars.add(
           new Bar(
-              Display.visible(e.getKey()),
+              labels.get(row),
               count,
+              tones.get(row),
               LABEL_WIDTH - PAD,
               y + ROW_HEIGHT / 2 + 5,
               barX,
@@ -268,10 +474,9 @@ final class HtmlView {
               width,
               BAR_HEIGHT,
               barX + width + PAD));
-      row++;
     }
     int width = LABEL_WIDTH + BAR_MAX + COUNT_WIDTH;
-    int height = 2 * PAD + row * ROW_HEIGHT;
+    int height = 2 * PAD + labels.size() * ROW_HEIGHT;
     return new Chart(width, height, bars);
   }
 

@@ -2,29 +2,64 @@ package dev.imageaudit.report;
 
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
 import java.io.OutputStream;
 import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.ObjectWriter;
 
 /**
- * Writes a report's entries as JSON Lines: one compact image object per line, each the same shape
- * as an element of {@code report.json}'s {@code images}, every line ending in {@code \n}.
+ * Writes a run as {@code report.jsonl}: one compact JSON object per line, UTF-8, each line ending
+ * in {@code \n}; every entry in walk order, then one summary record as the last line.
+ *
+ * <p>An entry line is the same object as an element of {@code report.json}'s {@code images}. The
+ * summary record is the only line whose first key is {@code "record"} ({@code {"record":
+ * "summary", ...}}); it then carries {@code schemaVersion, tool, startedAt, finishedAt, complete,
+ * interrupted, inputs, summary, configs} as report.json does. A file whose last line is not a
+ * summary record was cut short: its run never finished writing.
  */
 public final class JsonLinesReport {
+
+  /** The value of {@code record} in the summary line. */
+  public static final String SUMMARY_RECORD = "summary";
 
   // No separator between root values: each line is ended explicitly, the last one too.
   private static final ObjectWriter COMPACT = JsonSupport.MAPPER.writer().withRootValueSeparator((String) null);
 
   private JsonLinesReport() {}
 
-  /** Writes one line per entry of {@code report}, in its order, then flushes {@code out} without closing it. */
+  /**
+   * Writes one line per entry of {@code report}, in its order, then its summary record, then
+   * flushes {@code out} without closing it.
+   */
   public static void write(AuditReport report, OutputStream out) {
-    try (JsonGenerator g = COMPACT.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = generator(out)) {
       for (AuditEntry entry : report.entries()) {
-        JsonSupport.writeEntry(g, entry);
-        g.writeRaw('\n');
+        writeEntry(g, entry);
       }
+      writeSummary(g, Runs.start(report), Runs.end(report));
     }
+  }
+
+  /** Returns a compact generator for lines written to {@code out}; closing it flushes, never closes, {@code out}. */
+  static JsonGenerator generator(OutputStream out) {
+    return COMPACT.createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /** Writes {@code entry} as one line. */
+  static void writeEntry(JsonGenerator g, AuditEntry entry) {
+    JsonSupport.writeEntry(g, entry);
+    g.writeRaw('\n');
+  }
+
+  /** Writes the run's summary record as one line: the file's last. */
+  static void writeSummary(JsonGenerator g, RunStart start, RunEnd end) {
+    g.writeStartObject();
+    g.writeStringProperty("record", SUMMARY_RECORD);
+    JsonReport.writeRun(g, start, end);
+    JsonReport.writeConfigs(g, end.configs());
+    g.writeEndObject();
+    g.writeRaw('\n');
   }
 }

@@ -4,11 +4,14 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ConfigRule;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
@@ -22,7 +25,8 @@ import tools.jackson.databind.ObjectWriter;
  *
  * <p>The document (schema version {@value #SCHEMA_VERSION}) holds {@code schemaVersion}, {@code
  * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
- * {@code inputs}, {@code summary}, {@code images}: one object per entry, in the report's order,
+ * {@code interrupted} (the signal that stopped the run, or null), {@code inputs}, {@code summary},
+ * {@code images}: one object per entry, in walk order (the order of report.jsonl),
  * each with every key ({@code path, target, format, fileSize, virtualSize, partitionSize, avf
  * {partition, reason, disk, diskReason}, flags, details, bytesRead, skip, error}), null where it does not apply; and
  * {@code configs}: one object per VM config given, in the order given (empty without any):
@@ -77,36 +81,57 @@ public final class JsonReport {
 
   /** Writes {@code report} to {@code out} as the JSON document, then flushes {@code out} without closing it. */
   public static void write(AuditReport report, OutputStream out) {
+    RunEnd end = Runs.end(report);
     try (JsonGenerator g = PRETTY.createGenerator(out, JsonEncoding.UTF8)) {
       g.writeStartObject();
-      g.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
-      g.writeObjectPropertyStart("tool");
-      g.writeStringProperty("name", TOOL_NAME);
-      g.writeName("version");
-      JsonSupport.writeString(g, report.toolVersion());
-      g.writeEndObject();
-      g.writeStringProperty("startedAt", iso(report.startedAt()));
-      g.writeStringProperty("finishedAt", iso(report.finishedAt()));
-      g.writeBooleanProperty("complete", report.complete());
-      g.writeArrayPropertyStart("inputs");
-      for (String input : report.inputs()) {
-        JsonSupport.writeString(g, input);
-      }
-      g.writeEndArray();
-      writeSummary(g, report.summary());
+      writeRun(g, Runs.start(report), end);
       g.writeArrayPropertyStart("images");
       for (AuditEntry entry : report.entries()) {
         JsonSupport.writeEntry(g, entry);
       }
       g.writeEndArray();
-      g.writeArrayPropertyStart("configs");
-      for (VmConfigAudit config : report.configs()) {
-        writeConfig(g, config);
-      }
-      g.writeEndArray();
+      writeConfigs(g, end.configs());
       g.writeEndObject();
       g.writeRaw('\n');
     }
+  }
+
+  /** Returns a generator that writes as report.json does (pretty, UTF-8) and never closes {@code out}. */
+  static JsonGenerator prettyGenerator(OutputStream out) {
+    return PRETTY.createGenerator(out, JsonEncoding.UTF8);
+  }
+
+  /**
+   * Writes the run's properties, from {@code schemaVersion} to {@code summary}, into the object
+   * {@code g} is in: the head of report.json, and of report.jsonl's summary record.
+   */
+  static void writeRun(JsonGenerator g, RunStart start, RunEnd end) {
+    g.writeNumberProperty("schemaVersion", SCHEMA_VERSION);
+    g.writeObjectPropertyStart("tool");
+    g.writeStringProperty("name", TOOL_NAME);
+    g.writeName("version");
+    JsonSupport.writeString(g, start.toolVersion());
+    g.writeEndObject();
+    g.writeStringProperty("startedAt", iso(start.startedAt()));
+    g.writeStringProperty("finishedAt", iso(end.finishedAt()));
+    g.writeBooleanProperty("complete", end.complete());
+    g.writeName("interrupted");
+    JsonSupport.writeString(g, end.interrupted());
+    g.writeArrayPropertyStart("inputs");
+    for (String input : start.inputs()) {
+      JsonSupport.writeString(g, input);
+    }
+    g.writeEndArray();
+    writeSummary(g, end.summary());
+  }
+
+  /** Writes the {@code configs} property: one object per VM config, in the order given. */
+  static void writeConfigs(JsonGenerator g, List<VmConfigAudit> configs) {
+    g.writeArrayPropertyStart("configs");
+    for (VmConfigAudit config : configs) {
+      writeConfig(g, config);
+    }
+    g.writeEndArray();
   }
 
   private static void writeSummary(JsonGenerator g, AuditSummary summary) {

@@ -107,8 +107,10 @@ class HostileNamesTest {
     JsonLinesReport.write(report, out);
     String text = out.toString(StandardCharsets.UTF_8);
     String[] lines = text.split("\n");
-    assertThat(lines).hasSize(report.entries().size());
-    for (int i = 0; i < lines.length; i++) {
+    // One line per entry, then the summary record.
+    assertThat(lines).hasSize(report.entries().size() + 1);
+    assertThat(JsonReportTest.MAPPER.readTree(lines[lines.length - 1]).get("record").stringValue()).isEqualTo("summary");
+    for (int i = 0; i < lines.length - 1; i++) {
       assertThat(JsonReportTest.MAPPER.readTree(lines[i]).get("path").stringValue())
           .isEqualTo(report.entries().get(i).path());
     }

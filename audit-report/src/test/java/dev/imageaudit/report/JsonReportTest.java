@@ -73,8 +73,8 @@ class JsonReportTest {
     }
     assertThat(new ArrayList<>(root.propertyNames()))
         .containsExactly(
-            "schemaVersion", "tool", "startedAt", "finishedAt", "complete", "inputs", "summary", "images",
-            "configs");
+            "schemaVersion", "tool", "startedAt", "finishedAt", "complete", "interrupted", "inputs", "summary",
+            "images", "configs");
   }
 
   @Test
@@ -153,7 +153,8 @@ class JsonReportTest {
   @Test
   void skippedAndFailedEntriesHaveNullsWhereNothingApplies() {
     JsonNode images = MAPPER.readTree(json(Fixtures.report())).get("images");
-    JsonNode failed = images.get(0);
+    // In the order given (walk order): four images, the skipped link, the failed descriptor.
+    JsonNode failed = images.get(5);
     assertThat(failed.get("path").stringValue()).isEqualTo(Fixtures.FD);
     assertThat(failed.get("target").stringValue()).isEqualTo("/dev/sdz");
     assertThat(failed.get("format").isNull()).isTrue();
@@ -161,7 +162,7 @@ class JsonReportTest {
     assertThat(failed.at("/error/kind").stringValue()).isEqualTo("io-error");
     assertThat(failed.at("/error/message").stringValue()).isEqualTo("Input/output error");
     assertThat(failed.get("skip").isNull()).isTrue();
-    JsonNode skipped = images.get(3);
+    JsonNode skipped = images.get(4);
     assertThat(skipped.get("skip").stringValue()).isEqualTo("symlink");
     assertThat(skipped.get("error").isNull()).isTrue();
     assertThat(skipped.get("fileSize").isNull()).isTrue();
@@ -199,29 +200,44 @@ class JsonReportTest {
   }
 
   @Test
-  void jsonLinesHoldOneImageObjectPerLineShapedAsInTheReport() {
+  void jsonLinesHoldOneImageObjectPerLineShapedAsInTheReportThenTheSummaryRecord() {
     AuditReport report = Fixtures.report();
     String text = new String(jsonLines(report), StandardCharsets.UTF_8);
     assertThat(text).endsWith("}\n").doesNotStartWith(" ");
     String[] lines = text.split("\n", -1);
-    assertThat(lines).hasSize(report.entries().size() + 1);
+    assertThat(lines).hasSize(report.entries().size() + 2);
     assertThat(lines[lines.length - 1]).isEmpty();
-    JsonNode images = MAPPER.readTree(json(report)).get("images");
+    JsonNode root = MAPPER.readTree(json(report));
+    JsonNode images = root.get("images");
     for (int i = 0; i < report.entries().size(); i++) {
       assertThat(MAPPER.readTree(lines[i])).isEqualTo(images.get(i));
+      assertThat(MAPPER.readTree(lines[i]).has("record")).isFalse();
+    }
+    JsonNode summary = MAPPER.readTree(lines[report.entries().size()]);
+    assertThat(new ArrayList<>(summary.propertyNames()))
+        .containsExactly(
+            "record", "schemaVersion", "tool", "startedAt", "finishedAt", "complete", "interrupted", "inputs",
+            "summary", "configs");
+    assertThat(summary.get("record").stringValue()).isEqualTo("summary");
+    // The same run facts as report.json, key by key.
+    for (String key : List.of("schemaVersion", "tool", "startedAt", "finishedAt", "complete", "interrupted", "inputs",
+        "summary", "configs")) {
+      assertThat(summary.get(key)).as(key).isEqualTo(root.get(key));
     }
   }
 
   @Test
-  void anEmptyReportHasEmptyImagesAndNoLines() {
+  void anEmptyReportHasEmptyImagesAndOnlyTheSummaryLine() {
     AuditReport empty = Fixtures.report(List.of(), List.of());
     JsonNode root = MAPPER.readTree(json(empty));
     assertThat(root.get("images").isEmpty()).isTrue();
     assertThat(root.get("configs").isArray()).isTrue();
     assertThat(root.get("configs").isEmpty()).isTrue();
     assertThat(root.get("complete").booleanValue()).isTrue();
+    assertThat(root.get("interrupted").isNull()).isTrue();
     assertThat(root.at("/summary/partition/accepted").longValue()).isZero();
-    assertThat(jsonLines(empty)).isEmpty();
+    String lines = new String(jsonLines(empty), StandardCharsets.UTF_8);
+    assertThat(lines).startsWith("{\"record\":\"summary\",").endsWith("}\n").hasLineCount(1);
   }
 
   @Test

@@ -27,7 +27,7 @@ class ReportFilesTest {
   }
 
   @Test
-  void writesTheThreeFilesAndNothingElse() throws IOException {
+  void writesTheFourOutputsAndTheMarkerAndNothingElse() throws IOException {
     Path dir = tmp.resolve("out/nested");
     AuditReport report = Fixtures.report();
     AuditMetrics metrics = AuditMetrics.create();
@@ -38,24 +38,32 @@ class ReportFilesTest {
     assertThat(written.json()).isEqualTo(dir.resolve("report.json"));
     assertThat(written.html()).isEqualTo(dir.resolve("report.html"));
     assertThat(written.metrics()).isEqualTo(dir.resolve("metrics.prom"));
-    assertThat(names(dir)).containsExactly("metrics.prom", "report.html", "report.json");
+    assertThat(names(dir)).containsExactly(".image-audit", "metrics.prom", "report.html", "report.json", "report.jsonl");
+    // No staging folder left beside it.
+    assertThat(names(dir.getParent())).containsExactly("nested");
     assertThat(Files.readAllBytes(written.json())).isEqualTo(JsonReportTest.json(report));
+    assertThat(Files.readAllBytes(dir.resolve("report.jsonl"))).isEqualTo(JsonReportTest.jsonLines(report));
     assertThat(Files.readString(written.html(), StandardCharsets.UTF_8)).isEqualTo(HostileNamesTest.html(report));
     assertThat(Files.readString(written.metrics()))
         .contains("image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 1.0")
         // Written after recordRun, which ReportFiles does itself.
         .contains("image_audit_last_run_files 6.0")
+        // Timed by the observer above (all but the skip), counted once by ReportFiles.
+        .contains("image_audit_detection_seconds_count 5")
         .doesNotContain("# EOF");
   }
 
   @Test
   void replacesEarlierFilesAndLeavesNoTemporaryFile() throws IOException {
-    ReportFiles.write(Fixtures.report(), AuditMetrics.create(), tmp);
+    Path out = tmp.resolve("out");
+    ReportFiles.write(Fixtures.report(), AuditMetrics.create(), out);
     AuditReport second = Fixtures.report(List.of(Fixtures.raw("only.img", 1)), List.of("only.img"));
-    ReportFiles.write(second, AuditMetrics.create(), tmp);
+    ReportFiles.write(second, AuditMetrics.create(), out);
 
-    assertThat(names(tmp)).containsExactly("metrics.prom", "report.html", "report.json");
-    assertThat(Files.readString(tmp.resolve("report.json"))).contains("only.img").doesNotContain("disk.qcow2");
+    assertThat(names(tmp)).containsExactly("out");
+    assertThat(names(out)).containsExactly(".image-audit", "metrics.prom", "report.html", "report.json", "report.jsonl");
+    assertThat(Files.readString(out.resolve("report.json"))).contains("only.img").doesNotContain("disk.qcow2");
+    assertThat(Files.readString(out.resolve("report.jsonl"))).contains("only.img").doesNotContain("disk.qcow2");
   }
 
   @Test

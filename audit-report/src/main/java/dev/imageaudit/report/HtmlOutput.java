@@ -1,0 +1,46 @@
+package dev.imageaudit.report;
+
+import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** Gathers each entry into the run's bounded aggregates, then renders report.html from them at the end. */
+final class HtmlOutput implements Output {
+
+  private final StagedFile file;
+  private final RunAggregates.Limits limits;
+  private RunAggregates run;
+
+  HtmlOutput(Path path, RunAggregates.Limits limits) throws IOException {
+    this.limits = limits;
+    file = StagedFile.create(path);
+  }
+
+  @Override
+  public void begin(RunStart start) {
+    run = new RunAggregates(start.inputs(), limits);
+  }
+
+  @Override
+  public void entry(AuditEntry entry) {
+    run.add(entry);
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end) throws IOException {
+    Writer out = new OutputStreamWriter(file.out(), StandardCharsets.UTF_8);
+    HtmlReport.render(HtmlView.of(start, end, run), out);
+    out.flush();
+    file.finish();
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+}

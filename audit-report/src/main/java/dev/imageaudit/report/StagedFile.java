@@ -1,0 +1,73 @@
+package dev.imageaudit.report;
+
+import java.io.BufferedOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A new file in a staging folder, written through one buffered stream and made durable by {@link
+ * #finish}: flushed, synced to the disk, closed. Created with a plain exclusive create, so it gets
+ * the mode the umask gives (node_exporter, another user, must be able to read metrics.prom).
+ */
+final class StagedFile implements Closeable {
+
+  /** Large enough that a stream of entries costs one write(2) per 64 KiB, not one per entry. */
+  static final int BUFFER = 1 << 16;
+
+  private final Path path;
+  private final FileChannel channel;
+  private final OutputStream out;
+
+  private StagedFile(Path path, FileChannel channel) {
+    this.path = path;
+    this.channel = channel;
+    // Closing the stream (a writer that closes what it is given) must not close the channel
+    // before it is synced: only finish() and close() close it.
+    this.out = new BufferedOutputStream(new NonClosingOutputStream(Channels.newOutputStream(channel)), BUFFER);
+  }
+
+  /** Creates {@code path}, which must not exist yet (O_EXCL: never follows or reuses what is there). */
+  static StagedFile create(Path path) throws IOException {
+    return new StagedFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+  }
+
+  /** Creates {@code path} as {@link #create} does, readable too: a part to be copied from later. */
+  static StagedFile createReadable(Path path) throws IOException {
+    return new StagedFile(
+        path,
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
+  }
+
+  /** Returns the file's path. */
+  Path path() {
+    return path;
+  }
+
+  /** Returns the buffered stream to write the file's bytes to. */
+  OutputStream out() {
+    return out;
+  }
+
+  /** Returns the file's channel, for writing straight to it after {@link OutputStream#flush()}. */
+  FileChannel channel() {
+    return channel;
+  }
+
+  /** Flushes, syncs and closes the file: after a crash its name holds all of its bytes or the folder is gone. */
+  void finish() throws IOException {
+    out.flush();
+    channel.force(true);
+    channel.close();
+  }
+
+  /** Closes the file without syncing it (it is about to be deleted); idempotent. */
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}
