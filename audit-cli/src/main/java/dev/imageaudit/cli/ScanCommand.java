@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import reactor.core.Exceptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -184,7 +185,8 @@ final class ScanCommand implements Callable<Integer> {
     StopSignal stop = new StopSignal();
     Progress progress =
         quiet ? null : new Progress(err, System::nanoTime, showProgress ? Progress.Mode.LIVE : Progress.Mode.STATUS);
-    AuditObserver observer = progress == null ? testObserver : both(progress, testObserver);
+    // The metrics time each file here; ReportSet counts the entries.
+    AuditObserver observer = both(both(metrics, progress == null ? AuditObserver.NONE : progress), testObserver);
     ScanOptions options =
         ScanOptions.builder()
             .ioThreads(ioThreads)
@@ -227,7 +229,14 @@ final class ScanCommand implements Callable<Integer> {
       return cannotWrite(e.getCause(), outputDir);
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException e) {
+      // block() wraps a sink's IOException: an output that cannot be written, not a defect.
+      Throwable cause = Exceptions.unwrap(e);
+      if (cause instanceof IOException io) {
+        return cannotWrite(io, outputDir);
+      }
+      return Fatal.report(err, cause);
+    } catch (Error e) {
       // Anything else is a defect or the JVM failing (OutOfMemoryError): one line, exit 4, and
       // the staged outputs are gone (try-with-resources), so the previous set stays whole.
       return Fatal.report(err, e);

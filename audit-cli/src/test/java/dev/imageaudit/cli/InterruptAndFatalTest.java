@@ -49,7 +49,18 @@ class InterruptAndFatalTest {
   }
 
   /** Feeds the example store's files, then waits until the child says it is running. */
-  private static BufferedReader feedAndAwaitStatus(Process p) throws IOException {
+  private static BufferedReader feedAndAwaitStatus(Process p) {
+    try {
+      return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(60), () -> feedAndAwait(p), "the child never said it audited 11 files");
+    } finally {
+      if (p.isAlive() && Thread.currentThread().isInterrupted()) {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static BufferedReader feedAndAwait(Process p) throws IOException {
     OutputStream stdin = p.getOutputStream();
     try (Stream<Path> files = Files.list(Cli.exampleStore())) {
       for (Path f : files.sorted().toList()) {
@@ -125,15 +136,17 @@ class InterruptAndFatalTest {
     assertThat(siblings(out)).as("nothing staged is left").isEmpty();
     byte[] json = Files.readAllBytes(out.resolve("report.json"));
     byte[] html = Files.readAllBytes(out.resolve("report.html"));
-    if (p.exitValue() == 143) {
+    // The JVM runs each signal's handler on a thread of its own: either may be the first honoured.
+    assertThat(p.exitValue()).isIn(130, 143);
+    if (java.util.Arrays.equals(json, oldJson)) {
       // Halted by the second signal: the previous set, untouched.
-      assertThat(json).isEqualTo(oldJson);
       assertThat(html).isEqualTo(oldHtml);
     } else {
       // The first signal's outputs were already in place: a whole new, interrupted set.
-      assertThat(p.exitValue()).isEqualTo(130);
-      assertThat(JSON.readTree(json).get("interrupted").asString()).isEqualTo("SIGINT");
-      assertThat(new String(html, StandardCharsets.UTF_8)).doesNotContain(new String(oldHtml, StandardCharsets.UTF_8));
+      String interrupted = JSON.readTree(json).get("interrupted").asString();
+      assertThat(interrupted).isIn("SIGINT", "SIGTERM");
+      assertThat(p.exitValue()).isEqualTo(Signals.exitCode(interrupted));
+      assertThat(html).isNotEqualTo(oldHtml);
     }
   }
 

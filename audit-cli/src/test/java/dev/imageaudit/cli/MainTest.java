@@ -30,7 +30,8 @@ class MainTest {
         .contains("1  an image carries a flag named by --fail-on, or a VM config has an error")
         .contains("2  usage error")
         .contains("3  audit incomplete")
-        .contains("4  fatal: the report could not be written");
+        .contains("4  fatal: an output could not be written, or image-audit failed")
+        .contains("130, 143  interrupted by SIGINT, SIGTERM");
   }
 
   @Test

@@ -94,8 +94,15 @@ public final class ImageAudit {
                     Walker.walk(copy, options.followLinks(), configSink, options.stop(), cutShort)
                         .subscribeOn(pools.walk)
                         // A walk blocked in a directory read or a path list must not hold a stop up.
-                        .takeUntilOther(options.stop().whenStopped().doOnNext(why -> cutShort.set(true)))),
-        Pools::dispose);
+                        .takeUntilOther(
+                            options.stop().whenStopped()
+                                .doOnNext(why -> cutShort.set(true))
+                                // Never finish the run on the caller of stop() (a signal handler).
+                                .publishOn(pools.io))),
+        Pools::dispose,
+        // Not eager: the pools are disposed only after the terminal signal went downstream, since
+        // disposing interrupts the thread that delivers it (a sink's last writes run there).
+        false);
   }
 
   /**

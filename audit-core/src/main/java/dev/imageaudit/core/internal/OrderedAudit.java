@@ -36,6 +36,9 @@ public final class OrderedAudit {
   /** Items audited by one task on one thread. */
   public static final int BATCH = 32;
 
+  /** The longest a found file waits for its batch to fill. */
+  static final Duration BATCH_WAIT = Duration.ofMillis(20);
+
   private final Scheduler io;
   private final Scheduler timer;
   private final Duration fileTimeout;
@@ -82,7 +85,9 @@ public final class OrderedAudit {
   public Flux<AuditEntry> entries(Flux<WalkItem> walk) {
     // Prefetch a whole batch: a batch's entries must flow out of its task as they are made, or the
     // per-file timeouts below would time back-pressure instead of reads.
-    return walk.buffer(BATCH).flatMapSequential(this::batch, concurrency, BATCH);
+    // A batch also closes after BATCH_WAIT: a walk that stalls (a path list fed slowly, a directory
+    // read on a slow mount) must not hold the files it has already found.
+    return walk.bufferTimeout(BATCH, BATCH_WAIT, timer, true).flatMapSequential(this::batch, concurrency, BATCH);
   }
 
   /** Returns the number of threads currently stuck in reads that timed out. */
