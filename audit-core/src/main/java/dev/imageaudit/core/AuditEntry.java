@@ -22,6 +22,17 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
   String target();
 
   /**
+   * Returns the exact bytes of the path, base64-encoded (RFC 4648, with padding), when {@link
+   * #path()} is not their UTF-8: a name that is not valid UTF-8 is shown in {@code path} with each
+   * byte that is not part of a valid sequence written {@code \xNN}, and only this field gives the
+   * bytes back. {@code null} when {@code path} is exact.
+   */
+  String pathBytes();
+
+  /** Returns this entry with {@link #pathBytes()} set to {@code pathBytes}. */
+  AuditEntry withPathBytes(String pathBytes);
+
+  /**
    * An image that was read and judged.
    *
    * @param path the report's name for it
@@ -35,6 +46,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
    * @param flags findings, in the order of {@link Flag}
    * @param details format-specific facts: values are String, Long, Integer, Boolean, U64, List or Map
    * @param bytesRead bytes read from the file to reach this verdict
+   * @param pathBytes the path's exact bytes in base64 when {@code path} is not them, or {@code null}
    */
   record Image(
       String path,
@@ -47,8 +59,32 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       Verdict disk,
       Set<Flag> flags,
       Map<String, Object> details,
-      long bytesRead)
+      long bytesRead,
+      String pathBytes)
       implements AuditEntry {
+
+    /** An image whose path is exactly its UTF-8 name. */
+    public Image(
+        String path,
+        String target,
+        ImageFormat format,
+        long fileSize,
+        U64 virtualSize,
+        U64 partitionSize,
+        Verdict partition,
+        Verdict disk,
+        Set<Flag> flags,
+        Map<String, Object> details,
+        long bytesRead) {
+      this(path, target, format, fileSize, virtualSize, partitionSize, partition, disk, flags, details, bytesRead, null);
+    }
+
+    @Override
+    public Image withPathBytes(String pathBytes) {
+      return new Image(path, target, format, fileSize, virtualSize, partitionSize, partition, disk, flags, details,
+          bytesRead, pathBytes);
+    }
+
     public Image {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(format, "format");
@@ -81,8 +117,20 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
    * @param path the report's name for it
    * @param target a descriptor's resolved target, or {@code null}
    * @param reason why it was skipped
+   * @param pathBytes the path's exact bytes in base64 when {@code path} is not them, or {@code null}
    */
-  record Skipped(String path, String target, SkipReason reason) implements AuditEntry {
+  record Skipped(String path, String target, SkipReason reason, String pathBytes) implements AuditEntry {
+
+    /** A skip whose path is exactly its UTF-8 name. */
+    public Skipped(String path, String target, SkipReason reason) {
+      this(path, target, reason, null);
+    }
+
+    @Override
+    public Skipped withPathBytes(String pathBytes) {
+      return new Skipped(path, target, reason, pathBytes);
+    }
+
     public Skipped {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(reason, "reason");
@@ -96,8 +144,20 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
    * @param target a descriptor's resolved target, or {@code null}
    * @param kind the kind of failure
    * @param message what failed, for a person
+   * @param pathBytes the path's exact bytes in base64 when {@code path} is not them, or {@code null}
    */
-  record Failed(String path, String target, ErrorKind kind, String message) implements AuditEntry {
+  record Failed(String path, String target, ErrorKind kind, String message, String pathBytes) implements AuditEntry {
+
+    /** A failure whose path is exactly its UTF-8 name. */
+    public Failed(String path, String target, ErrorKind kind, String message) {
+      this(path, target, kind, message, null);
+    }
+
+    @Override
+    public Failed withPathBytes(String pathBytes) {
+      return new Failed(path, target, kind, message, pathBytes);
+    }
+
     public Failed {
       Objects.requireNonNull(path, "path");
       Objects.requireNonNull(kind, "kind");

@@ -27,7 +27,7 @@ import tools.jackson.databind.ObjectWriter;
  * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
  * {@code interrupted} (the signal that stopped the run, or null), {@code inputs}, {@code summary},
  * {@code images}: one object per entry, in walk order (the order of report.jsonl),
- * each with every key ({@code path, target, format, fileSize, virtualSize, partitionSize, avf
+ * each with every key ({@code path, pathBytes, target, format, fileSize, virtualSize, partitionSize, avf
  * {partition, reason, disk, diskReason}, flags, details, bytesRead, skip, error}), null where it does not apply; and
  * {@code configs}: one object per VM config given, in the order given (empty without any):
  *

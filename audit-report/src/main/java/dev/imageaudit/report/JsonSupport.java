@@ -39,6 +39,8 @@ final class JsonSupport {
     g.writeStartObject();
     g.writeName("path");
     writeString(g, entry.path());
+    g.writeName("pathBytes");
+    writeString(g, entry.pathBytes());
     g.writeName("target");
     writeString(g, entry.target());
     g.writeName("format");

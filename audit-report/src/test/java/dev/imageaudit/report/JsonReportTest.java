@@ -30,7 +30,7 @@ class JsonReportTest {
   /** The image object's keys, in the documented order. */
   static final List<String> IMAGE_KEYS =
       List.of(
-          "path", "target", "format", "fileSize", "virtualSize", "partitionSize", "avf", "flags", "details",
+          "path", "pathBytes", "target", "format", "fileSize", "virtualSize", "partitionSize", "avf", "flags", "details",
           "bytesRead", "skip", "error");
 
   static byte[] json(AuditReport report) {

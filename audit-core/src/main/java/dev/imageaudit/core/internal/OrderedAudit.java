@@ -150,8 +150,9 @@ public final class OrderedAudit {
   }
 
   private static AuditEntry timeoutEntry(WalkItem item, String message) {
-    String target = item instanceof WalkItem.Open open ? open.target() : null;
-    return new AuditEntry.Failed(item.display(), target, ErrorKind.TIMEOUT, message);
+    WalkItem.Open open = item instanceof WalkItem.Open o ? o : null;
+    return new AuditEntry.Failed(item.display(), open == null ? null : open.target(), ErrorKind.TIMEOUT, message,
+        open == null ? null : open.pathBytes());
   }
 
   private AuditEntry told(AuditEntry entry, long nanos) {
@@ -205,7 +206,11 @@ public final class OrderedAudit {
             entry = done.entry();
           } else {
             long start = System.nanoTime();
-            entry = auditor.apply((WalkItem.Open) item);
+            WalkItem.Open open = (WalkItem.Open) item;
+            entry = auditor.apply(open);
+            if (open.pathBytes() != null) {
+              entry = entry.withPathBytes(open.pathBytes());
+            }
             nanos = System.nanoTime() - start;
           }
           if (cancelled) {

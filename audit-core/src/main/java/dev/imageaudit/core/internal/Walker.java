@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
@@ -123,7 +124,7 @@ public final class Walker {
   /** Classifies {@code path} as {@link #classifyFile(Path)} does, naming it {@code display}. */
   static WalkItem classifyFile(String display, Path path) {
     Walker walker = new Walker(List.of(), false, config -> {});
-    WalkItem item = walker.visit(display, path, null, true);
+    WalkItem item = walker.visit(display, path, null, true, null);
     if (item == null) {
       walker.stack.pop();
       return new WalkItem.Done(new AuditEntry.Failed(display, null, ErrorKind.IO_ERROR, "is a directory"));
@@ -165,7 +166,18 @@ public final class Walker {
    *
    * @param follow follow a symbolic link at this path (true for paths a user named)
    */
-  private WalkItem visit(String display, Path path, String target, boolean follow) {
+  private WalkItem visit(String display, Path path, String target, boolean follow, byte[] raw) {
+    WalkItem item = classify(display, path, target, follow, raw);
+    if (raw == null || item == null) {
+      return item;
+    }
+    String bytes = Names.base64(raw);
+    return item instanceof WalkItem.Done done
+        ? new WalkItem.Done(done.entry().withPathBytes(bytes))
+        : item;
+  }
+
+  private WalkItem classify(String display, Path path, String target, boolean follow, byte[] raw) {
     BasicFileAttributes attrs;
     boolean viaLink = follow;
     try {
@@ -190,20 +202,20 @@ public final class Walker {
       return new WalkItem.Done(Auditor.failure(display, target, e));
     }
     if (attrs.isDirectory()) {
-      return enter(display, path, target, attrs.fileKey());
+      return enter(display, path, target, attrs.fileKey(), raw);
     }
     if (attrs.isRegularFile()) {
-      return new WalkItem.Open(display, target, path, viaLink, attrs.size());
+      return new WalkItem.Open(display, target, path, viaLink, attrs.size(), raw == null ? null : Names.base64(raw));
     }
     if (attrs.isSymbolicLink()) {
       // Only a link named by a user but not followable gets here (a race with its removal).
       return skip(display, target, SkipReason.SYMLINK);
     }
-    return visitSpecial(display, path, target, viaLink, attrs);
+    return visitSpecial(display, path, target, viaLink, attrs, raw);
   }
 
   private WalkItem visitSpecial(
-      String display, Path path, String target, boolean viaLink, BasicFileAttributes attrs) {
+      String display, Path path, String target, boolean viaLink, BasicFileAttributes attrs, byte[] raw) {
     int mode;
     try {
       mode = (Integer) Files.getAttribute(path, "unix:mode", viaLink ? FOLLOW : NOFOLLOW);
@@ -213,7 +225,7 @@ public final class Walker {
     }
     switch (mode & S_IFMT) {
       case S_IFBLK:
-        return new WalkItem.Open(display, target, path, viaLink, attrs.size());
+        return new WalkItem.Open(display, target, path, viaLink, attrs.size(), raw == null ? null : Names.base64(raw));
       case S_IFCHR:
         return skip(display, target, SkipReason.CHARACTER_DEVICE);
       case S_IFSOCK:
@@ -224,7 +236,7 @@ public final class Walker {
     }
   }
 
-  private WalkItem enter(String display, Path dir, String target, Object key) {
+  private WalkItem enter(String display, Path dir, String target, Object key, byte[] raw) {
     if (key != null && directoriesOnPath.contains(key)) {
       return skip(display, target, SkipReason.SYMLINK_LOOP);
     }
@@ -243,7 +255,7 @@ public final class Walker {
     if (key != null) {
       directoriesOnPath.add(key);
     }
-    stack.push(new DirectoryFrame(display, target, key, children.iterator()));
+    stack.push(new DirectoryFrame(display, target, key, children.iterator(), raw));
     return null;
   }
 
@@ -285,7 +297,7 @@ public final class Walker {
       }
       AuditInput input = inputs.next();
       if (input instanceof AuditInput.PathInput p) {
-        return visit(p.describe(), p.path(), null, true);
+        return visit(p.describe(), p.path(), null, true, null);
       }
       if (input instanceof AuditInput.FdInput fd) {
         return visitFd(fd);
@@ -324,7 +336,7 @@ public final class Walker {
     } catch (IOException e) {
       return new WalkItem.Done(Auditor.failure(display, null, e));
     }
-    return visit(display, path, target, true);
+    return visit(display, path, target, true, null);
   }
 
   private final class DirectoryFrame implements Frame {
@@ -332,8 +344,11 @@ public final class Walker {
     private final String target;
     private final Object key;
     private final Iterator<Path> children;
+    /** The exact bytes of {@code display} when it is not their UTF-8, else null. */
+    private final byte[] raw;
 
-    DirectoryFrame(String display, String target, Object key, Iterator<Path> children) {
+    DirectoryFrame(String display, String target, Object key, Iterator<Path> children, byte[] raw) {
+      this.raw = raw;
       this.display = display;
       this.target = target;
       this.key = key;
@@ -347,7 +362,17 @@ public final class Walker {
       }
       Path child = children.next();
       String name = child.getFileName().toString();
-      return visit(child(display, name), child, target == null ? null : child(target, name), false);
+      if (raw == null && !Names.lossy(name)) {
+        return visit(child(display, name), child, target == null ? null : child(target, name), false, null);
+      }
+      // A name (or a folder above it) that is not UTF-8: show it escaped, keep its exact bytes.
+      byte[] nameBytes = Names.lossy(name) ? Names.lastComponent(child) : name.getBytes(StandardCharsets.UTF_8);
+      String shown = Names.display(nameBytes);
+      byte[] full = Names.join(raw != null ? raw : display.getBytes(StandardCharsets.UTF_8), nameBytes);
+      String childDisplay = child(display, shown);
+      // Valid UTF-8 the JDK could not decode (no UTF-8 locale, as under cron): the display is exact.
+      byte[] exact = Arrays.equals(childDisplay.getBytes(StandardCharsets.UTF_8), full) ? null : full;
+      return visit(childDisplay, child, target == null ? null : child(target, shown), false, exact);
     }
 
     @Override
@@ -443,7 +468,7 @@ public final class Walker {
       } catch (InvalidPathException e) {
         return new WalkItem.Done(new AuditEntry.Failed(line, null, ErrorKind.NOT_FOUND, "invalid path: " + e.getReason()));
       }
-      return visit(line, path, null, true);
+      return visit(line, path, null, true, null);
     }
 
     private String readName() throws IOException {
