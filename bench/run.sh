@@ -33,6 +33,8 @@ Options:
   --latency MS        latency mode: serve each store through bench/latencyfs.c, a FUSE passthrough that
                       waits MS milliseconds (decimals allowed, 0 for FUSE alone) before answering every
                       request, as a stand-in for a network mount; needs /dev/fuse and fuse3
+  --timeout SECONDS   stop any one timed process after this long (default 1800); the heap run
+                      is stopped after five times image-audit's median wall time plus a minute
   --no-heap           skip the -Xmx96m peak-heap run
   --generate-only     generate the stores and stop
   --install           apt-get install the missing Debian packages first (as root)
@@ -60,6 +62,7 @@ work=/tmp/image-audit-bench
 sizes=""
 runs=""
 large=300
+timeout=1800
 tools=image-audit,floor,file,qemu-img
 qemu_sample=""
 latency_ms=""
@@ -81,6 +84,7 @@ while (($#)); do
     --tools) tools="${2:?--tools needs a list}"; shift 2 ;;
     --qemu-sample) qemu_sample="${2:?--qemu-sample needs a number}"; shift 2 ;;
     --latency) latency_ms="${2:?--latency needs milliseconds}"; shift 2 ;;
+    --timeout) timeout="${2:?--timeout needs seconds}"; shift 2 ;;
     --no-heap) heap=0; shift ;;
     --generate-only) generate_only=1; shift ;;
     --install) install=1; shift ;;
@@ -98,6 +102,7 @@ fi
 : "${qemu_sample:=$([[ -n "$latency_ms" ]] && echo 100 || echo 500)}"
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "--runs takes a positive number"
 [[ "$large" =~ ^[0-9]+$ ]] || die "--large takes a number"
+[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout takes a positive number of seconds"
 [[ "$qemu_sample" =~ ^[1-9][0-9]*$ ]] || die "--qemu-sample takes a positive number"
 
 has_tool() { [[ ",$tools," == *",$1,"* ]]; }
@@ -288,8 +293,10 @@ unit_mix=(
   README.txt 5 vm-config.json 6 notes.md 4 SHA256SUMS 4
 )
 unit_files=100
+store_version="$template_version.2" # templates, then layout: bump when generate_store changes
 
 # A unit: 100 files spread over three nested folders (., images, images/old), named NNN-TEMPLATE.
+# Made once beside the templates; stores copy it whole.
 make_unit() {
   local dest="$1" i=0 k j name
   mkdir -p "$dest/images/old"
@@ -302,9 +309,16 @@ make_unit() {
     done
   done
 }
+if [[ ! -d "$templates/unit" ]]; then
+  rm -rf "$templates/unit.tmp"
+  make_unit "$templates/unit.tmp"
+  mv "$templates/unit.tmp" "$templates/unit"
+fi
 
 # ---------------------------------------------------------------------------------------------------
-# Stores: STORE/small/gNNN/uNNN/... (100 units of 100 files a group) and STORE/large/NN/...
+# Stores: STORE/small/gNNN/bN/uN/... (10 units of 100 files a block, 10 blocks a group) and
+# STORE/large/NN/... Creating files is what takes the time, so each level is copied whole, with as few
+# processes as possible, and the groups one cp per core.
 
 large_count() { # large images in a store of N files: --large, at most 1%
   local n="$1" l="$large"
@@ -312,54 +326,75 @@ large_count() { # large images in a store of N files: --large, at most 1%
   echo "$l"
 }
 
+# fill_group DEST UNITS BLOCK: UNITS units (at most 100) in DEST, whole blocks copied from BLOCK.
+fill_group() {
+  local dest="$1" units="$2" block="$3" b u
+  mkdir -p "$dest"
+  for ((b = 0; b < units / 10; b++)); do
+    cp -r "$block" "$dest/b$b"
+  done
+  if ((units % 10)); then
+    mkdir -p "$dest/b$b"
+    for ((u = 0; u < units % 10; u++)); do
+      cp -r "$templates/unit" "$dest/b$b/u$u"
+    done
+  fi
+}
+
 generate_store() { # generate_store FILES DEST
   local n="$1" dest="$2"
-  local nl units rest groups g u t tmp unit
+  local nl units rest groups g u tmp block
   nl="$(large_count "$n")"
   units=$(((n - nl) / unit_files))
   rest=$(((n - nl) % unit_files))
   tmp="$dest.tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp/small" "$tmp/large"
-  unit="$work/unit.tmp"
-  rm -rf "$unit"
-  make_unit "$unit"
-  # The first group unit by unit; every further full group is a copy of the first (one cp each).
-  mkdir -p "$tmp/small/g000"
-  for ((u = 0; u < units && u < 100; u++)); do
-    cp -r "$unit" "$tmp/small/g000/$(printf 'u%03d' "$u")"
+  block="$tmp/block"
+  mkdir -p "$block"
+  for ((u = 0; u < 10; u++)); do
+    cp -r "$templates/unit" "$block/u$u"
   done
+  fill_group "$tmp/small/g000" $((units < 100 ? units : 100)) "$block"
   groups=$(((units + 99) / 100))
   for ((g = 1; g < groups; g++)); do
-    t="$tmp/small/$(printf 'g%03d' "$g")"
     if ((units - g * 100 >= 100)); then
-      cp -r "$tmp/small/g000" "$t"
-    else
-      mkdir -p "$t"
-      for ((u = 0; u < units - g * 100; u++)); do
-        cp -r "$tmp/small/g000/$(printf 'u%03d' "$u")" "$t/"
-      done
+      printf '%s\0' "$tmp/small/$(printf 'g%03d' "$g")"
     fi
-  done
+  done | xargs -0 -r -P "$(nproc)" -I '{}' cp -r "$tmp/small/g000" '{}'
+  if ((groups > 1 && units % 100 != 0)); then
+    fill_group "$tmp/small/$(printf 'g%03d' $((groups - 1)))" $((units % 100)) "$block"
+  fi
+  rm -rf "$block"
   if ((rest > 0)); then
     mkdir -p "$tmp/small/rest"
     local -a unit_list
-    mapfile -t unit_list < <(find "$unit" -type f | sort)
+    mapfile -t unit_list < <(find "$templates/unit" -type f | sort)
     cp "${unit_list[@]:0:rest}" "$tmp/small/rest/"
   fi
-  rm -rf "$unit"
-  # Large images: raw of 1-64 GiB made with truncate, the rest copied from the templates.
-  local large_templates=(qcow2-100g.qcow2 vmdk-100g.vmdk vhd-dynamic-100g.vhd vhd-fixed-8g.vhd android-sparse-1g.simg)
-  local i dir
-  for ((i = 0; i < nl; i++)); do
-    dir="$tmp/large/$(printf '%02d' $((i % 10)))"
-    mkdir -p "$dir"
-    if ((i % 10 < 4)); then
-      truncate -s "$((1 << (i % 7)))G" "$dir/$(printf '%03d' "$i")-raw.img"
+  # Large images: per ten, four raw of 1-64 GiB (truncate) and six copied from the templates. Folder 00
+  # is made file by file; the other nine copy its first NL/10 files.
+  local large_pattern=(raw qcow2-100g.qcow2 raw vmdk-100g.vmdk raw vhd-dynamic-100g.vhd raw vhd-fixed-8g.vhd
+    android-sparse-1g.simg qcow2-100g.qcow2)
+  local per=$((nl / 10)) i t d
+  local -a first=()
+  mkdir -p "$tmp/large/00"
+  for ((i = 0; i < per + nl % 10; i++)); do
+    t="${large_pattern[i % 10]}"
+    if [[ "$t" == raw ]]; then
+      t="$tmp/large/00/$(printf '%03d' "$i")-raw.img"
+      truncate -s "$((1 << (i % 7)))G" "$t"
     else
-      t="${large_templates[(i % 10 - 4) % ${#large_templates[@]}]}"
-      cp "$templates/large/$t" "$dir/$(printf '%03d' "$i")-$t"
+      cp "$templates/large/$t" "$tmp/large/00/$(printf '%03d' "$i")-$t"
+      t="$tmp/large/00/$(printf '%03d' "$i")-$t"
     fi
+    if ((i < per)); then
+      first+=("$t")
+    fi
+  done
+  for ((d = 1; d < 10 && per > 0; d++)); do
+    mkdir -p "$tmp/large/0$d"
+    cp "${first[@]}" "$tmp/large/0$d/"
   done
   mv "$tmp" "$dest"
 }
@@ -395,15 +430,16 @@ machine() {
   say ""
 }
 
-# time_run OUT-PREFIX COMMAND...: runs it once; writes "wall user sys maxrss_kib exit" to OUT-PREFIX.t,
-# its stdout and stderr beside it. Wall time from the shell's clock (microseconds), the rest from time(1).
+# time_run OUT-PREFIX LIMIT COMMAND...: runs it once, stopped after LIMIT seconds (exit 124, or 137 if
+# it had to be killed); writes "wall user sys maxrss_kib exit" to OUT-PREFIX.t, its stdout and stderr
+# beside it. Wall time from the shell's clock (microseconds), the rest from time(1).
 time_run() {
-  local out="$1"
-  shift
+  local out="$1" limit="$2"
+  shift 2
   local t0 t1 rc
   t0="$EPOCHREALTIME"
   set +e
-  /usr/bin/time -f '%U %S %M' -o "$out.rusage" "$@" >"$out.out" 2>"$out.err"
+  /usr/bin/time -f '%U %S %M' -o "$out.rusage" timeout -k 10 "$limit" "$@" >"$out.out" 2>"$out.err"
   rc=$?
   set -e
   t1="$EPOCHREALTIME"
@@ -430,11 +466,11 @@ run_tool() { # run_tool TOOL STORE PREFIX
   case "$tool" in
     image-audit)
       rm -rf "$work/out"
-      time_run "$prefix" "${image_audit[@]}" scan "$store" -o "$work/out" -q
+      time_run "$prefix" "$timeout" "${image_audit[@]}" scan "$store" -o "$work/out" -q
       ;;
-    floor) time_run "$prefix" "$bin/floor" "$store" ;;
-    file) time_run "$prefix" bash -c 'find "$1" -type f -print0 | xargs -0 -n 5000 file -b >/dev/null' _ "$store" ;;
-    qemu-img) time_run "$prefix" bash -c 'xargs -0 -n 1 qemu-img info -U <"$1" >/dev/null 2>&1' _ "$sample" ;;
+    floor) time_run "$prefix" "$timeout" "$bin/floor" "$store" ;;
+    file) time_run "$prefix" "$timeout" bash -c 'find "$1" -type f -print0 | xargs -0 -n 5000 file -b >/dev/null' _ "$store" ;;
+    qemu-img) time_run "$prefix" "$timeout" bash -c 'xargs -0 -n 1 qemu-img info -U <"$1" >/dev/null 2>&1' _ "$sample" ;;
   esac
 }
 
@@ -486,39 +522,49 @@ bench_store() { # bench_store LABEL STORE FILES
   # The table: medians over the timed runs.
   local -A fps
   local -a walls cpus rsss exits
-  local w u s m x c n rate shown_n ratio shown_wall
+  local w u s m x c n rate shown_n ratio shown_wall best shown_rate failed
   say "### Store $label: $(thousands "$files") files$([[ -n "$latency_ms" ]] && echo ", ${latency_ms} ms latency on every request (latencyfs)")"
   say ""
-  say "| tool | files timed | median wall (s) | files/s | files/s ÷ image-audit's | CPU user+sys (s) | peak RSS (MiB) | exit |"
-  say "|---|---|---|---|---|---|---|---|"
+  say "| tool | files timed | median wall (s) | best wall (s) | files/s | files/s ÷ image-audit's | CPU user+sys (s) | peak RSS (MiB) | exit |"
+  say "|---|---|---|---|---|---|---|---|---|"
   for tool in "${selected[@]}"; do
     walls=() cpus=() rsss=() exits=()
+    failed=0
     for ((r = 1; r <= runs; r++)); do
       read -r w u s m x <"$results/$label-$tool-$r.t"
       walls+=("$w") cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { print u + s }')") rsss+=("$m") exits+=("$x")
-      acceptable_exit "$tool" "$x" || echo "bench: $tool exited $x on $label run $r; see $results/$label-$tool-$r.err" >&2
+      if ! acceptable_exit "$tool" "$x"; then
+        failed=1
+        echo "bench: $tool exited $x on $label run $r; see $results/$label-$tool-$r.err" >&2
+      fi
     done
     w="$(median "${walls[@]}")"
+    best="$(printf '%s\n' "${walls[@]}" | sort -g | head -n 1)"
+    [[ "$tool" == image-audit ]] && ia_median[$label]="$w"
     c="$(median "${cpus[@]}")"
     m="$(median "${rsss[@]}")"
     n="$files"
     [[ "$tool" == qemu-img ]] && n="$sample_n"
     rate="$(awk -v n="$n" -v w="$w" 'BEGIN { printf "%.0f", (w > 0 ? n / w : 0) }')"
+    # A run that failed or was stopped did not do the work: no rate for it.
+    ((failed)) && rate=0
     fps[$tool]="$rate"
     shown_n="$(thousands "$n")"
     [[ "$tool" == qemu-img ]] && shown_n="$shown_n (sample)"
     ratio="-"
-    if [[ -n "${fps[image-audit]:-}" && "${fps[image-audit]}" != 0 ]]; then
+    if [[ -n "${fps[image-audit]:-}" && "${fps[image-audit]}" != 0 && "$rate" != 0 ]]; then
       ratio="$(awk -v a="$rate" -v b="${fps[image-audit]}" 'BEGIN { printf "%.2f", a / b }')"
     fi
     shown_wall="$w"
     if [[ "$tool" == qemu-img ]]; then
       shown_wall="$w ($(awk -v f="$files" -v r="$rate" 'BEGIN { printf "%.0f", (r > 0 ? f / r : 0) }') for the store)"
     fi
-    say "| $tool | $shown_n | $shown_wall | $(thousands "$rate") | $ratio | $c | $(mib "$m") | $(printf '%s\n' "${exits[@]}" | sort -u | paste -sd/) |"
+    shown_rate="$(thousands "$rate")"
+    ((failed)) && shown_rate="failed (see exit)"
+    say "| $tool | $shown_n | $shown_wall | $best | $shown_rate | $ratio | $c | $(mib "$m") | $(printf '%s\n' "${exits[@]}" | sort -u | paste -sd/) |"
   done
   say ""
-  if [[ -n "${fps[image-audit]:-}" && -n "${fps[floor]:-}" && "${fps[floor]}" != 0 ]]; then
+  if [[ "${fps[image-audit]:-0}" != 0 && "${fps[floor]:-0}" != 0 ]]; then
     local share
     share="$(awk -v a="${fps[image-audit]}" -v b="${fps[floor]}" 'BEGIN { printf "%.2f", a / b }')"
     say "image-audit does **$share** of the floor's files/s on $label (issue 7 asks for at least 0.5 on warm stores, above 1 with latency)."
@@ -555,12 +601,18 @@ bench_startup() {
 # Peak Java heap: one run under -Xmx96m with a GC log; "after GC" is the most the heap held once
 # garbage was collected (the live set), "before GC" the most it held at all.
 heap_rows=()
+declare -A ia_median=()
 bench_heap() { # bench_heap LABEL STORE FILES
   local label="$1" store="$2" files="$3"
   local log="$results/gc-$label.log" prefix="$results/$label-heap"
-  echo "bench: $label: heap run under -Xmx96m" >&2
+  # A run that runs out of memory may hang rather than exit: give it five times a normal run.
+  local limit="$timeout"
+  if [[ -n "${ia_median[$label]:-}" ]]; then
+    limit="$(awk -v m="${ia_median[$label]}" -v t="$timeout" 'BEGIN { l = 5 * m + 60; printf "%d", (l < t ? l : t) }')"
+  fi
+  echo "bench: $label: heap run under -Xmx96m (stopped after $limit s)" >&2
   rm -rf "$work/out"
-  JAVA_OPTS="${JAVA_OPTS:-} -Xmx96m -Xlog:gc:file=$log" time_run "$prefix" "${image_audit[@]}" scan "$store" -o "$work/out" -q
+  JAVA_OPTS="${JAVA_OPTS:-} -Xmx96m -Xlog:gc:file=$log" time_run "$prefix" "$limit" "${image_audit[@]}" scan "$store" -o "$work/out" -q
   local w u s m x
   read -r w u s m x <"$prefix.t"
   local peaks
@@ -574,6 +626,7 @@ bench_heap() { # bench_heap LABEL STORE FILES
     END { printf "%.1f %.1f %d", after / 1024, before / 1024, gcs }' "$log" 2>/dev/null || echo "? ? 0")"
   local oom=""
   grep -q OutOfMemoryError "$prefix.err" "$prefix.out" 2>/dev/null && oom=" (OutOfMemoryError)"
+  [[ "$x" == 124 || "$x" == 137 ]] && oom="$oom (stopped after $limit s)"
   read -r after before gcs <<<"$peaks"
   heap_rows+=("| $label | $(thousands "$files") | $x$oom | $w | $after | $before | $gcs | $(mib "$m") |")
 }
@@ -624,10 +677,16 @@ done
 
 for i in "${!labels[@]}"; do
   store="$work/store-${labels[i]}"
+  # A store made by an older layout of this script is made again.
+  if [[ -d "$store" && "$(cat "$store.version" 2>/dev/null)" != "$store_version" ]]; then
+    echo "bench: $store was made by another version of this script; making it again" >&2
+    rm -rf "$store"
+  fi
   if [[ ! -d "$store" ]]; then
     echo "bench: generating $store (${counts[i]} files)" >&2
     t0="$EPOCHREALTIME"
     generate_store "${counts[i]}" "$store"
+    echo "$store_version" >"$store.version"
     echo "bench: generated in $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", b - a }') s" >&2
   fi
 done
