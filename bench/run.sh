@@ -34,7 +34,7 @@ Options:
                       waits MS milliseconds (decimals allowed, 0 for FUSE alone) before answering every
                       request, as a stand-in for a network mount; needs /dev/fuse and fuse3
   --timeout SECONDS   stop any one timed process after this long (default 1800); the heap run
-                      is stopped after five times image-audit's median wall time plus a minute
+                      is stopped after three times image-audit's median wall time plus 30 s
   --no-heap           skip the -Xmx96m peak-heap run
   --generate-only     generate the stores and stop
   --install           apt-get install the missing Debian packages first (as root)
@@ -605,10 +605,10 @@ declare -A ia_median=()
 bench_heap() { # bench_heap LABEL STORE FILES
   local label="$1" store="$2" files="$3"
   local log="$results/gc-$label.log" prefix="$results/$label-heap"
-  # A run that runs out of memory may hang rather than exit: give it five times a normal run.
+  # A run that runs out of memory may hang rather than exit: give it three times a normal run.
   local limit="$timeout"
   if [[ -n "${ia_median[$label]:-}" ]]; then
-    limit="$(awk -v m="${ia_median[$label]}" -v t="$timeout" 'BEGIN { l = 5 * m + 60; printf "%d", (l < t ? l : t) }')"
+    limit="$(awk -v m="${ia_median[$label]}" -v t="$timeout" 'BEGIN { l = 3 * m + 30; printf "%d", (l < t ? l : t) }')"
   fi
   echo "bench: $label: heap run under -Xmx96m (stopped after $limit s)" >&2
   rm -rf "$work/out"
