@@ -610,7 +610,7 @@ bench_heap() { # bench_heap LABEL STORE FILES
   if [[ -n "${ia_median[$label]:-}" ]]; then
     limit="$(awk -v m="${ia_median[$label]}" -v t="$timeout" 'BEGIN { l = 3 * m + 30; printf "%d", (l < t ? l : t) }')"
   fi
-  echo "bench: $label: heap run under -Xmx96m (stopped after $limit s)" >&2
+  echo "bench: $label: heap run under -Xmx96m (stopped if not done in $limit s)" >&2
   rm -rf "$work/out"
   JAVA_OPTS="${JAVA_OPTS:-} -Xmx96m -Xlog:gc:file=$log" time_run "$prefix" "$limit" "${image_audit[@]}" scan "$store" -o "$work/out" -q
   local w u s m x
@@ -626,9 +626,14 @@ bench_heap() { # bench_heap LABEL STORE FILES
     END { printf "%.1f %.1f %d", after / 1024, before / 1024, gcs }' "$log" 2>/dev/null || echo "? ? 0")"
   local oom=""
   grep -q OutOfMemoryError "$prefix.err" "$prefix.out" 2>/dev/null && oom=" (OutOfMemoryError)"
-  [[ "$x" == 124 || "$x" == 137 ]] && oom="$oom (stopped after $limit s)"
+  local rss
+  rss="$(mib "$m")"
+  if [[ "$x" == 124 || "$x" == 137 ]]; then
+    oom="$oom (stopped after $limit s)"
+    rss="?" # time(1) saw timeout(1), not the stopped JVM
+  fi
   read -r after before gcs <<<"$peaks"
-  heap_rows+=("| $label | $(thousands "$files") | $x$oom | $w | $after | $before | $gcs | $(mib "$m") |")
+  heap_rows+=("| $label | $(thousands "$files") | $x$oom | $w | $after | $before | $gcs | $rss |")
 }
 
 # ---------------------------------------------------------------------------------------------------
