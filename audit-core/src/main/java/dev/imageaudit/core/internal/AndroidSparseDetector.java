@@ -22,14 +22,6 @@ import java.util.Set;
  */
 final class AndroidSparseDetector implements FormatDetector {
 
-  /**
-   * Most chunk headers walked, per walk. Each is one 12-byte read; libsparse's walk and crosvm's
-   * (which share their reads while they agree on offsets) read at most 2 x 65536 x 12 = 1.5 MiB,
-   * well under {@link Caps#PER_FILE} with the head and tail. Real images (img2simg merges runs of
-   * blocks into one chunk) hold far fewer chunks; past the cap {@code details.chunkWalk} says so.
-   */
-  static final int MAX_CHUNKS = 65536;
-
   static final int FILE_HEADER_SIZE = 28;
   static final int CHUNK_HEADER_SIZE = 12;
   static final int RAW = 0xCAC1;
@@ -37,8 +29,8 @@ final class AndroidSparseDetector implements FormatDetector {
   static final int DONT_CARE = 0xCAC3;
   static final int CRC32 = 0xCAC4;
 
-  /** The verdict of a walk that stopped at {@link #MAX_CHUNKS}. */
-  static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + MAX_CHUNKS + " chunks";
+  /** The verdict of a walk that stopped at {@link Caps#SPARSE_CHUNKS}. */
+  static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + Caps.SPARSE_CHUNKS + " chunks";
 
   @Override
   public Detection detect(Probe probe) throws IOException {
@@ -106,7 +98,7 @@ final class AndroidSparseDetector implements FormatDetector {
     String verdict = null;
     boolean truncated = false;
     for (; walked < totalChunks; walked++) {
-      if (walked == MAX_CHUNKS) {
+      if (walked == Caps.SPARSE_CHUNKS) {
         verdict = NOT_JUDGED;
         break;
       }

@@ -25,16 +25,6 @@ import java.util.Set;
  */
 final class QcowDetector implements FormatDetector {
 
-  /**
-   * Most bytes of header extensions read past the head. QEMU keeps the extensions in the first
-   * cluster (at most 2 MiB); the ones it writes take well under 1 KiB, so 64 KiB covers any real
-   * image while a hostile 2 MiB cluster of extensions costs no more than this.
-   */
-  static final int EXTENSION_AREA_CAP = 64 << 10;
-
-  /** Most bytes of a backing file name read (qcow2 and QEMU's qcow limit it to 1023). */
-  static final int BACKING_NAME_CAP = Caps.BACKING_FILE_NAME;
-
   /** Header extension: the backing file's format, as QEMU writes it. */
   static final int EXT_QEMU_BACKING_FORMAT = 0xE2792ACA;
   /** Header extension: the backing file's format, as crosvm writes and reads it. */
@@ -283,7 +273,7 @@ final class QcowDetector implements FormatDetector {
       flags.add(Flag.BACKING_FILE);
       details.put("backingFileOffset", U64.of(offset));
       details.put("backingFileSize", length);
-      if (length > BACKING_NAME_CAP) {
+      if (length > Caps.BACKING_FILE_NAME) {
         invalid("backing file name length " + length + " is above 1023");
         return;
       }
@@ -299,7 +289,7 @@ final class QcowDetector implements FormatDetector {
 
     /**
      * Walks the header extensions from {@code start} to {@code end} (exclusive), as QEMU's
-     * qcow2_read_extensions does, reading at most {@link #EXTENSION_AREA_CAP} bytes past the head.
+     * qcow2_read_extensions does, reading at most {@link Caps#QCOW_EXTENSION_AREA} bytes past the head.
      */
     void extensions(long start, long end) throws IOException {
       List<String> seen = new ArrayList<>();
@@ -380,7 +370,7 @@ final class QcowDetector implements FormatDetector {
       if (offset + length <= head.length) {
         return Arrays.copyOfRange(head, (int) offset, (int) offset + length);
       }
-      if (extensionBytesRead + length > EXTENSION_AREA_CAP) {
+      if (extensionBytesRead + length > Caps.QCOW_EXTENSION_AREA) {
         return null;
       }
       extensionBytesRead += length;

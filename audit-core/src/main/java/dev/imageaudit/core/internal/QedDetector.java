@@ -18,12 +18,6 @@ import java.util.Arrays;
  */
 final class QedDetector implements FormatDetector {
 
-  /**
-   * Most bytes of the backing file name read. QEMU 7.2 reads the name into a 4096-byte buffer
-   * with its NUL, so no name QEMU accepts is longer; the name usually sits in the head anyway.
-   */
-  static final int BACKING_NAME_CAP = 4095;
-
   static final byte[] MAGIC = {'Q', 'E', 'D', 0};
   private static final int HEADER_SIZE = 64;
   private static final long BACKING_FILE = 1;
@@ -122,8 +116,8 @@ final class QedDetector implements FormatDetector {
       found.invalid("backing file name lies outside the header clusters");
       return;
     }
-    if (length > BACKING_NAME_CAP) {
-      found.invalid("backing file name longer than " + BACKING_NAME_CAP + " bytes");
+    if (length > Caps.QED_BACKING_FILE_NAME) {
+      found.invalid("backing file name longer than " + Caps.QED_BACKING_FILE_NAME + " bytes");
       return;
     }
     byte[] name;

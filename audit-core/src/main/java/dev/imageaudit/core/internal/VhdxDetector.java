@@ -35,19 +35,6 @@ final class VhdxDetector implements FormatDetector {
    */
   static final int HEADER = 4 * 1024;
 
-  /**
-   * Most bytes of the metadata table read: 64 KiB, the table's size in the specification and what
-   * QEMU reads. Only the 32-byte table header and its entries are actually read.
-   */
-  static final int METADATA_TABLE = 64 * 1024;
-
-  /**
-   * Most bytes read from the metadata region, table and items together, and the farthest into the
-   * region an item may lie: 1 MiB, the region's size in files Hyper-V and QEMU write; an item past
-   * it is not read ({@code invalid-header}).
-   */
-  static final int METADATA_CAP = 1 << 20;
-
   private static final byte[] SIGNATURE = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
   private static final long[] HEADER_OFFSETS = {64 * 1024, 128 * 1024};
   private static final long[] REGION_TABLE_OFFSETS = {192 * 1024, 256 * 1024};
@@ -207,7 +194,7 @@ final class VhdxDetector implements FormatDetector {
     }
     int count = Bytes.u16le(tableHeader, 10);
     int tableBytes = 32 + 32 * count;
-    if (tableBytes > METADATA_TABLE || tableBytes > region.length()) {
+    if (tableBytes > Caps.VHDX_METADATA_TABLE || tableBytes > region.length()) {
       f.invalid("metadataEntryCount");
       return f.detection(ImageFormat.VHDX, null);
     }
@@ -216,7 +203,7 @@ final class VhdxDetector implements FormatDetector {
       return f.detection(ImageFormat.VHDX, null);
     }
     byte[] table = ProbeBytes.read(probe, region.offset() + 32, tableBytes - 32);
-    int budget = METADATA_CAP - tableBytes;
+    int budget = Caps.VHDX_METADATA - tableBytes;
 
     Map<String, Item> items = new HashMap<>();
     for (int i = 0; i < count; i++) {
@@ -317,7 +304,7 @@ final class VhdxDetector implements FormatDetector {
       f.invalid("metadataItemOutsideRegion");
       return null;
     }
-    if (item.offset() + want > METADATA_CAP) {
+    if (item.offset() + want > Caps.VHDX_METADATA) {
       f.invalid("metadataItemPastCap");
       return null;
     }

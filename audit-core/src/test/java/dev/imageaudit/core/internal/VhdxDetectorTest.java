@@ -29,7 +29,7 @@ class VhdxDetectorTest {
    * (and what every audit reads, which {@link Fixtures#judge(byte[], long)} adds).
    */
   private static final long CAP = Caps.HEAD + 2L * VhdxDetector.HEADER + 2L * VhdxDetector.REGION_TABLE
-      + VhdxDetector.METADATA_CAP;
+      + Caps.VHDX_METADATA;
 
   // Where qemu-img puts things in dynamic.vhdx (read from its region and metadata tables).
   private static final int TABLE_1 = 0x30000;

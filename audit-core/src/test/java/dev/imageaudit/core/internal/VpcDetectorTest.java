@@ -26,7 +26,7 @@ class VpcDetectorTest {
    * among the reads every audit makes, which {@link Fixtures#judge(byte[], long)} adds: it is not
    * counted here.
    */
-  private static final long CAP = Caps.HEAD + VpcDetector.DYNAMIC_HEADER + 8 * VpcDetector.PARENT_LOCATOR_DATA;
+  private static final long CAP = Caps.HEAD + VpcDetector.DYNAMIC_HEADER + 8 * Caps.VPC_PARENT_LOCATOR;
 
   /** dynamic.vhd: footer copy at 0, dynamic header at 512, one BAT entry at 1536, footer at 2048. */
   private static final int DYNAMIC_HEADER_AT = 512;
