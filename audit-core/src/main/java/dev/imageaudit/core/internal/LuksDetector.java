@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
@@ -253,7 +251,7 @@ final class LuksDetector implements FormatDetector {
       }
       byIndex.put(index, e.getValue());
     }
-    List<Map<String, Object>> reported = new ArrayList<>();
+    CappedList<Map<String, Object>> reported = new CappedList<>(Caps.LUKS_SEGMENTS);
     U64 size = null;
     for (Map.Entry<Long, JsonNode> e : byIndex.entrySet()) {
       JsonNode segment = e.getValue();
@@ -280,12 +278,12 @@ final class LuksDetector implements FormatDetector {
         out.put("sectorSize", sectorSize.longValue());
       }
       reported.add(out);
-      if (size == null && reported.size() == 1) {
+      if (reported.count() == 1) {
         size = segmentSize(probe.size(), offset, length, e.getKey(), found);
       }
     }
-    found.put("segments", reported);
-    if (reported.isEmpty()) {
+    reported.putInto(found.details(), "segments");
+    if (reported.count() == 0) {
       found.invalid("JSON metadata has no data segment");
     }
     return found.detection(ImageFormat.LUKS, size);

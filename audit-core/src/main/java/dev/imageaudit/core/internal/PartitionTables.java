@@ -192,9 +192,7 @@ final class PartitionTables {
     long wanted = Math.min(count, Math.min(128, Caps.GPT_ENTRIES / entrySize));
     int length = (int) (wanted * entrySize);
     long offset = entriesLba * lbaSize;
-    byte[] entries = length == 0 ? new byte[0]
-        : offset + length <= head.length ? Arrays.copyOfRange(head, (int) offset, (int) offset + length)
-        : probe.source().read(offset, length);
+    byte[] entries = ProbeBytes.read(probe, offset, length);
     if (entries.length < length) {
       found.truncated("GPT partition entries end past the end of the file");
     }

@@ -120,12 +120,7 @@ final class QedDetector implements FormatDetector {
       found.invalid("backing file name longer than " + Caps.QED_BACKING_FILE_NAME + " bytes");
       return;
     }
-    byte[] name;
-    if (offset + length <= head.length) {
-      name = Arrays.copyOfRange(head, (int) offset, (int) (offset + length));
-    } else {
-      name = probe.source().read(offset, (int) length);
-    }
+    byte[] name = ProbeBytes.read(probe, offset, (int) length);
     if (name.length < length) {
       found.truncated("backing file name ends past the end of the file");
     }

@@ -399,6 +399,9 @@ final class VmdkDetector implements FormatDetector {
     f.putIfPresent("parentFileNameHint", d.parentFileNameHint());
     List<Map<String, Object>> extents = d.extents().stream().map(VmdkDescriptor.Extent::toDetails).toList();
     f.putIfPresent("extents", extents);
+    if (d.extentCount() > extents.size()) {
+      CappedList.noteCut(f.details(), "extents", d.extentCount());
+    }
     f.putIfPresent("invalidExtentLine", d.invalidExtentLine());
   }
 
@@ -407,7 +410,7 @@ final class VmdkDetector implements FormatDetector {
     if (d.invalidExtentLine() != null) {
       f.invalid("extentLine");
     }
-    if (d.extents().stream().anyMatch(e -> e.file() != null)) {
+    if (d.namesFiles()) {
       f.flag(Flag.EXTERNAL_EXTENT);
     }
   }

@@ -153,7 +153,11 @@ final class VpcDetector implements FormatDetector {
       f.truncated("dynamicHeader");
       return;
     }
-    byte[] header = ProbeBytes.read(probe, dataOffset, DYNAMIC_HEADER);
+    byte[] header = ProbeBytes.readExactly(probe, dataOffset, DYNAMIC_HEADER);
+    if (header == null) {
+      f.truncated("dynamicHeader");
+      return;
+    }
     if (!Bytes.startsWith(header, 0, DYNAMIC_COOKIE)) {
       f.invalid("dynamicHeaderCookie");
       return;

@@ -116,7 +116,7 @@ final class ZstdDetector implements FormatDetector {
     long size = probe.size();
     long at = 0;
     for (int hop = 0; ; hop++) {
-      byte[] frame = bytes(probe, at, MAX_FRAME_HEADER);
+      byte[] frame = ProbeBytes.read(probe, at, MAX_FRAME_HEADER);
       if (frame.length < 4) {
         details.put("firstFrame", "none: the file ends after the skippable frames");
         return null;
@@ -182,15 +182,6 @@ final class ZstdDetector implements FormatDetector {
     U64 contentSize = U64.of(value);
     details.put("frameContentSize", contentSize);
     return contentSize;
-  }
-
-  private static byte[] bytes(Probe probe, long at, int length) throws IOException {
-    byte[] head = probe.head();
-    long end = Math.min(at + length, probe.size());
-    if (end <= head.length) {
-      return Arrays.copyOfRange(head, (int) at, (int) end);
-    }
-    return probe.source().read(at, length);
   }
 
   private static boolean isSkippable(int magic) {
