@@ -5,7 +5,6 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * QEMU enhanced disk (QED): a 64-byte little-endian header at 0 (FORMATS.md section 8, QEMU
