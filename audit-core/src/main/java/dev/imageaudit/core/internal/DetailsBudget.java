@@ -14,7 +14,8 @@ import java.util.Map;
  * Details that fit are returned as they are, without a copy.
  *
  * <p>Map keys are not cut: they are this tool's names, except VHDX parent locator keys, which the
- * detector caps itself ({@link Caps#VHDX_LOCATOR_KEY}).
+ * detector caps itself ({@link Caps#VHDX_LOCATOR_KEY}). Nor is {@code details.truncatedLists}, which
+ * names the lists a detector cut.
  */
 final class DetailsBudget {
 
@@ -110,7 +111,8 @@ final class DetailsBudget {
       if (value instanceof Map<?, ?> map) {
         Map<String, Object> copy = build ? new LinkedHashMap<>() : null;
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          Object v = walk(e.getValue());
+          // The names of the cut lists are this tool's own, a few at most: never cut themselves.
+          Object v = CappedList.TRUNCATED_LISTS.equals(e.getKey()) ? e.getValue() : walk(e.getValue());
           if (build) {
             copy.put(String.valueOf(e.getKey()), v);
           }

@@ -376,10 +376,15 @@ final class VmdkDetector implements FormatDetector {
     f.putIfPresent("headerType", "descriptor");
     long size = probe.size();
     byte[] text = size <= head.length ? head : ProbeBytes.read(probe, 0, (int) Math.min(size, Caps.VMDK_DESCRIPTOR));
+    int length = text.length;
     if (size > Caps.VMDK_DESCRIPTOR) {
       f.putIfPresent("descriptorCapped", true);
+      // The cap cuts a line in two: its first half is not a line of the file, so it is not parsed.
+      while (length > 0 && text[length - 1] != '\n') {
+        length--;
+      }
     }
-    VmdkDescriptor descriptor = VmdkDescriptor.parse(text, 0, text.length);
+    VmdkDescriptor descriptor = VmdkDescriptor.parse(text, 0, length);
     describe(descriptor, f, "version");
     if (descriptor.createType() == null) {
       f.invalid("createType");

@@ -31,7 +31,7 @@ class MalformedFormatsTest {
 
   // ---------------------------------------------------------------- QED
 
-  private static ByteBuffer qed(long clusterSize, long tableSize, long headerClusters, long features,
+  static ByteBuffer qed(long clusterSize, long tableSize, long headerClusters, long features,
       long l1Offset, long imageSize, long nameOffset, long nameLength) {
     return le(64).put(QedDetector.MAGIC).putInt((int) clusterSize).putInt((int) tableSize)
         .putInt((int) headerClusters).putLong(features).putLong(0).putLong(0).putLong(l1Offset)
@@ -246,7 +246,7 @@ class MalformedFormatsTest {
       + "\"config\":{\"json_size\":\"12288\",\"keyslots_size\":\"16384\"}}";
 
   /** A LUKS2 volume: binary header, JSON area, checksum over both, padded to {@code length}. */
-  private static byte[] luks2(long headerSize, String json, int length) throws Exception {
+  static byte[] luks2(long headerSize, String json, int length) throws Exception {
     byte[] image = new byte[length];
     ByteBuffer b = ByteBuffer.wrap(image).put(LuksDetector.MAGIC).putShort((short) 2).putLong(headerSize);
     b.put(24, ascii("lab")).put(72, ascii("sha256")).put(168, ascii("6f1c2b5e-0000-4000-8000-000000000001"));
@@ -581,7 +581,7 @@ class MalformedFormatsTest {
 
   // ---------------------------------------------------------------- MBR and GPT
 
-  private static byte[] mbr(int length, int... entries) {
+  static byte[] mbr(int length, int... entries) {
     byte[] disk = new byte[length];
     ByteBuffer b = ByteBuffer.wrap(disk).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < entries.length / 4; i++) {
@@ -635,7 +635,7 @@ class MalformedFormatsTest {
   }
 
   /** A GPT disk: protective MBR, header at LBA 1, {@code count} entries at {@code entriesLba}. */
-  private static byte[] gpt(int lba, int length, long entriesLba, long count, long entrySize, byte[] entries) {
+  static byte[] gpt(int lba, int length, long entriesLba, long count, long entrySize, byte[] entries) {
     byte[] disk = mbr(length, 0, 0xEE, 1, length / 512 - 1);
     ByteBuffer h = ByteBuffer.wrap(disk, lba, 92).slice().order(ByteOrder.LITTLE_ENDIAN);
     h.put("EFI PART".getBytes(StandardCharsets.US_ASCII)).putInt(0x00010000).putInt(92);
