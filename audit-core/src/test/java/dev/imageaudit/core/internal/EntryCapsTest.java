@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -69,7 +70,7 @@ class EntryCapsTest {
     // Every whole extent line in the 1 MiB read: the qemu-img one, then the flood's.
     long lines = new String(descriptor, 0, Caps.VMDK_DESCRIPTOR, java.nio.charset.StandardCharsets.US_ASCII)
         .lines().filter(l -> l.startsWith("RW ")).count() - 1;
-    assertThat(entry.details().get("extents")).asList().hasSize(Caps.VMDK_EXTENTS);
+    assertThat(entry.details().get("extents")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.VMDK_EXTENTS);
     assertThat(entry.details()).containsEntry("extentsCount", lines).containsEntry("descriptorCapped", true)
         .containsEntry(CappedList.TRUNCATED_LISTS, List.of("extents"))
         .containsEntry("invalidHeader", "extentSectors").doesNotContainKey("invalidExtentLine");
@@ -80,7 +81,7 @@ class EntryCapsTest {
   @Test
   void issue10sQcow2Of8192EmptyExtensionsKeepsItsCapAndCountsTheRest() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.qcow2ExtensionFlood());
-    assertThat(entry.details().get("headerExtensions")).asList().hasSize(Caps.QCOW_EXTENSIONS).first().isEqualTo("0x00001000");
+    assertThat(entry.details().get("headerExtensions")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.QCOW_EXTENSIONS).first().isEqualTo("0x00001000");
     assertThat(entry.details()).containsEntry("headerExtensionsCount", (long) (65536 - 112) / 8)
         .containsEntry(CappedList.TRUNCATED_LISTS, List.of("headerExtensions"));
     assertThat(entry.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
@@ -92,7 +93,7 @@ class EntryCapsTest {
   @Test
   void aCompositeDiskKeepsItsFirstComponentsAndChecksThemAll() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.images().get("composite"));
-    assertThat(entry.details().get("components")).asList().hasSize(Caps.COMPOSITE_COMPONENTS);
+    assertThat(entry.details().get("components")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.COMPOSITE_COMPONENTS);
     assertThat(entry.details()).containsEntry("componentsCount", 1000L).containsEntry("lastOffset", U64.of(-1L))
         .doesNotContainKey("duplicateOffset");
     assertThat(entry.details().get("rules")).isEqualTo(Map.of("versionAtMostTwo", false, "hasComponents", true,
@@ -106,7 +107,7 @@ class EntryCapsTest {
   @Test
   void luks2KeepsItsFirstSegmentsAndCountsThemAll() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.images().get("luks2"));
-    assertThat(entry.details().get("segments")).asList().hasSize(Caps.LUKS_SEGMENTS);
+    assertThat(entry.details().get("segments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.LUKS_SEGMENTS);
     assertThat((Long) entry.details().get("segmentsCount")).isGreaterThan(Caps.LUKS_SEGMENTS);
     assertThat(entry.details().get(CappedList.TRUNCATED_LISTS)).isEqualTo(List.of("segments"));
   }
