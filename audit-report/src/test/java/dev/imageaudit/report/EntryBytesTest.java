@@ -8,10 +8,8 @@ import dev.imageaudit.core.internal.ByteArraySource;
 import dev.imageaudit.core.internal.WorstCases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
@@ -45,12 +43,8 @@ class EntryBytesTest {
           .withObjectIndenter(new DefaultIndenter("  ", "\n"))
           .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
-  static Stream<Arguments> worstCases() {
-    return WorstCases.images().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("worstCases")
+  @MethodSource("dev.imageaudit.core.internal.WorstCases#arguments")
   void theWorstCaseOfEveryFormatWritesWithinTheBound(String name, byte[] image) throws IOException {
     AuditEntry.Image entry = judge(image);
     assertThat(compactBytes(entry)).as(name).isLessThanOrEqualTo(COMPACT_BOUND);

@@ -12,11 +12,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -33,12 +31,8 @@ class EntryCapsTest {
   /** The longest list any format keeps: a GPT's 128 partitions. */
   private static final int LONGEST_LIST = Caps.GPT_ENTRIES / 128;
 
-  static Stream<Arguments> worstCases() {
-    return WorstCases.images().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("worstCases")
+  @MethodSource("dev.imageaudit.core.internal.WorstCases#arguments")
   void theWorstCaseOfEveryFormatKeepsBoundedListsTextAndHeap(String name, byte[] image) throws IOException {
     AuditEntry.Image entry = judge(image);
     assertWithinCaps(entry, name);

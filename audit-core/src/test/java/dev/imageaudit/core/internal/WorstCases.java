@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /**
  * The most an image of each format can make an entry keep and write under the caps: every list a
@@ -25,6 +27,11 @@ public final class WorstCases {
   private static final char CONTROL = '\u0001';
 
   private WorstCases() {}
+
+  /** Returns the worst cases as the arguments (name, bytes) of a parameterized test. */
+  public static Stream<Arguments> arguments() {
+    return images().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+  }
 
   /** Returns the worst case of every format, by name, in a fixed order. */
   public static Map<String, byte[]> images() {
