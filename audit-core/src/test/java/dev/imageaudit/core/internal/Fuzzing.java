@@ -14,7 +14,7 @@ import java.io.IOException;
 final class Fuzzing {
 
   /** How long one target fuzzes when {@code JAZZER_FUZZ} is set. */
-  static final String DURATION = "20s";
+  static final String DURATION = "15s";
 
   private Fuzzing() {}
 
