@@ -34,7 +34,13 @@ public enum Flag {
   /** A zstd image given as a partition: virtmgr takes it as raw, crosvm as zstd. */
   ZSTD_AS_RAW_PARTITION("zstd-as-raw-partition"),
   /** A block device as a raw partition: virtmgr takes st_size, which is 0. */
-  ZERO_SIZE_PARTITION("zero-size-partition");
+  ZERO_SIZE_PARTITION("zero-size-partition"),
+  /**
+   * The file changed while it was read: it shrank (a read inside the size it had at open came back
+   * short) or grew (a read at its end found more). The verdict is on bytes that are no longer the
+   * file's; audit it again once it is still.
+   */
+  CHANGED_DURING_AUDIT("changed-during-audit");
 
   private final String id;
 

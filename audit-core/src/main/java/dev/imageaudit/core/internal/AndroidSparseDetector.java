@@ -6,7 +6,6 @@ import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -22,14 +21,6 @@ import java.util.Set;
  */
 final class AndroidSparseDetector implements FormatDetector {
 
-  /**
-   * Most chunk headers walked, per walk. Each is one 12-byte read; libsparse's walk and crosvm's
-   * (which share their reads while they agree on offsets) read at most 2 x 65536 x 12 = 1.5 MiB,
-   * well under {@link Caps#PER_FILE} with the head and tail. Real images (img2simg merges runs of
-   * blocks into one chunk) hold far fewer chunks; past the cap {@code details.chunkWalk} says so.
-   */
-  static final int MAX_CHUNKS = 65536;
-
   static final int FILE_HEADER_SIZE = 28;
   static final int CHUNK_HEADER_SIZE = 12;
   static final int RAW = 0xCAC1;
@@ -37,8 +28,8 @@ final class AndroidSparseDetector implements FormatDetector {
   static final int DONT_CARE = 0xCAC3;
   static final int CRC32 = 0xCAC4;
 
-  /** The verdict of a walk that stopped at {@link #MAX_CHUNKS}. */
-  static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + MAX_CHUNKS + " chunks";
+  /** The verdict of a walk that stopped at {@link Caps#SPARSE_CHUNKS}. */
+  static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + Caps.SPARSE_CHUNKS + " chunks";
 
   @Override
   public Detection detect(Probe probe) throws IOException {
@@ -106,7 +97,7 @@ final class AndroidSparseDetector implements FormatDetector {
     String verdict = null;
     boolean truncated = false;
     for (; walked < totalChunks; walked++) {
-      if (walked == MAX_CHUNKS) {
+      if (walked == Caps.SPARSE_CHUNKS) {
         verdict = NOT_JUDGED;
         break;
       }
@@ -202,13 +193,17 @@ final class AndroidSparseDetector implements FormatDetector {
 
   /**
    * The 12-byte chunk headers of one image, served from the head when they lie in it and else
-   * read one by one; headers already read are kept, so crosvm's walk reuses libsparse's reads.
+   * read one by one. Headers read in ascending order (libsparse's walk) are kept, packed, so that
+   * crosvm's walk reuses libsparse's reads: at most {@link Caps#SPARSE_CHUNKS} of them, 20 bytes
+   * each (1.3 MiB at worst, while the file is judged).
    */
   static final class ChunkHeaders {
     private final byte[] head;
     private final ImageSource source;
     final long fileSize;
-    private final Map<Long, byte[]> read = new HashMap<>();
+    private long[] offsets = new long[0];
+    private byte[] headers = new byte[0];
+    private int kept;
 
     ChunkHeaders(Probe probe) {
       this.head = probe.head();
@@ -224,15 +219,29 @@ final class AndroidSparseDetector implements FormatDetector {
       if (offset + CHUNK_HEADER_SIZE <= head.length) {
         return Arrays.copyOfRange(head, (int) offset, (int) offset + CHUNK_HEADER_SIZE);
       }
-      byte[] cached = read.get(offset);
-      if (cached == null) {
-        cached = source.read(offset, CHUNK_HEADER_SIZE);
-        if (cached.length < CHUNK_HEADER_SIZE) {
-          return null;
-        }
-        read.put(offset, cached);
+      int found = Arrays.binarySearch(offsets, 0, kept, offset);
+      if (found >= 0) {
+        return Arrays.copyOfRange(headers, found * CHUNK_HEADER_SIZE, (found + 1) * CHUNK_HEADER_SIZE);
       }
-      return cached;
+      byte[] header = source.read(offset, CHUNK_HEADER_SIZE);
+      if (header.length < CHUNK_HEADER_SIZE) {
+        return null;
+      }
+      if ((kept == 0 || offset > offsets[kept - 1]) && kept < Caps.SPARSE_CHUNKS) {
+        keep(offset, header);
+      }
+      return header;
+    }
+
+    private void keep(long offset, byte[] header) {
+      if (kept == offsets.length) {
+        int capacity = Math.min(Caps.SPARSE_CHUNKS, Math.max(64, kept * 2));
+        offsets = Arrays.copyOf(offsets, capacity);
+        headers = Arrays.copyOf(headers, capacity * CHUNK_HEADER_SIZE);
+      }
+      offsets[kept] = offset;
+      System.arraycopy(header, 0, headers, kept * CHUNK_HEADER_SIZE, CHUNK_HEADER_SIZE);
+      kept++;
     }
   }
 }

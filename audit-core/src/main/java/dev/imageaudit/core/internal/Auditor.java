@@ -76,7 +76,9 @@ public final class Auditor {
   }
 
   /**
-   * Judges an image from its bytes.
+   * Judges an image from its bytes. What it keeps is bounded whatever the bytes say: each list a
+   * file can make long is capped by its detector ({@link CappedList}), the text by {@link
+   * DetailsBudget}. A file that changed under its reads is flagged {@code changed-during-audit}.
    *
    * @param display the report's name for it
    * @param target a descriptor's resolved target, or {@code null}
@@ -90,9 +92,10 @@ public final class Auditor {
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
     byte[] head = source.read(0, want);
     Probe probe = new Probe(head, source, fileSize);
-    Detection detection = detect(probe);
+    List<Detection> matches = detectAll(probe);
+    Detection detection = choose(probe, matches);
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
-    Verdict disk = CrosvmDiskRules.judge(probe, detection);
+    Verdict disk = CrosvmDiskRules.judge(probe, matches);
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
     flags.addAll(detection.flags());
     if (partition.verdict().decision() == Verdict.Decision.REJECTED) {
@@ -103,6 +106,9 @@ public final class Auditor {
     }
     flags.addAll(AvfPartitionHazards.flags(
         partition.type(), CrosvmDiskRules.detectImageType(head, fileSize), statSize, fileSize));
+    if (source.changed()) {
+      flags.add(Flag.CHANGED_DURING_AUDIT);
+    }
     return new AuditEntry.Image(
         display,
         target,
@@ -110,14 +116,15 @@ public final class Auditor {
         fileSize,
         detection.virtualSize(),
         partition.partitionSize(),
-        partition.verdict(),
-        disk,
+        DetailsBudget.bound(partition.verdict()),
+        DetailsBudget.bound(disk),
         flags,
-        detection.details(),
+        DetailsBudget.bound(detection.details()),
         source.bytesRead());
   }
 
-  private static Detection detect(Probe probe) throws IOException {
+  /** Returns every detector's answer, in detector order. */
+  private static List<Detection> detectAll(Probe probe) throws IOException {
     List<Detection> matches = new ArrayList<>();
     for (FormatDetector detector : DETECTORS) {
       Detection detection = detector.detect(probe);
@@ -125,6 +132,11 @@ public final class Auditor {
         matches.add(detection);
       }
     }
+    return matches;
+  }
+
+  /** Returns the first answer (raw when there is none), with its partition table and ambiguity. */
+  private static Detection choose(Probe probe, List<Detection> matches) throws IOException {
     Detection chosen = matches.isEmpty()
         ? new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of())
         : matches.get(0);

@@ -1,12 +1,8 @@
 package dev.imageaudit.core.internal;
 
-import java.util.Arrays;
-
 /** An {@link ImageSource} over bytes in memory: for tests, and for data already read. */
-public final class ByteArraySource implements ImageSource {
+public final class ByteArraySource extends BoundedSource {
   private final byte[] bytes;
-  private final long readCap;
-  private long bytesRead;
 
   /** Returns a source over {@code bytes} with the default cap. */
   public ByteArraySource(byte[] bytes) {
@@ -15,33 +11,17 @@ public final class ByteArraySource implements ImageSource {
 
   /** Returns a source over {@code bytes} that refuses to read more than {@code readCap} in total. */
   public ByteArraySource(byte[] bytes, long readCap) {
+    super(bytes.length, readCap);
     this.bytes = bytes.clone();
-    this.readCap = readCap;
   }
 
   @Override
-  public long size() {
-    return bytes.length;
-  }
-
-  @Override
-  public byte[] read(long offset, int length) {
-    Caps.check(bytesRead, length, readCap);
-    if (offset < 0 || offset >= bytes.length) {
-      return new byte[0];
+  protected int fetch(long offset, byte[] into, int length) {
+    if (offset >= bytes.length) {
+      return 0;
     }
-    byte[] out = Arrays.copyOfRange(bytes, (int) offset, (int) Math.min(bytes.length, offset + length));
-    bytesRead += out.length;
-    return out;
-  }
-
-  @Override
-  public long bytesRead() {
-    return bytesRead;
-  }
-
-  @Override
-  public long readCap() {
-    return readCap;
+    int n = (int) Math.min(length, bytes.length - offset);
+    System.arraycopy(bytes, (int) offset, into, 0, n);
+    return n;
   }
 }

@@ -3,30 +3,25 @@ package dev.imageaudit.core.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.Arrays;
 
 /** An {@link ImageSource} over a read-only {@link FileChannel}, using positional reads only. */
-final class ChannelSource implements ImageSource {
+final class ChannelSource extends BoundedSource {
   private final FileChannel channel;
-  private final long size;
-  private final long readCap;
-  private long bytesRead;
 
+  /** Returns a source over {@code channel}, its size taken now (one fstat). */
   ChannelSource(FileChannel channel, long readCap) throws IOException {
+    this(channel, channel.size(), readCap);
+  }
+
+  /** Returns a source over {@code channel} whose size, taken when it was opened, is {@code size}. */
+  ChannelSource(FileChannel channel, long size, long readCap) {
+    super(size, readCap);
     this.channel = channel;
-    this.size = channel.size();
-    this.readCap = readCap;
   }
 
   @Override
-  public long size() {
-    return size;
-  }
-
-  @Override
-  public byte[] read(long offset, int length) throws IOException {
-    Caps.check(bytesRead, length, readCap);
-    ByteBuffer buffer = ByteBuffer.allocate(length);
+  protected int fetch(long offset, byte[] into, int length) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
     long position = offset;
     while (buffer.hasRemaining()) {
       int n = channel.read(buffer, position);
@@ -35,17 +30,6 @@ final class ChannelSource implements ImageSource {
       }
       position += n;
     }
-    bytesRead += buffer.position();
-    return buffer.position() == length ? buffer.array() : Arrays.copyOf(buffer.array(), buffer.position());
-  }
-
-  @Override
-  public long bytesRead() {
-    return bytesRead;
-  }
-
-  @Override
-  public long readCap() {
-    return readCap;
+    return buffer.position();
   }
 }

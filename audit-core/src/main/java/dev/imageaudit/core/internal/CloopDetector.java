@@ -74,9 +74,7 @@ final class CloopDetector implements FormatDetector {
       previous = offset;
     }
     long lastAt = TABLE + blocks * 8;
-    byte[] last = lastAt + 8 <= head.length
-        ? java.util.Arrays.copyOfRange(head, (int) lastAt, (int) lastAt + 8)
-        : probe.source().read(lastAt, LAST_OFFSET_CAP);
+    byte[] last = ProbeBytes.read(probe, lastAt, LAST_OFFSET_CAP);
     if (last.length < 8) {
       found.truncated("offsets table ends past the end of the file");
     } else if (Long.compareUnsigned(Bytes.u64be(last, 0), probe.size()) > 0) {

@@ -2,7 +2,7 @@ package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.U64;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -10,10 +10,21 @@ import java.util.List;
  * message has five scalar fields, too few to earn a protobuf runtime.
  *
  * @param version field 1
- * @param components field 2, in file order
+ * @param components field 2, in file order: the first {@link Caps#COMPOSITE_COMPONENTS}
+ * @param componentCount how many components there are, kept or not
  * @param length field 3, the disk's size
+ * @param offsetsSorted true if every component's offset is at least the one before it
+ * @param lastOffset the largest component offset, or {@code null} without components
+ * @param duplicateOffset the smallest offset two components share, or {@code null} if none do
  */
-record CompositeDescriptor(U64 version, List<Component> components, U64 length) {
+record CompositeDescriptor(
+    U64 version,
+    List<Component> components,
+    long componentCount,
+    U64 length,
+    boolean offsetsSorted,
+    U64 lastOffset,
+    U64 duplicateOffset) {
 
   /**
    * One {@code ComponentDisk}.
@@ -37,11 +48,19 @@ record CompositeDescriptor(U64 version, List<Component> components, U64 length) 
   private static final int LENGTH_DELIMITED = 2;
   private static final int FIXED32 = 5;
 
+  /**
+   * Parses the message. Every component is read and checked, only the first {@link
+   * Caps#COMPOSITE_COMPONENTS} are kept; their offsets are kept as plain longs for the checks
+   * (at most 8 bytes for each 2 bytes of a descriptor under its cap).
+   */
   static CompositeDescriptor parse(byte[] bytes) throws MalformedException {
     Reader in = new Reader(bytes, 0, bytes.length);
     long version = 0;
     long length = 0;
-    List<Component> components = new ArrayList<>();
+    CappedList<Component> components = new CappedList<>(Caps.COMPOSITE_COMPONENTS);
+    long[] offsets = new long[16];
+    int count = 0;
+    boolean sorted = true;
     while (in.hasMore()) {
       long key = in.varint();
       int field = (int) (key >>> 3);
@@ -49,17 +68,39 @@ record CompositeDescriptor(U64 version, List<Component> components, U64 length) 
       if (field == 1 && wireType == VARINT) {
         version = in.varint();
       } else if (field == 2 && wireType == LENGTH_DELIMITED) {
-        components.add(component(in.sub()));
+        Component component = component(in.sub(), components.hasRoom());
+        components.add(component);
+        if (count == offsets.length) {
+          offsets = Arrays.copyOf(offsets, count * 2);
+        }
+        long offset = component.offset().bits();
+        sorted &= count == 0 || Long.compareUnsigned(offset, offsets[count - 1]) >= 0;
+        offsets[count++] = offset;
       } else if (field == 3 && wireType == VARINT) {
         length = in.varint();
       } else {
         in.skip(wireType);
       }
     }
-    return new CompositeDescriptor(U64.of(version), List.copyOf(components), U64.of(length));
+    // crosvm sorts the components by offset and refuses two at one offset.
+    long[] byOffset = Arrays.copyOf(offsets, count);
+    for (int i = 0; i < count; i++) {
+      byOffset[i] ^= Long.MIN_VALUE; // unsigned order as signed order
+    }
+    Arrays.sort(byOffset);
+    U64 duplicate = null;
+    for (int i = 1; i < count && duplicate == null; i++) {
+      if (byOffset[i] == byOffset[i - 1]) {
+        duplicate = U64.of(byOffset[i] ^ Long.MIN_VALUE);
+      }
+    }
+    U64 last = count == 0 ? null : U64.of(byOffset[count - 1] ^ Long.MIN_VALUE);
+    return new CompositeDescriptor(U64.of(version), List.copyOf(components.kept()), components.count(),
+        U64.of(length), sorted, last, duplicate);
   }
 
-  private static Component component(Reader in) throws MalformedException {
+  /** Reads one component; its path is decoded only when {@code keepPath} (it is kept). */
+  private static Component component(Reader in, boolean keepPath) throws MalformedException {
     String path = "";
     long offset = 0;
     long readWrite = 0;
@@ -70,7 +111,7 @@ record CompositeDescriptor(U64 version, List<Component> components, U64 length) 
       int wireType = (int) (key & 7);
       if (field == 1 && wireType == LENGTH_DELIMITED) {
         Reader s = in.sub();
-        path = new String(s.bytes, s.pos, s.end - s.pos, StandardCharsets.UTF_8);
+        path = keepPath ? new String(s.bytes, s.pos, s.end - s.pos, StandardCharsets.UTF_8) : "";
       } else if (field == 2 && wireType == VARINT) {
         offset = in.varint();
       } else if (field == 3 && wireType == VARINT) {

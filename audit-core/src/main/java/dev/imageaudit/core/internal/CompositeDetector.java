@@ -17,23 +17,18 @@ final class CompositeDetector implements FormatDetector {
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
-    ImageSource source = probe.source();
     if (!Bytes.startsWith(head, 0, Magic.COMPOSITE)) {
       return null;
     }
     Map<String, Object> details = new LinkedHashMap<>();
     int start = Magic.COMPOSITE.length;
-    long size = source.size();
+    // A device of unknown size: the descriptor is what the head holds.
+    long size = probe.size() > 0 ? probe.size() : head.length;
     if (size - start > Caps.COMPOSITE_DESCRIPTOR) {
       details.put("descriptorError", "descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes");
       return new Detection(ImageFormat.COMPOSITE, null, details);
     }
-    byte[] descriptor;
-    if (size <= head.length) {
-      descriptor = java.util.Arrays.copyOfRange(head, start, head.length);
-    } else {
-      descriptor = source.read(start, (int) (size - start));
-    }
+    byte[] descriptor = ProbeBytes.read(probe, start, (int) (size - start));
     try {
       CompositeDescriptor parsed = CompositeDescriptor.parse(descriptor);
       details.put("version", parsed.version());
@@ -47,7 +42,12 @@ final class CompositeDetector implements FormatDetector {
         components.add(component);
       }
       details.put("components", components);
+      if (parsed.componentCount() > components.size()) {
+        CappedList.noteCut(details, "components", parsed.componentCount());
+      }
       details.put("length", parsed.length());
+      putIfPresent(details, "lastOffset", parsed.lastOffset());
+      putIfPresent(details, "duplicateOffset", parsed.duplicateOffset());
       details.put("rules", rules(parsed));
       return new Detection(ImageFormat.COMPOSITE, parsed.length(), details);
     } catch (CompositeDescriptor.MalformedException e) {
@@ -56,31 +56,25 @@ final class CompositeDetector implements FormatDetector {
     }
   }
 
+  private static void putIfPresent(Map<String, Object> details, String key, Object value) {
+    if (value != null) {
+      details.put(key, value);
+    }
+  }
+
   /**
-   * The descriptor's own rules, each true when it holds: version at most 2 (crosvm reads no later
-   * one), components present, offsets in ascending order as virtmgr writes them (crosvm sorts them
-   * itself), no two components at one offset, and a length past the last component's offset.
+   * The descriptor's own rules over all its components, each true when it holds: version at most 2
+   * (crosvm reads no later one), components present, offsets in ascending order as virtmgr writes
+   * them (crosvm sorts them itself), no two components at one offset, and a length past the last
+   * component's offset.
    */
   static Map<String, Object> rules(CompositeDescriptor parsed) {
-    List<CompositeDescriptor.Component> components = parsed.components();
-    boolean sorted = true;
-    boolean unique = true;
-    java.util.Set<U64> seen = new java.util.HashSet<>();
-    U64 last = null;
-    for (int i = 0; i < components.size(); i++) {
-      U64 offset = components.get(i).offset();
-      if (i > 0 && offset.compareTo(components.get(i - 1).offset()) < 0) {
-        sorted = false;
-      }
-      unique &= seen.add(offset);
-      last = last == null || offset.compareTo(last) > 0 ? offset : last;
-    }
     Map<String, Object> rules = new LinkedHashMap<>();
     rules.put("versionAtMostTwo", parsed.version().compareTo(U64.of(2)) <= 0);
-    rules.put("hasComponents", !components.isEmpty());
-    rules.put("offsetsSorted", sorted);
-    rules.put("offsetsUnique", unique);
-    rules.put("lengthPastLastOffset", last != null && parsed.length().compareTo(last) > 0);
+    rules.put("hasComponents", parsed.componentCount() > 0);
+    rules.put("offsetsSorted", parsed.offsetsSorted());
+    rules.put("offsetsUnique", parsed.duplicateOffset() == null);
+    rules.put("lengthPastLastOffset", parsed.lastOffset() != null && parsed.length().compareTo(parsed.lastOffset()) > 0);
     return rules;
   }
 }

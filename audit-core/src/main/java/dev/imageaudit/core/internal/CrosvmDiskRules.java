@@ -94,28 +94,25 @@ final class CrosvmDiskRules {
   /**
    * Judges the image as crosvm would open it as a whole disk.
    *
-   * @param probe the image's head, tail and source
-   * @param detection what this tool's detectors found; re-read by the matching detector when it
-   *     names another format than crosvm's detection does
+   * @param probe the image's head and size
+   * @param matches every detector's answer, in detector order: crosvm's type is judged on the
+   *     answer of that type's own detector, whichever format this tool names the image
    */
-  static Verdict judge(Probe probe, Detection detection) throws IOException {
+  static Verdict judge(Probe probe, List<Detection> matches) {
     ImageType type = detectImageType(probe.head(), probe.size());
     return switch (type) {
       case RAW -> Verdict.accepted();
-      case QCOW2 -> qcow2(probe.head(), probe.size(), details(probe, detection, new QcowDetector(), ImageFormat.QCOW, ImageFormat.QCOW2));
-      case ANDROID_SPARSE -> sparse(details(probe, detection, new AndroidSparseDetector(), ImageFormat.ANDROID_SPARSE));
-      case COMPOSITE_DISK -> composite(details(probe, detection, new CompositeDetector(), ImageFormat.COMPOSITE));
-      case ZSTD -> zstd(probe.size(), details(probe, detection, new ZstdDetector(), ImageFormat.ZSTD));
+      case QCOW2 -> qcow2(probe.head(), probe.size(), details(matches, ImageFormat.QCOW, ImageFormat.QCOW2));
+      case ANDROID_SPARSE -> sparse(details(matches, ImageFormat.ANDROID_SPARSE));
+      case COMPOSITE_DISK -> composite(details(matches, ImageFormat.COMPOSITE));
+      case ZSTD -> zstd(probe.size(), details(matches, ImageFormat.ZSTD));
     };
   }
 
-  private static Map<String, Object> details(Probe probe, Detection detection, FormatDetector detector, ImageFormat... formats)
-      throws IOException {
-    if (Arrays.asList(formats).contains(detection.format())) {
-      return detection.details();
-    }
-    Detection own = detector.detect(probe);
-    return own == null ? Map.of() : own.details();
+  /** Returns the details of the first answer naming one of {@code formats}, or none. */
+  private static Map<String, Object> details(List<Detection> matches, ImageFormat... formats) {
+    List<ImageFormat> wanted = Arrays.asList(formats);
+    return matches.stream().filter(m -> wanted.contains(m.format())).findFirst().map(Detection::details).orElse(Map.of());
   }
 
   /** qcow/mod.rs: QcowHeader::new, then QcowFile::from, in their order. */
@@ -209,7 +206,7 @@ final class CrosvmDiskRules {
     long lastLocation = -1;
     String collision = null;
     for (long i = 0; i < totalChunks; i++) {
-      if (i == AndroidSparseDetector.MAX_CHUNKS) {
+      if (i == Caps.SPARSE_CHUNKS) {
         return AndroidSparseDetector.NOT_JUDGED;
       }
       byte[] chunk = headers.at(offset);
@@ -269,20 +266,15 @@ final class CrosvmDiskRules {
     if (version != null && version.compareTo(U64.of(MAX_COMPOSITE_VERSION)) > 0) {
       return Verdict.rejected("composite: version " + version + ", crosvm reads versions up to 2");
     }
-    @SuppressWarnings("unchecked")
-    List<Map<String, Object>> components = (List<Map<String, Object>>) details.getOrDefault("components", List.of());
-    if (components.isEmpty()) {
+    U64 last = (U64) details.get("lastOffset");
+    if (last == null) {
       return Verdict.rejected("composite: no component disks");
     }
     // crosvm sorts the components by offset itself; it is equal offsets that it refuses.
-    U64[] offsets = components.stream().map(c -> (U64) c.get("offset")).sorted().toArray(U64[]::new);
-    for (int i = 1; i < offsets.length; i++) {
-      if (offsets[i].equals(offsets[i - 1])) {
-        return Verdict.rejected("composite: two component disks at offset " + offsets[i]);
-      }
+    if (details.get("duplicateOffset") instanceof U64 duplicate) {
+      return Verdict.rejected("composite: two component disks at offset " + duplicate);
     }
     U64 length = (U64) details.get("length");
-    U64 last = offsets[offsets.length - 1];
     if (length == null || length.compareTo(last) <= 0) {
       return Verdict.rejected("composite: length " + length + " does not pass the last component's offset " + last);
     }

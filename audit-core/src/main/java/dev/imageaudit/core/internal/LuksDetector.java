@@ -7,10 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
@@ -29,20 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>LUKS1: virtualSize is the file length less payload_offset (u32 @104) x 512, QEMU's rule
  * except that QEMU first rounds the length up to 512 (as it does for raw). The key slots are
  * checked as QEMU checks them. LUKS2 (which QEMU 7.2 does not read): the JSON metadata after the
- * 4 KiB binary header is read under {@link #JSON_CAP}, its checksum verified, and virtualSize taken
+ * 4 KiB binary header is read under {@link Caps#LUKS2_JSON}, its checksum verified, and virtualSize taken
  * from the first data segment (a "dynamic" size runs to the end of the file).
  */
 final class LuksDetector implements FormatDetector {
-
-  /**
-   * Most bytes of LUKS2 JSON metadata read: the JSON area of a header up to 64 KiB (cryptsetup
-   * writes 16 KiB by default; the format allows up to 4 MiB, but the JSON text is a few KiB and
-   * ends at its first NUL). A larger area is read up to this cap and its checksum left unchecked.
-   */
-  static final int JSON_CAP = 64 * 1024 - 4096;
-
-  /** Deeper nesting than any LUKS2 metadata (four levels), shallow enough for any stack. */
-  static final int MAX_DEPTH = 64;
 
   /**
    * Reads the JSON area's text, which is one JSON value and nothing after it. Nesting is limited so
@@ -55,11 +43,11 @@ final class LuksDetector implements FormatDetector {
               JsonFactory.builder()
                   .streamReadConstraints(
                       StreamReadConstraints.builder()
-                          .maxNestingDepth(MAX_DEPTH)
-                          .maxDocumentLength(JSON_CAP)
-                          .maxNameLength(JSON_CAP)
-                          .maxStringLength(JSON_CAP)
-                          .maxNumberLength(JSON_CAP)
+                          .maxNestingDepth(Caps.LUKS2_JSON_DEPTH)
+                          .maxDocumentLength(Caps.LUKS2_JSON)
+                          .maxNameLength(Caps.LUKS2_JSON)
+                          .maxStringLength(Caps.LUKS2_JSON)
+                          .maxNumberLength(Caps.LUKS2_JSON)
                           .build())
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -175,7 +163,7 @@ final class LuksDetector implements FormatDetector {
       found.invalid("primary header does not say it is at offset 0");
     }
     int area = (int) headerSize - V2_BINARY_HEADER;
-    int want = Math.min(area, JSON_CAP);
+    int want = Math.min(area, Caps.LUKS2_JSON);
     byte[] json = probe.source().read(V2_BINARY_HEADER, want);
     if (json.length < want) {
       found.truncated("JSON metadata ends past the end of the file");
@@ -191,7 +179,7 @@ final class LuksDetector implements FormatDetector {
       end++;
     }
     if (end == json.length && want < area) {
-      found.put("metadataError", "JSON metadata longer than the cap of " + JSON_CAP + " bytes");
+      found.put("metadataError", "JSON metadata longer than the cap of " + Caps.LUKS2_JSON + " bytes");
       return found.detection(ImageFormat.LUKS, null);
     }
     String text = new String(json, 0, end, StandardCharsets.UTF_8);
@@ -200,7 +188,7 @@ final class LuksDetector implements FormatDetector {
       metadata = MAPPER.readTree(text);
     } catch (StreamConstraintsException e) {
       // The length limits are never reached (see MAPPER): the depth is the limit passed.
-      found.invalid("JSON metadata: nesting deeper than " + MAX_DEPTH);
+      found.invalid("JSON metadata: nesting deeper than " + Caps.LUKS2_JSON_DEPTH);
       return found.detection(ImageFormat.LUKS, null);
     } catch (JacksonException e) {
       long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
@@ -263,7 +251,7 @@ final class LuksDetector implements FormatDetector {
       }
       byIndex.put(index, e.getValue());
     }
-    List<Map<String, Object>> reported = new ArrayList<>();
+    CappedList<Map<String, Object>> reported = new CappedList<>(Caps.LUKS_SEGMENTS);
     U64 size = null;
     for (Map.Entry<Long, JsonNode> e : byIndex.entrySet()) {
       JsonNode segment = e.getValue();
@@ -290,12 +278,12 @@ final class LuksDetector implements FormatDetector {
         out.put("sectorSize", sectorSize.longValue());
       }
       reported.add(out);
-      if (size == null && reported.size() == 1) {
+      if (reported.count() == 1) {
         size = segmentSize(probe.size(), offset, length, e.getKey(), found);
       }
     }
-    found.put("segments", reported);
-    if (reported.isEmpty()) {
+    reported.putInto(found.details(), "segments");
+    if (reported.count() == 0) {
       found.invalid("JSON metadata has no data segment");
     }
     return found.detection(ImageFormat.LUKS, size);

@@ -8,32 +8,18 @@ import java.io.IOException;
  * reading thread's native buffer, copied out at the exact length. The size is the one {@code statx}
  * of the open descriptor gave (a block device's from {@code lseek}).
  */
-final class NativeSource implements ImageSource {
+final class NativeSource extends BoundedSource {
   private final int fd;
-  private final long size;
-  private final long readCap;
   private final LinuxFiles.ReadBuffer buffer;
-  private long bytesRead;
 
   NativeSource(int fd, long size, long readCap, LinuxFiles.ReadBuffer buffer) {
+    super(size, readCap);
     this.fd = fd;
-    this.size = size;
-    this.readCap = readCap;
     this.buffer = buffer;
   }
 
   @Override
-  public long size() {
-    return size;
-  }
-
-  @Override
-  public byte[] read(long offset, int length) throws IOException {
-    Caps.check(bytesRead, length, readCap);
-    if (length == 0 || offset < 0) {
-      return new byte[0];
-    }
-    byte[] out = new byte[length];
+  protected int fetch(long offset, byte[] into, int length) throws IOException {
     int done = 0;
     while (done < length) {
       int want = Math.min(length - done, LinuxFiles.ReadBuffer.SIZE);
@@ -49,20 +35,13 @@ final class NativeSource implements ImageSource {
       if (n <= 0) {
         break;
       }
-      buffer.memory.read(0, out, done, (int) n);
+      buffer.memory.read(0, into, done, (int) n);
       done += (int) n;
+      if (n < want) {
+        // A short read of a regular file or device is its end: asking again would cost a syscall for 0.
+        break;
+      }
     }
-    bytesRead += done;
-    return done == length ? out : java.util.Arrays.copyOf(out, done);
-  }
-
-  @Override
-  public long bytesRead() {
-    return bytesRead;
-  }
-
-  @Override
-  public long readCap() {
-    return readCap;
+    return done;
   }
 }

@@ -23,16 +23,9 @@ import java.util.zip.CRC32;
  * <p>A boot sector is taken for an MBR only if its entries are sane (boot flag 0x00 or 0x80, each
  * used entry starting inside the disk, no two overlapping) and it is no FAT, exFAT or NTFS boot
  * sector, which end in 0x55AA too (FORMATS.md section 9). GPT headers and entry arrays are checked
- * against their CRC32s; entries are read under {@link #ENTRIES_CAP}.
+ * against their CRC32s; entries are read under {@link Caps#GPT_ENTRIES}.
  */
 final class PartitionTables {
-
-  /**
-   * Most bytes of GPT partition entries read: 128 entries of 128 bytes, the standard array and the
-   * most crosvm writes. A larger array (xorriso writes 248 entries) is read to this cap only, and
-   * its CRC is then left unchecked.
-   */
-  static final int ENTRIES_CAP = 128 * 128;
 
   /** Bytes read for a GPT header on a 4096-byte-sector disk: its LBA 1, past the head. */
   static final int HEADER_4K_CAP = 4096;
@@ -188,20 +181,18 @@ final class PartitionTables {
     long entrySize = Bytes.u32leUnsigned(header, 84);
     found.put("firstUsableLba", U64.of(firstUsable)).put("lastUsableLba", U64.of(lastUsable));
     found.put("partitionEntryLba", U64.of(entriesLba)).put("partitionEntryCount", count).put("partitionEntrySize", entrySize);
-    if (entrySize < 128 || entrySize % 8 != 0 || entrySize > ENTRIES_CAP) {
-      found.invalid("partition entry size " + entrySize + " is not a multiple of 8 from 128 to " + ENTRIES_CAP);
+    if (entrySize < 128 || entrySize % 8 != 0 || entrySize > Caps.GPT_ENTRIES) {
+      found.invalid("partition entry size " + entrySize + " is not a multiple of 8 from 128 to " + Caps.GPT_ENTRIES);
       return found;
     }
     if (Long.compareUnsigned(entriesLba, 2) < 0 || Long.compareUnsigned(entriesLba, (-1L >>> 1) / lbaSize) > 0) {
       found.invalid("partition entries LBA " + Long.toUnsignedString(entriesLba) + " is out of range");
       return found;
     }
-    long wanted = Math.min(count, Math.min(128, ENTRIES_CAP / entrySize));
+    long wanted = Math.min(count, Math.min(128, Caps.GPT_ENTRIES / entrySize));
     int length = (int) (wanted * entrySize);
     long offset = entriesLba * lbaSize;
-    byte[] entries = length == 0 ? new byte[0]
-        : offset + length <= head.length ? Arrays.copyOfRange(head, (int) offset, (int) offset + length)
-        : probe.source().read(offset, length);
+    byte[] entries = ProbeBytes.read(probe, offset, length);
     if (entries.length < length) {
       found.truncated("GPT partition entries end past the end of the file");
     }

@@ -1,6 +1,7 @@
 package dev.imageaudit.core.internal;
 
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * What detectors see of one image: its head, read once by the auditor, and its tail, read once on
@@ -26,16 +27,18 @@ final class Probe {
   /**
    * Returns the last {@link Caps#TAIL} bytes of the file (fewer for a short file), where formats
    * keep footers: fixed VHD, DMG's koly block, zstd's seek table, VMDK's stream footer. Read once.
-   * Do not modify.
+   * A file that shrank before the read has no tail: the bytes would not end at {@link #size()}, so
+   * none are returned. Do not modify.
    */
   byte[] tail() throws IOException {
     if (tail == null) {
       if (size <= head.length) {
         int from = (int) Math.max(0, head.length - Caps.TAIL);
-        tail = java.util.Arrays.copyOfRange(head, from, head.length);
+        tail = Arrays.copyOfRange(head, from, head.length);
       } else {
         int length = (int) Math.min(Caps.TAIL, size);
-        tail = source.read(size - length, length);
+        byte[] read = source.read(size - length, length);
+        tail = read.length == length ? read : new byte[0];
       }
     }
     return tail;

@@ -10,10 +10,13 @@ final class ProbeBytes {
   /**
    * Returns {@code length} bytes at {@code offset} (fewer at end of file): what lies within the head
    * is copied from it, only the rest is read from the source. The caller bounds {@code length} by its
-   * format's cap.
+   * format's cap. A negative offset (a u64 past 2^63) reads nothing.
    */
   static byte[] read(Probe probe, long offset, int length) throws IOException {
     byte[] head = probe.head();
+    if (offset < 0) {
+      return new byte[0];
+    }
     if (offset >= head.length) {
       return probe.source().read(offset, length);
     }
@@ -26,6 +29,16 @@ final class ProbeBytes {
     byte[] all = Arrays.copyOf(first, fromHead + rest.length);
     System.arraycopy(rest, 0, all, fromHead, rest.length);
     return all;
+  }
+
+  /**
+   * Returns the {@code length} bytes at {@code offset}, or {@code null} if the file holds fewer
+   * there: it ends before them, or it shrank while audited ({@link ImageSource#changed()}). For
+   * structures read at fixed positions, which a short array would turn into out-of-bounds reads.
+   */
+  static byte[] readExactly(Probe probe, long offset, int length) throws IOException {
+    byte[] bytes = read(probe, offset, length);
+    return bytes.length == length ? bytes : null;
   }
 
   /** Returns true if {@code offset + length} (unsigned, {@code length >= 0}) passes {@code size}. */

@@ -25,16 +25,6 @@ import java.util.Set;
  */
 final class QcowDetector implements FormatDetector {
 
-  /**
-   * Most bytes of header extensions read past the head. QEMU keeps the extensions in the first
-   * cluster (at most 2 MiB); the ones it writes take well under 1 KiB, so 64 KiB covers any real
-   * image while a hostile 2 MiB cluster of extensions costs no more than this.
-   */
-  static final int EXTENSION_AREA_CAP = 64 << 10;
-
-  /** Most bytes of a backing file name read (qcow2 and QEMU's qcow limit it to 1023). */
-  static final int BACKING_NAME_CAP = Caps.BACKING_FILE_NAME;
-
   /** Header extension: the backing file's format, as QEMU writes it. */
   static final int EXT_QEMU_BACKING_FORMAT = 0xE2792ACA;
   /** Header extension: the backing file's format, as crosvm writes and reads it. */
@@ -231,16 +221,18 @@ final class QcowDetector implements FormatDetector {
   /** What is being learnt about one header, and the reads it takes. */
   private static final class Header {
     final byte[] head;
-    final ImageSource source;
+    final Probe probe;
     final long fileSize;
     final Map<String, Object> details = new LinkedHashMap<>();
     final Set<Flag> flags = EnumSet.noneOf(Flag.class);
-    private long extensionBytesRead;
+    /** The first cluster's bytes at hand: the head, then, once a walk passes it, up to the cap past it. */
+    private byte[] window;
 
     Header(Probe probe) {
       this.head = probe.head();
-      this.source = probe.source();
+      this.probe = probe;
       this.fileSize = probe.size();
+      this.window = head;
     }
 
     Detection detection(ImageFormat format, U64 virtualSize) {
@@ -283,7 +275,7 @@ final class QcowDetector implements FormatDetector {
       flags.add(Flag.BACKING_FILE);
       details.put("backingFileOffset", U64.of(offset));
       details.put("backingFileSize", length);
-      if (length > BACKING_NAME_CAP) {
+      if (length > Caps.BACKING_FILE_NAME) {
         invalid("backing file name length " + length + " is above 1023");
         return;
       }
@@ -294,15 +286,17 @@ final class QcowDetector implements FormatDetector {
       if (offset + length > areaEnd) {
         invalid("backing file name at " + offset + " passes the first cluster");
       }
-      details.put("backingFile", new String(bytes(offset, (int) length), StandardCharsets.UTF_8));
+      details.put("backingFile", new String(ProbeBytes.read(probe, offset, (int) length), StandardCharsets.UTF_8));
     }
 
     /**
      * Walks the header extensions from {@code start} to {@code end} (exclusive), as QEMU's
-     * qcow2_read_extensions does, reading at most {@link #EXTENSION_AREA_CAP} bytes past the head.
+     * qcow2_read_extensions does, reading at most {@link Caps#QCOW_EXTENSION_AREA} bytes past the
+     * head, in one read. The first {@link Caps#QCOW_EXTENSIONS} extensions are named in {@code
+     * details.headerExtensions}; all of them are walked.
      */
     void extensions(long start, long end) throws IOException {
-      List<String> seen = new ArrayList<>();
+      CappedList<String> seen = new CappedList<>(Caps.QCOW_EXTENSIONS);
       long offset = start;
       String qemuFormat = null;
       String crosvmFormat = null;
@@ -312,13 +306,11 @@ final class QcowDetector implements FormatDetector {
           break;
         }
         if (offset + 8 > fileSize) {
-          details.put("headerTruncated", true);
-          flags.add(Flag.TRUNCATED);
+          truncated();
           break;
         }
-        byte[] ext = capped(offset, 8);
+        byte[] ext = extensionBytes(offset, 8, end);
         if (ext == null) {
-          details.put("headerExtensionWalk", "stopped at cap");
           break;
         }
         int type = Bytes.u32be(ext, 0);
@@ -332,18 +324,20 @@ final class QcowDetector implements FormatDetector {
           break;
         }
         if (offset + length > fileSize) {
-          details.put("headerTruncated", true);
-          flags.add(Flag.TRUNCATED);
+          truncated();
           break;
         }
-        seen.add(extensionName(type));
+        if (seen.hasRoom()) {
+          seen.add(extensionName(type));
+        } else {
+          seen.countDropped();
+        }
         boolean wanted = type == EXT_QEMU_BACKING_FORMAT || type == EXT_CROSVM_BACKING_FORMAT
             || type == EXT_DATA_FILE || type == EXT_CRYPTO_HEADER;
         byte[] data = null;
         if (wanted) {
-          data = capped(offset, (int) length);
+          data = extensionBytes(offset, (int) length, end);
           if (data == null) {
-            details.put("headerExtensionWalk", "stopped at cap");
             break;
           }
         }
@@ -364,7 +358,7 @@ final class QcowDetector implements FormatDetector {
         }
         offset += (length + 7) & ~7L;
       }
-      details.put("headerExtensions", seen);
+      seen.putInto(details, "headerExtensions");
       if (qemuFormat != null || crosvmFormat != null) {
         details.put("backingFormat", qemuFormat != null ? qemuFormat : crosvmFormat);
         details.put("backingFormatExtension",
@@ -375,23 +369,26 @@ final class QcowDetector implements FormatDetector {
       }
     }
 
-    /** Returns the bytes, or {@code null} if reading them would pass the extension cap. */
-    private byte[] capped(long offset, int length) throws IOException {
-      if (offset + length <= head.length) {
-        return Arrays.copyOfRange(head, (int) offset, (int) offset + length);
+    /**
+     * Returns the {@code length} bytes at {@code offset} of the extension area ending at {@code
+     * end}, or {@code null} (with the finding) when they lie past what the cap lets this walk read,
+     * or past the end of a file that shrank while read. The first bytes past the head are read at
+     * once, as many as the cap allows: one read however many extensions there are.
+     */
+    private byte[] extensionBytes(long offset, int length, long end) throws IOException {
+      long limit = Math.min(end, head.length + (long) Caps.QCOW_EXTENSION_AREA);
+      if (offset + length > window.length && window == head && limit > head.length) {
+        window = ProbeBytes.read(probe, 0, (int) limit);
       }
-      if (extensionBytesRead + length > EXTENSION_AREA_CAP) {
-        return null;
+      if (offset + length <= window.length) {
+        return Arrays.copyOfRange(window, (int) offset, (int) offset + length);
       }
-      extensionBytesRead += length;
-      return bytes(offset, length);
-    }
-
-    private byte[] bytes(long offset, int length) throws IOException {
-      if (offset + length <= head.length) {
-        return Arrays.copyOfRange(head, (int) offset, (int) offset + length);
+      if (offset + length > limit) {
+        details.put("headerExtensionWalk", "stopped at cap");
+      } else {
+        truncated();
       }
-      return source.read(offset, length);
+      return null;
     }
   }
 

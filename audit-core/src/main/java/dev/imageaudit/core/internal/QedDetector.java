@@ -5,7 +5,6 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * QEMU enhanced disk (QED): a 64-byte little-endian header at 0 (FORMATS.md section 8, QEMU
@@ -14,15 +13,13 @@ import java.util.Arrays;
  * <p>virtualSize is image_size (u64 @48). A backing file (features bit 0) raises {@code
  * backing-file} and {@code differencing-disk}; its name is reported, never opened. Need-check
  * (bit 1) raises {@code dirty}; feature bits QEMU does not know raise {@code unknown-features}.
- * The checks are QEMU's own open checks: cluster and table sizes, image size, L1 table offset.
+ * The checks are QEMU's own open checks, in its order, the first that fails named in {@code
+ * details.invalidHeader}: cluster size, table size, image size against what the tables can map,
+ * L1 table offset (a table of one cluster never passes it, so {@code qemu-img create -o
+ * table_size=1} makes images QEMU cannot open), header size, then the backing file name's place.
+ * A table past the end of the file is {@code truncated} instead.
  */
 final class QedDetector implements FormatDetector {
-
-  /**
-   * Most bytes of the backing file name read. QEMU 7.2 reads the name into a 4096-byte buffer
-   * with its NUL, so no name QEMU accepts is longer; the name usually sits in the head anyway.
-   */
-  static final int BACKING_NAME_CAP = 4095;
 
   static final byte[] MAGIC = {'Q', 'E', 'D', 0};
   private static final int HEADER_SIZE = 64;
@@ -68,8 +65,10 @@ final class QedDetector implements FormatDetector {
       found.invalid("image size is not a multiple of 512");
     } else if (Long.compareUnsigned(imageSize, maxImageSize(clusterSize, tableSize)) > 0) {
       found.invalid("image size passes what the L1 and L2 tables can map");
-    } else {
-      checkL1Table(found, probe.size(), clusterSize, tableSize, headerClusters, l1Offset);
+    } else if (checkL1Table(found, probe.size(), clusterSize, tableSize, headerClusters, l1Offset)
+        && headerClusters > 0xFFFF_FFFFL / clusterSize) {
+      // QEMU computes the header's bytes in 32 bits.
+      found.invalid("header size of " + headerClusters + " clusters passes 4 GiB");
     }
     if ((features & BACKING_FILE) != 0) {
       found.flag(Flag.BACKING_FILE);
@@ -98,19 +97,30 @@ final class QedDetector implements FormatDetector {
     return entries * clusterSize * entries;
   }
 
-  private static void checkL1Table(
+  /**
+   * QEMU's table offset check: the table's first and last clusters must both be cluster aligned,
+   * past the header clusters and before the end of the file (its length rounded down to whole
+   * clusters), and the last must lie past the first. Returns false after the finding if it fails.
+   */
+  private static boolean checkL1Table(
       HeaderFindings found, long fileSize, long clusterSize, long tableSize, long headerClusters, long l1Offset) {
     long headerBytes = clusterSize * headerClusters;
     long tableEnd = l1Offset + (tableSize - 1) * clusterSize;
-    if (Long.remainderUnsigned(l1Offset, clusterSize) != 0) {
+    if (tableSize == 1) {
+      // QEMU's check wants the last cluster past the first: a one-cluster table never passes.
+      found.invalid("L1 table of one cluster: QEMU's table offset check refuses it");
+    } else if (Long.compareUnsigned(tableEnd, l1Offset) <= 0) {
+      found.invalid("L1 table end wraps past 2^64");
+    } else if (Long.remainderUnsigned(l1Offset, clusterSize) != 0) {
       found.invalid("L1 table offset is not cluster aligned");
     } else if (Long.compareUnsigned(l1Offset, headerBytes) < 0) {
       found.invalid("L1 table overlaps the header");
-    } else if (Long.compareUnsigned(tableEnd, l1Offset) < 0) {
-      found.invalid("L1 table end wraps past 2^64");
-    } else if (Long.compareUnsigned(Bytes.saturatingAdd(tableEnd, clusterSize), fileSize) > 0) {
+    } else if (Long.compareUnsigned(tableEnd, fileSize / clusterSize * clusterSize) >= 0) {
       found.truncated("L1 table ends past the end of the file");
+    } else {
+      return true;
     }
+    return false;
   }
 
   private static void backingFile(HeaderFindings found, Probe probe, byte[] head, long headerBytes)
@@ -122,16 +132,11 @@ final class QedDetector implements FormatDetector {
       found.invalid("backing file name lies outside the header clusters");
       return;
     }
-    if (length > BACKING_NAME_CAP) {
-      found.invalid("backing file name longer than " + BACKING_NAME_CAP + " bytes");
+    if (length > Caps.QED_BACKING_FILE_NAME) {
+      found.invalid("backing file name longer than " + Caps.QED_BACKING_FILE_NAME + " bytes");
       return;
     }
-    byte[] name;
-    if (offset + length <= head.length) {
-      name = Arrays.copyOfRange(head, (int) offset, (int) (offset + length));
-    } else {
-      name = probe.source().read(offset, (int) length);
-    }
+    byte[] name = ProbeBytes.read(probe, offset, (int) length);
     if (name.length < length) {
       found.truncated("backing file name ends past the end of the file");
     }

@@ -35,19 +35,6 @@ final class VhdxDetector implements FormatDetector {
    */
   static final int HEADER = 4 * 1024;
 
-  /**
-   * Most bytes of the metadata table read: 64 KiB, the table's size in the specification and what
-   * QEMU reads. Only the 32-byte table header and its entries are actually read.
-   */
-  static final int METADATA_TABLE = 64 * 1024;
-
-  /**
-   * Most bytes read from the metadata region, table and items together, and the farthest into the
-   * region an item may lie: 1 MiB, the region's size in files Hyper-V and QEMU write; an item past
-   * it is not read ({@code invalid-header}).
-   */
-  static final int METADATA_CAP = 1 << 20;
-
   private static final byte[] SIGNATURE = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
   private static final long[] HEADER_OFFSETS = {64 * 1024, 128 * 1024};
   private static final long[] REGION_TABLE_OFFSETS = {192 * 1024, 256 * 1024};
@@ -142,8 +129,10 @@ final class VhdxDetector implements FormatDetector {
         cut = true;
         continue;
       }
-      byte[] header = ProbeBytes.read(probe, offset, HEADER);
-      if (Bytes.u32le(header, 0) == HEADER_SIGNATURE && crcMatches(header, 4) && Bytes.u16le(header, 66) == 1) {
+      byte[] header = ProbeBytes.readExactly(probe, offset, HEADER);
+      if (header == null) {
+        cut = true;
+      } else if (Bytes.u32le(header, 0) == HEADER_SIGNATURE && crcMatches(header, 4) && Bytes.u16le(header, 66) == 1) {
         long sequence = Bytes.u64le(header, 8);
         if (best == null || Long.compareUnsigned(sequence, bestSequence) > 0) {
           best = header;
@@ -179,7 +168,11 @@ final class VhdxDetector implements FormatDetector {
         f.truncated("regionTable");
         return null;
       }
-      byte[] table = probe.source().read(offset, REGION_TABLE);
+      byte[] table = ProbeBytes.readExactly(probe, offset, REGION_TABLE);
+      if (table == null) {
+        f.truncated("regionTable");
+        return null;
+      }
       if (Bytes.u32le(table, 0) != REGION_SIGNATURE) {
         f.invalid("regionTableSignature");
       } else if (!crcMatches(table, 4)) {
@@ -200,14 +193,18 @@ final class VhdxDetector implements FormatDetector {
       f.truncated("metadataTable");
       return f.detection(ImageFormat.VHDX, null);
     }
-    byte[] tableHeader = ProbeBytes.read(probe, region.offset(), 32);
+    byte[] tableHeader = ProbeBytes.readExactly(probe, region.offset(), 32);
+    if (tableHeader == null) {
+      f.truncated("metadataTable");
+      return f.detection(ImageFormat.VHDX, null);
+    }
     if (!Bytes.startsWith(tableHeader, 0, METADATA_SIGNATURE)) {
       f.invalid("metadataSignature");
       return f.detection(ImageFormat.VHDX, null);
     }
     int count = Bytes.u16le(tableHeader, 10);
     int tableBytes = 32 + 32 * count;
-    if (tableBytes > METADATA_TABLE || tableBytes > region.length()) {
+    if (tableBytes > Caps.VHDX_METADATA_TABLE || tableBytes > region.length()) {
       f.invalid("metadataEntryCount");
       return f.detection(ImageFormat.VHDX, null);
     }
@@ -215,8 +212,12 @@ final class VhdxDetector implements FormatDetector {
       f.truncated("metadataTable");
       return f.detection(ImageFormat.VHDX, null);
     }
-    byte[] table = ProbeBytes.read(probe, region.offset() + 32, tableBytes - 32);
-    int budget = METADATA_CAP - tableBytes;
+    byte[] table = ProbeBytes.readExactly(probe, region.offset() + 32, tableBytes - 32);
+    if (table == null) {
+      f.truncated("metadataTable");
+      return f.detection(ImageFormat.VHDX, null);
+    }
+    int budget = Caps.VHDX_METADATA - tableBytes;
 
     Map<String, Item> items = new HashMap<>();
     for (int i = 0; i < count; i++) {
@@ -317,7 +318,7 @@ final class VhdxDetector implements FormatDetector {
       f.invalid("metadataItemOutsideRegion");
       return null;
     }
-    if (item.offset() + want > METADATA_CAP) {
+    if (item.offset() + want > Caps.VHDX_METADATA) {
       f.invalid("metadataItemPastCap");
       return null;
     }
@@ -325,7 +326,11 @@ final class VhdxDetector implements FormatDetector {
       f.truncated("metadataItem");
       return null;
     }
-    return ProbeBytes.read(probe, region.offset() + item.offset(), want);
+    byte[] bytes = ProbeBytes.readExactly(probe, region.offset() + item.offset(), want);
+    if (bytes == null) {
+      f.truncated("metadataItem");
+    }
+    return bytes;
   }
 
   /**
@@ -353,7 +358,11 @@ final class VhdxDetector implements FormatDetector {
     return qr[1].signum() == 0 ? qr[0] : qr[0].add(BigInteger.ONE);
   }
 
-  /** Reports the parent locator's type and key/value entries (UTF-16LE), checking every range. */
+  /**
+   * Reports the parent locator's type and key/value entries (UTF-16LE), checking every range. The
+   * first {@link Caps#VHDX_LOCATOR_ENTRIES} distinct keys are kept, each cut to {@link
+   * Caps#VHDX_LOCATOR_KEY} characters; a key given twice keeps its first value.
+   */
   private static void parentLocator(byte[] data, HeaderFindings f) {
     if (data.length < 20) {
       f.invalid("parentLocator");
@@ -367,6 +376,7 @@ final class VhdxDetector implements FormatDetector {
     Map<String, Object> locator = new LinkedHashMap<>();
     locator.put("type", guidString(data, 0));
     Map<String, String> entries = new LinkedHashMap<>();
+    int dropped = 0;
     for (int i = 0; i < count; i++) {
       int at = 20 + 12 * i;
       long keyOffset = Bytes.u32leUnsigned(data, at);
@@ -377,12 +387,20 @@ final class VhdxDetector implements FormatDetector {
         f.invalid("parentLocator");
         break;
       }
-      String key = new String(data, (int) keyOffset, keyLength, StandardCharsets.UTF_16LE);
-      String value = new String(data, (int) valueOffset, valueLength, StandardCharsets.UTF_16LE);
+      if (entries.size() == Caps.VHDX_LOCATOR_ENTRIES) {
+        dropped++;
+        continue;
+      }
+      // Decode no more than the caps keep: a key to its cap, a value one character past the text cap.
+      String key = new String(data, (int) keyOffset, Math.min(keyLength, 2 * Caps.VHDX_LOCATOR_KEY), StandardCharsets.UTF_16LE);
+      String value = new String(data, (int) valueOffset, Math.min(valueLength, 2 * (Caps.TEXT + 1)), StandardCharsets.UTF_16LE);
       entries.putIfAbsent(key, value);
     }
     locator.put("entries", entries);
     f.putIfPresent("parentLocator", locator);
+    if (dropped > 0) {
+      CappedList.noteCut(f.details(), "parentLocatorEntries", entries.size() + dropped);
+    }
   }
 
   private static String itemName(byte[] table, int at) {

@@ -3,7 +3,6 @@ package dev.imageaudit.core.internal;
 import dev.imageaudit.core.U64;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,12 @@ import java.util.regex.Pattern;
  * @param parentCid the {@code parentCID=} value as written, or {@code null}
  * @param createType the {@code createType=} value, unquoted, or {@code null}
  * @param parentFileNameHint the {@code parentFileNameHint=} value, unquoted, or {@code null}
- * @param extents the extent lines, in file order
+ * @param extents the first {@link Caps#VMDK_EXTENTS} extent lines, in file order
+ * @param extentCount how many extent lines parse, kept or not
+ * @param qemuSectors the disk size QEMU computes, in sectors: the sum over every RW extent of the
+ *     types it opens
+ * @param allSectors the sum of every extent's sectors, as VMware sizes the disk
+ * @param namesFiles true if any extent names a file
  * @param invalidExtentLine the first line that starts like an extent line but does not parse, or
  *     {@code null}
  */
@@ -31,6 +35,10 @@ record VmdkDescriptor(
     String createType,
     String parentFileNameHint,
     List<Extent> extents,
+    long extentCount,
+    BigInteger qemuSectors,
+    BigInteger allSectors,
+    boolean namesFiles,
     String invalidExtentLine) {
 
   /** The parentCID value that means "no parent". */
@@ -86,7 +94,7 @@ record VmdkDescriptor(
   /** Returns true if no key and no extent was found (an embedded descriptor area left blank). */
   boolean isEmpty() {
     return version == null && cid == null && parentCid == null && createType == null
-        && parentFileNameHint == null && extents.isEmpty() && invalidExtentLine == null;
+        && parentFileNameHint == null && extentCount == 0 && invalidExtentLine == null;
   }
 
   /**
@@ -99,29 +107,6 @@ record VmdkDescriptor(
         || (createType != null && createType.contains("Delta"));
   }
 
-  /**
-   * Returns the disk size QEMU computes, in sectors: the sum over the RW extents of the types it
-   * opens; {@code null} if the sum passes what a u64 byte count can hold.
-   */
-  BigInteger qemuSectors() {
-    return sum(true);
-  }
-
-  /** Returns the sum of every extent's sectors, as VMware sizes the disk. */
-  BigInteger allSectors() {
-    return sum(false);
-  }
-
-  private BigInteger sum(boolean qemuOnly) {
-    BigInteger total = BigInteger.ZERO;
-    for (Extent e : extents) {
-      if (!qemuOnly || e.countedByQemu()) {
-        total = total.add(e.sectors().toBigInteger());
-      }
-    }
-    return total;
-  }
-
   /** Returns true if {@code sectors} x 512 fits in a u64. */
   static boolean fitsInBytes(BigInteger sectors) {
     return sectors.shiftLeft(9).compareTo(U64_MAX) <= 0;
@@ -129,7 +114,8 @@ record VmdkDescriptor(
 
   /**
    * Parses descriptor text: {@code bytes[from, from + length)}, up to its first NUL (an embedded
-   * descriptor is padded with zeros), decoded as UTF-8.
+   * descriptor is padded with zeros), decoded as UTF-8, line by line. Every extent line is summed;
+   * the first {@link Caps#VMDK_EXTENTS} are kept.
    */
   static VmdkDescriptor parse(byte[] bytes, int from, int length) {
     int end = from;
@@ -143,9 +129,16 @@ record VmdkDescriptor(
     String createType = null;
     String parentHint = null;
     String invalid = null;
-    List<Extent> extents = new ArrayList<>();
-    for (String raw : text.split("\n", -1)) {
-      String line = raw.strip();
+    CappedList<Extent> extents = new CappedList<>(Caps.VMDK_EXTENTS);
+    BigInteger qemuSectors = BigInteger.ZERO;
+    BigInteger allSectors = BigInteger.ZERO;
+    boolean namesFiles = false;
+    for (int start = 0, next; start <= text.length(); start = next + 1) {
+      next = text.indexOf('\n', start);
+      if (next < 0) {
+        next = text.length();
+      }
+      String line = text.substring(start, next).strip();
       if (line.isEmpty() || line.startsWith("#")) {
         continue;
       }
@@ -154,6 +147,11 @@ record VmdkDescriptor(
         Extent extent = extent(line);
         if (extent != null) {
           extents.add(extent);
+          allSectors = allSectors.add(extent.sectors().toBigInteger());
+          if (extent.countedByQemu()) {
+            qemuSectors = qemuSectors.add(extent.sectors().toBigInteger());
+          }
+          namesFiles |= extent.file() != null;
         } else if (invalid == null) {
           invalid = line.length() > MAX_REPORTED_LINE ? line.substring(0, MAX_REPORTED_LINE) : line;
         }
@@ -177,7 +175,8 @@ record VmdkDescriptor(
         }
       }
     }
-    return new VmdkDescriptor(version, cid, parentCid, createType, parentHint, List.copyOf(extents), invalid);
+    return new VmdkDescriptor(version, cid, parentCid, createType, parentHint, List.copyOf(extents.kept()),
+        extents.count(), qemuSectors, allSectors, namesFiles, invalid);
   }
 
   private static Extent extent(String line) {

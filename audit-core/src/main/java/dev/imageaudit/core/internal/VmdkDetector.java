@@ -23,13 +23,6 @@ import java.util.Map;
 final class VmdkDetector implements FormatDetector {
 
   /**
-   * Most bytes of descriptor text read, a descriptor file's or one embedded in a sparse extent: 1
-   * MiB, what QEMU itself reads of a descriptor at most (1 MiB - 1), so every line QEMU would act on
-   * is seen, and a large text file that starts like a descriptor costs no more.
-   */
-  static final int DESCRIPTOR_CAP = 1 << 20;
-
-  /**
    * Bytes of a streamOptimized footer, taken from the tail (never a separate read): the footer
    * marker, the footer's copy of the header and the end-of-stream marker, one 512-byte sector
    * each, ending at the end of the file's last sector.
@@ -303,7 +296,7 @@ final class VmdkDetector implements FormatDetector {
   }
 
   private static VmdkDescriptor embeddedDescriptor(Probe probe, Header4 h, HeaderFindings f) throws IOException {
-    if (Long.compareUnsigned(h.descSize(), DESCRIPTOR_CAP / 512) > 0) {
+    if (Long.compareUnsigned(h.descSize(), Caps.VMDK_DESCRIPTOR / 512) > 0) {
       f.invalid("descriptorSize");
       return null;
     }
@@ -382,11 +375,16 @@ final class VmdkDetector implements FormatDetector {
     HeaderFindings f = new HeaderFindings();
     f.putIfPresent("headerType", "descriptor");
     long size = probe.size();
-    byte[] text = size <= head.length ? head : ProbeBytes.read(probe, 0, (int) Math.min(size, DESCRIPTOR_CAP));
-    if (size > DESCRIPTOR_CAP) {
+    byte[] text = size <= head.length ? head : ProbeBytes.read(probe, 0, (int) Math.min(size, Caps.VMDK_DESCRIPTOR));
+    int length = text.length;
+    if (size > Caps.VMDK_DESCRIPTOR) {
       f.putIfPresent("descriptorCapped", true);
+      // The cap cuts a line in two: its first half is not a line of the file, so it is not parsed.
+      while (length > 0 && text[length - 1] != '\n') {
+        length--;
+      }
     }
-    VmdkDescriptor descriptor = VmdkDescriptor.parse(text, 0, text.length);
+    VmdkDescriptor descriptor = VmdkDescriptor.parse(text, 0, length);
     describe(descriptor, f, "version");
     if (descriptor.createType() == null) {
       f.invalid("createType");
@@ -406,6 +404,9 @@ final class VmdkDetector implements FormatDetector {
     f.putIfPresent("parentFileNameHint", d.parentFileNameHint());
     List<Map<String, Object>> extents = d.extents().stream().map(VmdkDescriptor.Extent::toDetails).toList();
     f.putIfPresent("extents", extents);
+    if (d.extentCount() > extents.size()) {
+      CappedList.noteCut(f.details(), "extents", d.extentCount());
+    }
     f.putIfPresent("invalidExtentLine", d.invalidExtentLine());
   }
 
@@ -414,7 +415,7 @@ final class VmdkDetector implements FormatDetector {
     if (d.invalidExtentLine() != null) {
       f.invalid("extentLine");
     }
-    if (d.extents().stream().anyMatch(e -> e.file() != null)) {
+    if (d.namesFiles()) {
       f.flag(Flag.EXTERNAL_EXTENT);
     }
   }

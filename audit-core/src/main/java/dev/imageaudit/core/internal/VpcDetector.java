@@ -40,13 +40,6 @@ final class VpcDetector implements FormatDetector {
    */
   static final int DYNAMIC_HEADER = 1024;
 
-  /**
-   * Most bytes of one parent locator's data read (a parent path in UTF-16 or UTF-8): 1 KiB, room for
-   * a 512-character Windows path; longer locators are listed without their path. Eight locators at
-   * most, so 8 KiB in all.
-   */
-  static final int PARENT_LOCATOR_DATA = 1024;
-
   private static final byte[] COOKIE = "conectix".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DYNAMIC_COOKIE = "cxsparse".getBytes(StandardCharsets.US_ASCII);
   private static final int TYPE_FIXED = 2;
@@ -160,7 +153,11 @@ final class VpcDetector implements FormatDetector {
       f.truncated("dynamicHeader");
       return;
     }
-    byte[] header = ProbeBytes.read(probe, dataOffset, DYNAMIC_HEADER);
+    byte[] header = ProbeBytes.readExactly(probe, dataOffset, DYNAMIC_HEADER);
+    if (header == null) {
+      f.truncated("dynamicHeader");
+      return;
+    }
     if (!Bytes.startsWith(header, 0, DYNAMIC_COOKIE)) {
       f.invalid("dynamicHeaderCookie");
       return;
@@ -220,7 +217,7 @@ final class VpcDetector implements FormatDetector {
       locator.put("platform", platform);
       locator.put("dataLength", length);
       locator.put("dataOffset", U64.of(offset));
-      if (length > 0 && length <= PARENT_LOCATOR_DATA && !ProbeBytes.passesEnd(offset, length, size)) {
+      if (length > 0 && length <= Caps.VPC_PARENT_LOCATOR && !ProbeBytes.passesEnd(offset, length, size)) {
         byte[] data = ProbeBytes.read(probe, offset, (int) length);
         switch (platform) {
           case "W2ru", "W2ku" -> locator.put("path", utf16(data, 0, data.length, true));

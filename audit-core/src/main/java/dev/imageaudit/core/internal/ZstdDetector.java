@@ -23,16 +23,6 @@ import java.util.Set;
  */
 final class ZstdDetector implements FormatDetector {
 
-  /**
-   * Most bytes of a seek table read (entries and their skippable frame header). 1 MiB holds
-   * 131072 entries: with zstd's usual frames of 128 KiB to a few MiB, disks of 16 GiB and more.
-   * A larger table is reported as not read; its footer alone still says the file is seekable.
-   */
-  static final int SEEK_TABLE_CAP = 1 << 20;
-
-  /** Most skippable frames stepped over at the start to reach the first zstd frame. */
-  static final int MAX_SKIPPABLE_HOPS = 16;
-
   static final int FRAME_MAGIC = 0xFD2FB528;
   static final int SKIPPABLE_LOW = 0x184D2A50;
   static final int SKIPPABLE_HIGH = 0x184D2A5F;
@@ -87,8 +77,8 @@ final class ZstdDetector implements FormatDetector {
       return new Detection(ImageFormat.ZSTD, null, details, flags);
     }
     int tableBytes = (int) Math.min(Integer.MAX_VALUE, entries + 8);
-    if (entries + 8 > SEEK_TABLE_CAP) {
-      details.put("seekTableError", "seek table of " + (entries + 8) + " bytes is over the cap of " + SEEK_TABLE_CAP + " bytes: not read");
+    if (entries + 8 > Caps.ZSTD_SEEK_TABLE) {
+      details.put("seekTableError", "seek table of " + (entries + 8) + " bytes is over the cap of " + Caps.ZSTD_SEEK_TABLE + " bytes: not read");
       return new Detection(ImageFormat.ZSTD, null, details, flags);
     }
     byte[] table;
@@ -126,7 +116,7 @@ final class ZstdDetector implements FormatDetector {
     long size = probe.size();
     long at = 0;
     for (int hop = 0; ; hop++) {
-      byte[] frame = bytes(probe, at, MAX_FRAME_HEADER);
+      byte[] frame = ProbeBytes.read(probe, at, MAX_FRAME_HEADER);
       if (frame.length < 4) {
         details.put("firstFrame", "none: the file ends after the skippable frames");
         return null;
@@ -144,8 +134,8 @@ final class ZstdDetector implements FormatDetector {
         flags.add(Flag.TRUNCATED);
         return null;
       }
-      if (hop == MAX_SKIPPABLE_HOPS) {
-        details.put("firstFrame", "not found within " + MAX_SKIPPABLE_HOPS + " skippable frames");
+      if (hop == Caps.ZSTD_SKIPPABLE_FRAMES) {
+        details.put("firstFrame", "not found within " + Caps.ZSTD_SKIPPABLE_FRAMES + " skippable frames");
         return null;
       }
       at += 8 + Bytes.u32leUnsigned(frame, 4);
@@ -192,15 +182,6 @@ final class ZstdDetector implements FormatDetector {
     U64 contentSize = U64.of(value);
     details.put("frameContentSize", contentSize);
     return contentSize;
-  }
-
-  private static byte[] bytes(Probe probe, long at, int length) throws IOException {
-    byte[] head = probe.head();
-    long end = Math.min(at + length, probe.size());
-    if (end <= head.length) {
-      return Arrays.copyOfRange(head, (int) at, (int) end);
-    }
-    return probe.source().read(at, length);
   }
 
   private static boolean isSkippable(int magic) {

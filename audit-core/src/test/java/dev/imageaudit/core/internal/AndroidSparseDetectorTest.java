@@ -214,7 +214,7 @@ class AndroidSparseDetectorTest {
 
   @Test
   void theChunkWalkStopsAtItsCap() throws IOException {
-    int chunks = AndroidSparseDetector.MAX_CHUNKS + 10;
+    int chunks = Caps.SPARSE_CHUNKS + 10;
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(sparse(4, chunks, 28, 12));
     for (int i = 0; i < chunks; i++) {
@@ -224,12 +224,12 @@ class AndroidSparseDetectorTest {
     ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(20, chunks);
     AuditEntry.Image judged = judge(image);
     assertThat(judged.details()).containsEntry("chunkWalk", "stopped at cap")
-        .containsEntry("chunksWalked", (long) AndroidSparseDetector.MAX_CHUNKS)
+        .containsEntry("chunksWalked", (long) Caps.SPARSE_CHUNKS)
         .containsEntry("libsparse", AndroidSparseDetector.NOT_JUDGED).containsEntry("crosvm", AndroidSparseDetector.NOT_JUDGED);
     assertThat(judged.flags()).isEmpty();
     assertThat(judged.disk().decision()).isEqualTo(Verdict.Decision.ERROR);
     // Both walks share the reads: one 12-byte read per chunk header past the head.
-    assertThat(judged.bytesRead()).isLessThanOrEqualTo(FormatFixturesTest.BASE_READS + 12L * AndroidSparseDetector.MAX_CHUNKS);
+    assertThat(judged.bytesRead()).isLessThanOrEqualTo(FormatFixturesTest.BASE_READS + 12L * Caps.SPARSE_CHUNKS);
   }
 
   static byte[] sparse(int blockSize, int totalBlocks, int fileHeaderSize, int chunkHeaderSize, byte[]... chunks) {

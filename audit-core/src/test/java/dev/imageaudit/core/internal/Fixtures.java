@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -27,15 +28,20 @@ final class Fixtures {
 
   private Fixtures() {}
 
-  /** Returns a fixture's bytes; a {@code .gz} fixture is the gunzipped image. */
+  /**
+   * Returns a fixture's bytes; a {@code .gz} fixture is the gunzipped image. Read from the class
+   * path, so that tests of other modules (through this module's test jar) find them too.
+   */
   static byte[] bytes(String format, String name) throws IOException {
-    Path path = ROOT.resolve(format).resolve(name);
-    if (name.endsWith(".gz")) {
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(path))) {
+    String resource = "/fixtures/" + format + "/" + name;
+    try (InputStream stored = Fixtures.class.getResourceAsStream(resource)) {
+      if (stored == null) {
+        throw new NoSuchFileException(resource);
+      }
+      try (InputStream in = name.endsWith(".gz") ? new GZIPInputStream(stored) : stored) {
         return in.readAllBytes();
       }
     }
-    return Files.readAllBytes(path);
   }
 
   /** Returns what {@code qemu-img info} recorded about an image (the name without {@code .gz}). */

@@ -49,7 +49,7 @@ class FormatFixturesTest {
     assertThat(image.format().id()).isEqualTo(qemu.path("format").stringValue());
     assertThat(image.virtualSize()).hasToString(String.valueOf(qemu.path("virtual-size").longValue()));
     assertThat(image.flags()).doesNotContain(Flag.INVALID_HEADER, Flag.TRUNCATED, Flag.AMBIGUOUS_FORMAT);
-    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + QedDetector.BACKING_NAME_CAP);
+    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + Caps.QED_BACKING_FILE_NAME);
   }
 
   @Test
@@ -194,7 +194,7 @@ class FormatFixturesTest {
         .containsEntry("partitionEntriesCrcChecked", false);
     assertThat((Long) image.details().get("volumeSize")).isLessThan(image.fileSize());
     assertPartitionsMatchSfdisk(image, "iso9660/hybrid-gpt.iso");
-    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + PartitionTables.ENTRIES_CAP);
+    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + Caps.GPT_ENTRIES);
   }
 
   @Test
@@ -217,7 +217,7 @@ class FormatFixturesTest {
         .containsEntry("diskGuid", "0D5C1F43-1D51-4C4B-9F0B-6D9C4C2B7E11")
         .containsEntry("partitionEntriesCrcChecked", true);
     assertPartitionsMatchSfdisk(image, "raw-partitions/gpt.img");
-    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + PartitionTables.ENTRIES_CAP);
+    assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + Caps.GPT_ENTRIES);
   }
 
   /** Asserts that each partition has sfdisk's start, size, type and (GPT) name and GUID. */

@@ -22,10 +22,10 @@ class FormatsMutationTest {
    * ISO 9660 descriptor, read by every audit, are added by {@link Fixtures#judge(byte[], long)}.
    */
   private static final long CAP = Caps.HEAD + Math.max(
-      VmdkDetector.DESCRIPTOR_CAP,
+      Caps.VMDK_DESCRIPTOR,
       Math.max(
-          2L * VhdxDetector.HEADER + 2L * VhdxDetector.REGION_TABLE + VhdxDetector.METADATA_CAP,
-          VpcDetector.DYNAMIC_HEADER + 8L * VpcDetector.PARENT_LOCATOR_DATA));
+          2L * VhdxDetector.HEADER + 2L * VhdxDetector.REGION_TABLE + Caps.VHDX_METADATA,
+          VpcDetector.DYNAMIC_HEADER + 8L * Caps.VPC_PARENT_LOCATOR));
 
   /** Values that make offsets wrap, counts absurd and sizes pass 2^63. */
   private static final long[] INTERESTING = {

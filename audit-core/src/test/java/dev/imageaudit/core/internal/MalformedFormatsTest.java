@@ -31,7 +31,7 @@ class MalformedFormatsTest {
 
   // ---------------------------------------------------------------- QED
 
-  private static ByteBuffer qed(long clusterSize, long tableSize, long headerClusters, long features,
+  static ByteBuffer qed(long clusterSize, long tableSize, long headerClusters, long features,
       long l1Offset, long imageSize, long nameOffset, long nameLength) {
     return le(64).put(QedDetector.MAGIC).putInt((int) clusterSize).putInt((int) tableSize)
         .putInt((int) headerClusters).putLong(features).putLong(0).putLong(0).putLong(l1Offset)
@@ -246,7 +246,7 @@ class MalformedFormatsTest {
       + "\"config\":{\"json_size\":\"12288\",\"keyslots_size\":\"16384\"}}";
 
   /** A LUKS2 volume: binary header, JSON area, checksum over both, padded to {@code length}. */
-  private static byte[] luks2(long headerSize, String json, int length) throws Exception {
+  static byte[] luks2(long headerSize, String json, int length) throws Exception {
     byte[] image = new byte[length];
     ByteBuffer b = ByteBuffer.wrap(image).put(LuksDetector.MAGIC).putShort((short) 2).putLong(headerSize);
     b.put(24, ascii("lab")).put(72, ascii("sha256")).put(168, ascii("6f1c2b5e-0000-4000-8000-000000000001"));
@@ -286,15 +286,15 @@ class MalformedFormatsTest {
     assertThat(judge(luks2(-1L, json, 65536), BASE).flags()).contains(Flag.INVALID_HEADER);
     // 4 MiB headers exist: the JSON is read up to the cap only, and the checksum left unchecked.
     AuditEntry.Image big = judge(luks2(4 << 20, String.format(LUKS2_JSON, "4194304", "dynamic"), (4 << 20) + 4096),
-        BASE + LuksDetector.JSON_CAP);
+        BASE + Caps.LUKS2_JSON);
     assertThat(big.virtualSize()).isEqualTo(U64.of(4096));
     assertThat(big.details()).containsEntry("checksumChecked", false);
   }
 
   @Test
   void luks2JsonLongerThanTheCapIsReportedNotRead() throws Exception {
-    String filler = "{\"x\":\"" + "a".repeat(LuksDetector.JSON_CAP) + "\"}";
-    AuditEntry.Image image = judge(luks2(1 << 20, filler, (1 << 20) + 4096), BASE + LuksDetector.JSON_CAP);
+    String filler = "{\"x\":\"" + "a".repeat(Caps.LUKS2_JSON) + "\"}";
+    AuditEntry.Image image = judge(luks2(1 << 20, filler, (1 << 20) + 4096), BASE + Caps.LUKS2_JSON);
     assertThat(image.details().get("metadataError")).asString().contains("longer than the cap");
     assertThat(image.virtualSize()).isNull();
   }
@@ -581,7 +581,7 @@ class MalformedFormatsTest {
 
   // ---------------------------------------------------------------- MBR and GPT
 
-  private static byte[] mbr(int length, int... entries) {
+  static byte[] mbr(int length, int... entries) {
     byte[] disk = new byte[length];
     ByteBuffer b = ByteBuffer.wrap(disk).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < entries.length / 4; i++) {
@@ -635,7 +635,7 @@ class MalformedFormatsTest {
   }
 
   /** A GPT disk: protective MBR, header at LBA 1, {@code count} entries at {@code entriesLba}. */
-  private static byte[] gpt(int lba, int length, long entriesLba, long count, long entrySize, byte[] entries) {
+  static byte[] gpt(int lba, int length, long entriesLba, long count, long entrySize, byte[] entries) {
     byte[] disk = mbr(length, 0, 0xEE, 1, length / 512 - 1);
     ByteBuffer h = ByteBuffer.wrap(disk, lba, 92).slice().order(ByteOrder.LITTLE_ENDIAN);
     h.put("EFI PART".getBytes(StandardCharsets.US_ASCII)).putInt(0x00010000).putInt(92);
@@ -672,7 +672,7 @@ class MalformedFormatsTest {
 
   @Test
   void gptIsReadWithNamesTypesAndSizes() throws IOException {
-    AuditEntry.Image image = judge(gpt(512, 1 << 20, 2, 128, 128, entries(128, 0, 5)), BASE + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image image = judge(gpt(512, 1 << 20, 2, 128, 128, entries(128, 0, 5)), BASE + Caps.GPT_ENTRIES);
     assertThat(image.flags()).isEmpty();
     assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("partitionEntriesCrcChecked", true)
         .containsEntry("diskGuid", "89ABCDEF-4567-0123-7869-5A4B3C2D1E0F");
@@ -685,7 +685,7 @@ class MalformedFormatsTest {
 
   @Test
   void gptOnFourKiBSectorsIsFoundAtByte4096() throws IOException {
-    AuditEntry.Image image = judge(gpt(4096, 4 << 20, 2, 128, 128, entries(128, 0)), BASE + 4096 + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image image = judge(gpt(4096, 4 << 20, 2, 128, 128, entries(128, 0)), BASE + 4096 + Caps.GPT_ENTRIES);
     assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("sectorSize", 4096);
     assertThat(((List<?>) image.details().get("partitions"))).singleElement()
         .satisfies(p -> assertThat(FormatFixturesTest.map(p)).containsEntry("sizeBytes", U64.of(50 * 4096)));
@@ -699,7 +699,7 @@ class MalformedFormatsTest {
     assertThat(judge(badCrc, BASE).details()).containsEntry("invalidHeader", "GPT header CRC32 mismatch");
     byte[] badEntries = gpt(512, 1 << 20, 2, 128, 128, entries(128, 0));
     badEntries[1024 + 60] ^= 1;
-    assertThat(judge(badEntries, BASE + PartitionTables.ENTRIES_CAP).details())
+    assertThat(judge(badEntries, BASE + Caps.GPT_ENTRIES).details())
         .containsEntry("invalidHeader", "GPT partition entries CRC32 mismatch");
     assertThat(judge(gpt(512, 1 << 20, 2, 128, 100, entries(128, 0)), BASE).details())
         .containsEntry("invalidHeader", "partition entry size 100 is not a multiple of 8 from 128 to 16384");
@@ -720,14 +720,14 @@ class MalformedFormatsTest {
   @Test
   void gptCountsAndOffsetsPastTheEndStayWithinTheCap() throws IOException {
     // Four billion entries claimed: 128 are read, the rest reported unread.
-    AuditEntry.Image many = judge(gpt(512, 1 << 20, 2, 0xFFFF_FFFFL, 128, entries(128, 3)), BASE + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image many = judge(gpt(512, 1 << 20, 2, 0xFFFF_FFFFL, 128, entries(128, 3)), BASE + Caps.GPT_ENTRIES);
     assertThat(many.details()).containsEntry("partitionEntriesNotRead", 0xFFFF_FFFFL - 128)
         .containsEntry("partitionEntriesCrcChecked", false);
     // Entries far past the end of the file.
-    AuditEntry.Image past = judge(gpt(512, 1 << 20, 1L << 30, 128, 128, entries(128, 0)), BASE + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image past = judge(gpt(512, 1 << 20, 1L << 30, 128, 128, entries(128, 0)), BASE + Caps.GPT_ENTRIES);
     assertThat(past.details()).containsEntry("truncated", "GPT partition entries end past the end of the file");
     // A partition past the end of a small disk.
-    AuditEntry.Image small = judge(gpt(512, 64 << 10, 2, 128, 128, entries(128, 2)), BASE + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image small = judge(gpt(512, 64 << 10, 2, 128, 128, entries(128, 2)), BASE + Caps.GPT_ENTRIES);
     assertThat(small.details()).containsEntry("truncated", "GPT partition 3 ends past the end of the file");
   }
 
@@ -766,7 +766,7 @@ class MalformedFormatsTest {
   void hybridIsoWithGptIsIsoWithPartitionsAndNotAmbiguous() throws IOException {
     byte[] hybrid = gpt(512, 1 << 20, 2, 128, 128, entries(128, 0));
     System.arraycopy(iso(0x8800, 1, 17, 2048), 0x8000, hybrid, 0x8000, 2048);
-    AuditEntry.Image image = judge(hybrid, BASE + PartitionTables.ENTRIES_CAP);
+    AuditEntry.Image image = judge(hybrid, BASE + Caps.GPT_ENTRIES);
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.flags()).isEmpty();
     assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("volumeId", "VOLUME")
@@ -795,7 +795,7 @@ class MalformedFormatsTest {
     byte[][] prefixes = {QedDetector.MAGIC, ParallelsDetector.MAGIC, ParallelsDetector.MAGIC_EXT, LuksDetector.MAGIC,
         {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE, 0, 1}, {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE, 0, 2},
         BochsDetector.MAGIC, CloopDetector.PREAMBLE, mbr(512, 0, 0xEE, 1, 100), {}};
-    long cap = BASE + LuksDetector.JSON_CAP;
+    long cap = BASE + Caps.LUKS2_JSON;
     for (int i = 0; i < 1500; i++) {
       byte[] prefix = prefixes[i % prefixes.length];
       byte[] bytes = new byte[prefix.length + random.nextInt(i % 5 == 0 ? 40_000 : 5000)];

@@ -195,8 +195,8 @@ class QcowDetectorTest {
     }
     AuditEntry.Image image = judge(b.array());
     assertThat(image.details()).containsEntry("headerExtensionWalk", "stopped at cap");
-    assertThat(image.bytesRead()).isLessThanOrEqualTo(FormatFixturesTest.BASE_READS + QcowDetector.EXTENSION_AREA_CAP);
-    assertThat(image.bytesRead()).isGreaterThan(FormatFixturesTest.BASE_READS + QcowDetector.EXTENSION_AREA_CAP - 8L);
+    assertThat(image.bytesRead()).isLessThanOrEqualTo(FormatFixturesTest.BASE_READS + Caps.QCOW_EXTENSION_AREA);
+    assertThat(image.bytesRead()).isGreaterThan(FormatFixturesTest.BASE_READS + Caps.QCOW_EXTENSION_AREA - 8L);
   }
 
   @Test

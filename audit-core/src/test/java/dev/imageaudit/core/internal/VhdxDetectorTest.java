@@ -29,7 +29,7 @@ class VhdxDetectorTest {
    * (and what every audit reads, which {@link Fixtures#judge(byte[], long)} adds).
    */
   private static final long CAP = Caps.HEAD + 2L * VhdxDetector.HEADER + 2L * VhdxDetector.REGION_TABLE
-      + VhdxDetector.METADATA_CAP;
+      + Caps.VHDX_METADATA;
 
   // Where qemu-img puts things in dynamic.vhdx (read from its region and metadata tables).
   private static final int TABLE_1 = 0x30000;
@@ -252,7 +252,7 @@ class VhdxDetectorTest {
     return image;
   }
 
-  private static byte[] dynamic() throws IOException {
+  static byte[] dynamic() throws IOException {
     return Fixtures.bytes("vhdx", "dynamic.vhdx.gz");
   }
 
@@ -279,7 +279,7 @@ class VhdxDetectorTest {
    * Returns dynamic.vhdx made a differencing disk: HasParent set, a sixth metadata entry for the
    * parent locator item at 128 KiB into the metadata region.
    */
-  private static byte[] differencing(byte[] locator) throws IOException {
+  static byte[] differencing(byte[] locator) throws IOException {
     byte[] b = dynamic();
     b[FILE_PARAMETERS + 4] |= 2;
     putLe16(b, METADATA + 10, 6);
@@ -293,7 +293,7 @@ class VhdxDetectorTest {
   }
 
   /** Returns a VHDX parent locator item: type GUID, count, entries, then the UTF-16LE keys and values. */
-  private static byte[] locator(String... keyValues) {
+  static byte[] locator(String... keyValues) {
     int count = keyValues.length / 2;
     ByteArrayOutputStream strings = new ByteArrayOutputStream();
     byte[] header = new byte[20 + 12 * count];

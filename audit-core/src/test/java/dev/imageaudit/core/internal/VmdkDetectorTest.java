@@ -28,7 +28,7 @@ class VmdkDetectorTest {
    * Everything a VMDK detection may read: head, tail, one descriptor. The tail is among the reads
    * every audit makes, which {@link Fixtures#judge(byte[], long)} adds: it is not counted here.
    */
-  private static final long CAP = Caps.HEAD + VmdkDetector.DESCRIPTOR_CAP;
+  private static final long CAP = Caps.HEAD + Caps.VMDK_DESCRIPTOR;
 
   /** Where the descriptor qemu-img embeds in a sparse extent ends: 20 sectors from sector 1. */
   private static final int EMBEDDED_DESCRIPTOR_END = 512 + 20 * 512;
@@ -343,13 +343,13 @@ class VmdkDetectorTest {
 
   @Test
   void descriptorTextPastTheCapIsNotRead() throws IOException {
-    byte[] big = new byte[VmdkDetector.DESCRIPTOR_CAP + 8192];
+    byte[] big = new byte[Caps.VMDK_DESCRIPTOR + 8192];
     Arrays.fill(big, (byte) '\n');
     Fixtures.put(big, 0, ascii("version=1\ncreateType=\"monolithicFlat\"\nRW 8 FLAT \"a.img\" 0\n"));
     // A line past the cap that would double the size if it were read.
-    Fixtures.put(big, VmdkDetector.DESCRIPTOR_CAP + 10, ascii("RW 8 FLAT \"b.img\" 0\n"));
-    AuditEntry.Image image = judge(big, VmdkDetector.DESCRIPTOR_CAP);
-    assertThat(image.bytesRead()).isEqualTo(VmdkDetector.DESCRIPTOR_CAP + Fixtures.sharedReads(big));
+    Fixtures.put(big, Caps.VMDK_DESCRIPTOR + 10, ascii("RW 8 FLAT \"b.img\" 0\n"));
+    AuditEntry.Image image = judge(big, Caps.VMDK_DESCRIPTOR);
+    assertThat(image.bytesRead()).isEqualTo(Caps.VMDK_DESCRIPTOR + Fixtures.sharedReads(big));
     assertThat(image.virtualSize()).isEqualTo(U64.of(4096));
     assertThat(image.details()).containsEntry("descriptorCapped", true);
   }

@@ -26,7 +26,7 @@ class VpcDetectorTest {
    * among the reads every audit makes, which {@link Fixtures#judge(byte[], long)} adds: it is not
    * counted here.
    */
-  private static final long CAP = Caps.HEAD + VpcDetector.DYNAMIC_HEADER + 8 * VpcDetector.PARENT_LOCATOR_DATA;
+  private static final long CAP = Caps.HEAD + VpcDetector.DYNAMIC_HEADER + 8 * Caps.VPC_PARENT_LOCATOR;
 
   /** dynamic.vhd: footer copy at 0, dynamic header at 512, one BAT entry at 1536, footer at 2048. */
   private static final int DYNAMIC_HEADER_AT = 512;
@@ -259,16 +259,16 @@ class VpcDetectorTest {
     return image;
   }
 
-  private static byte[] dynamic() throws IOException {
+  static byte[] dynamic() throws IOException {
     return Fixtures.bytes("vpc", "dynamic.vhd");
   }
 
   /** Returns a copy with a footer field at 0 changed (u64 at 16, 40, 48; u32 elsewhere), checksum fixed. */
-  private static byte[] footer(byte[] b, int field, long value) {
+  static byte[] footer(byte[] b, int field, long value) {
     return footer(b, 0, field, value);
   }
 
-  private static byte[] footer(byte[] b, int footerAt, int field, long value) {
+  static byte[] footer(byte[] b, int footerAt, int field, long value) {
     byte[] copy = b.clone();
     if (field == 16 || field == 40 || field == 48) {
       putBe64(copy, footerAt + field, value);
@@ -290,7 +290,7 @@ class VpcDetectorTest {
     return copy;
   }
 
-  private static void locator(byte[] b, int index, String platform, long length, long offset) {
+  static void locator(byte[] b, int index, String platform, long length, long offset) {
     int at = DYNAMIC_HEADER_AT + 576 + 24 * index;
     Fixtures.put(b, at, platform.getBytes(StandardCharsets.US_ASCII));
     putBe32(b, at + 4, (length + 511) / 512);

@@ -135,7 +135,7 @@ class ZstdDetectorTest {
 
   @Test
   void aSeekTableOverTheCapIsNotRead() throws IOException {
-    int frames = ZstdDetector.SEEK_TABLE_CAP / 8;
+    int frames = Caps.ZSTD_SEEK_TABLE / 8;
     byte[] bytes = new byte[8 + frames * 8 + 9 + 64];
     ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(0, 0xFD2FB528).put(4, (byte) 0x20).put(5, (byte) 1);

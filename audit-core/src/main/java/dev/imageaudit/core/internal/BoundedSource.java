@@ -1,0 +1,75 @@
+package dev.imageaudit.core.internal;
+
+import java.io.IOException;
+import java.util.Arrays;
+
+/**
+ * The one implementation of {@link ImageSource}'s promises over any random-access bytes: the read
+ * cap, reads answered within the size known at open, and a file that shrinks or grows under its
+ * reads noticed as {@link #changed()}. Subclasses only fetch bytes.
+ */
+abstract class BoundedSource implements ImageSource {
+  private final long size;
+  private final long readCap;
+  private long bytesRead;
+  private boolean changed;
+
+  /**
+   * @param size the file's size when opened, 0 when unknown
+   * @param readCap the most bytes to read in total
+   */
+  BoundedSource(long size, long readCap) {
+    this.size = size;
+    this.readCap = readCap;
+  }
+
+  /**
+   * Fetches up to {@code length} bytes at {@code offset} (at least 0) into the start of {@code
+   * into}, as the file is now: fewer only at its current end.
+   *
+   * @return the number of bytes fetched
+   */
+  protected abstract int fetch(long offset, byte[] into, int length) throws IOException;
+
+  @Override
+  public final long size() {
+    return size;
+  }
+
+  @Override
+  public final byte[] read(long offset, int length) throws IOException {
+    Caps.check(bytesRead, length, readCap);
+    if (offset < 0 || length == 0) {
+      return new byte[0];
+    }
+    boolean sizeKnown = size > 0;
+    // Bytes of the request that lie inside the size known at open; the rest is past its end.
+    int inside = !sizeKnown ? length : offset >= size ? 0 : (int) Math.min(length, size - offset);
+    // A read that reaches the known end asks one byte more: getting it means the file grew.
+    boolean reachesEnd = sizeKnown && offset >= size - length;
+    byte[] buffer = new byte[reachesEnd ? inside + 1 : length];
+    int got = fetch(offset, buffer, buffer.length);
+    // Of a file whose size is unknown, a short read is its end and nothing else.
+    if (sizeKnown && (got < inside || (reachesEnd && got > inside))) {
+      changed = true;
+    }
+    int kept = Math.min(got, inside);
+    bytesRead += kept;
+    return kept == buffer.length ? buffer : Arrays.copyOf(buffer, kept);
+  }
+
+  @Override
+  public final long bytesRead() {
+    return bytesRead;
+  }
+
+  @Override
+  public final long readCap() {
+    return readCap;
+  }
+
+  @Override
+  public final boolean changed() {
+    return changed;
+  }
+}
