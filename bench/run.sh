@@ -47,7 +47,7 @@ Environment:
 
 Stores are generated once into WORK and reused (delete WORK/store-* to make them again). Needs a JDK and
 Debian packages: gcc, qemu-utils, android-sdk-libsparse-utils, genisoimage, file, time, util-linux;
-fuse3, libfuse3-dev and pkg-config for --latency. A 1m store takes about 8 GB of disk (its images are
+fuse3, libfuse3-dev and pkg-config for --latency. A 1m store takes about 7 GB of disk (its images are
 mostly holes) and as much page cache to stay warm. See bench/README.md.
 EOF
 }
