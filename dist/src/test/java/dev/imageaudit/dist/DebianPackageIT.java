@@ -57,6 +57,7 @@ class DebianPackageIT {
   @Test
   void installsRunsAndIsRemoved() throws Exception {
     assumeTrue(Command.ci() || Command.root(), "installing a package needs root");
+    Release.worldReadable(tmp);
     Path work = Files.createDirectory(tmp.resolve("work"));
     Path store = Release.storeIn(work);
     if (Command.ci()) {
@@ -73,6 +74,10 @@ class DebianPackageIT {
       scansTheStore(Path.of("/usr/bin/image-audit"), store);
       String manPath = Command.ok(tmp, "man", "-w", "image-audit-scan").out().strip();
       assertThat(manPath).isEqualTo("/usr/share/man/man1/image-audit-scan.1.gz");
+      // The systemd example as shipped: ExecStart and Documentation=man: now resolve.
+      Command.Result units = SystemdUnitsIT.verify(tmp, true);
+      assertThat(units.exitCode()).as(units.err()).isZero();
+      assertThat(units.out() + units.err()).isEmpty();
     } finally {
       Command.ok(tmp, "dpkg", "-r", "image-audit");
     }
@@ -87,7 +92,6 @@ class DebianPackageIT {
     Files.createDirectories(admin.resolve("updates"));
     Files.createFile(admin.resolve("status"));
     Files.createFile(admin.resolve("available"));
-    Release.worldReadable(tmp);
     String rootOption = "--root=" + root;
     // The throwaway root has no Java or bash packages: its dependencies are this machine's.
     Command.ok(tmp, "dpkg", rootOption, "--force-depends", "-i", deb.toString());
