@@ -7,6 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -67,17 +69,7 @@ public final class Main {
 
   /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
   public int run(String... args) {
-    CommandLine commandLine = new CommandLine(new TopCommand());
-    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
-    for (CommandLine command : commandLine.getSubcommands().values()) {
-      withExitCodes(command.getCommandSpec());
-    }
-    withExitCodes(commandLine.getCommandSpec());
-    commandLine
-        .setOut(out)
-        .setErr(err)
-        .setParameterExceptionHandler(this::usageError)
-        .setExecutionExceptionHandler(this::fatal);
+    CommandLine commandLine = commandLine();
     try {
       return commandLine.execute(args);
     } finally {
@@ -86,8 +78,38 @@ public final class Main {
     }
   }
 
-  private static void withExitCodes(CommandSpec spec) {
-    spec.usageMessage().footerHeading("%nExit codes:%n").footer(ExitCodes.FOOTER);
+  /**
+   * Returns the whole {@code image-audit} command, with its subcommands, help texts and handlers, as
+   * {@link #run} executes it; the build also generates the man page and shell completion from it.
+   */
+  public CommandLine commandLine() {
+    CommandLine commandLine = new CommandLine(new TopCommand());
+    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
+    commandLine.addSubcommand("help", new CommandLine.HelpCommand());
+    withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
+    withFooter(commandLine.getSubcommands().get("scan").getCommandSpec(), HelpText.SCAN_EXAMPLES);
+    withFooter(commandLine.getSubcommands().get("help").getCommandSpec(), new String[0]);
+    return commandLine
+        .setOut(out)
+        .setErr(err)
+        .setParameterExceptionHandler(this::usageError)
+        .setExecutionExceptionHandler(this::fatal);
+  }
+
+  /** Examples (when there are any), how to use an @argfile, and the exit codes, after the options. */
+  private static void withFooter(CommandSpec spec, String[] examples) {
+    List<String> footer = new ArrayList<>();
+    if (examples.length > 0) {
+      footer.add("Examples:");
+      footer.addAll(List.of(examples));
+      footer.add("");
+    }
+    footer.addAll(List.of(HelpText.ARGFILES));
+    footer.add("");
+    footer.add("Exit codes:");
+    footer.addAll(List.of(ExitCodes.FOOTER));
+    spec.usageMessage().footerHeading("%n").footer(footer.toArray(String[]::new));
+    spec.usageMessage().showAtFileInUsageHelp(true);
     spec.usageMessage().autoWidth(true);
   }
 
@@ -119,11 +141,19 @@ public final class Main {
       commandListHeading = "%nCommands:%n")
   static final class TopCommand {}
 
-  /** Prints {@code image-audit <version>}. */
+  /**
+   * Prints {@code image-audit <version>} on the first line, then the git commit and the time it was
+   * built, and the Java runtime it runs on.
+   */
   static final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-      return new String[] {"image-audit " + ImageAudit.version()};
+      BuildInfo build = BuildInfo.load();
+      return new String[] {
+        "image-audit " + ImageAudit.version(),
+        "commit " + build.commit() + ", built " + build.date(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name", "unknown VM") + ")"
+      };
     }
   }
 }

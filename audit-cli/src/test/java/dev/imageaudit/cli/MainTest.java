@@ -53,7 +53,55 @@ class MainTest {
 
     assertThat(r.exitCode()).isZero();
     assertThat(ImageAudit.version()).isNotEqualTo("unknown").doesNotContain("${");
-    assertThat(r.out()).isEqualTo("image-audit " + ImageAudit.version() + System.lineSeparator());
+    assertThat(r.out().lines())
+        .hasSize(3)
+        .first()
+        .isEqualTo("image-audit " + ImageAudit.version());
+    assertThat(r.out().lines().skip(1).findFirst().orElseThrow())
+        .matches("commit ([0-9a-f]{12}(-dirty)?|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
+    assertThat(r.out().lines().skip(2).findFirst().orElseThrow())
+        .startsWith("Java " + Runtime.version().feature());
+  }
+
+  @Test
+  void versionNamesTheCommitWhenBuiltFromGitElseUnknown() {
+    Path repo = Cli.exampleStore().getParent().getParent();
+    if (java.nio.file.Files.exists(repo.resolve(".git"))) {
+      assertThat(BuildInfo.load().commit()).matches("[0-9a-f]{12}(-dirty)?");
+    } else { // a source tarball
+      assertThat(BuildInfo.load().commit()).isEqualTo(BuildInfo.UNKNOWN);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"help", "help scan", "scan --help", "--help"})
+  void helpShowsExamplesAndArgumentFiles(String args) {
+    Cli.Result r = Cli.run(args.split(" "));
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out())
+        .contains("Examples:")
+        .contains("image-audit scan /srv/images")
+        .contains("Argument files: @FILE")
+        .contains("[@<filename>...]")
+        .contains("Exit codes:");
+  }
+
+  @Test
+  void helpScanIsScanHelp() {
+    assertThat(Cli.run("help", "scan").out()).isEqualTo(Cli.run("scan", "--help").out());
+  }
+
+  @Test
+  void argumentFileIsExpanded() throws Exception {
+    Path args = tmp.resolve("nightly.args");
+    java.nio.file.Files.writeString(
+        args, "# audit the example store\n--fail-on none\n-o '" + tmp.resolve("out") + "'\n");
+
+    Cli.Result r = Cli.run("scan", "--quiet", "@" + args, Cli.exampleStore().toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("out/report.json")).exists();
   }
 
   @Test
