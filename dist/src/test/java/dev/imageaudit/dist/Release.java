@@ -52,8 +52,9 @@ final class Release {
     Path store = dir.resolve("store");
     Command.ok(dir, "cp", "-R", repo().resolve("examples/image-store").toString(), store.toString());
     Command.ok(dir, "chmod", "-R", "a+rX", store.toString());
-    Path out = Files.createDirectory(dir.resolve("out"));
-    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+    // The run writes its outputs into a new folder beside "out" and swaps it in: the user needs to
+    // write the folder that holds "out" (sticky, as /tmp is), and makes "out" itself.
+    Command.ok(dir, "chmod", "1777", dir.toString());
     return store;
   }
 

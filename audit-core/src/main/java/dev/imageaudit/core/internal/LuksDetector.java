@@ -37,8 +37,12 @@ final class LuksDetector implements FormatDetector {
    * that hostile metadata cannot exhaust the stack; every length limit is the cap, which the text
    * never passes (a number or string that long takes milliseconds), so the depth is the only limit it can
    * break. A key given twice is not refused: the last value counts.
+   *
+   * <p>In a holder class: building a mapper loads hundreds of Jackson classes (about a second at
+   * start-up), which only a store that holds a LUKS2 image should pay.
    */
-  private static final JsonMapper MAPPER =
+  private static final class Json {
+    static final JsonMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder()
                   .streamReadConstraints(
@@ -52,6 +56,7 @@ final class LuksDetector implements FormatDetector {
                   .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
+  }
 
   static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE};
   private static final int V1_HEADER = 592;
@@ -185,7 +190,7 @@ final class LuksDetector implements FormatDetector {
     String text = new String(json, 0, end, StandardCharsets.UTF_8);
     JsonNode metadata;
     try {
-      metadata = MAPPER.readTree(text);
+      metadata = Json.MAPPER.readTree(text);
     } catch (StreamConstraintsException e) {
       // The length limits are never reached (see MAPPER): the depth is the limit passed.
       found.invalid("JSON metadata: nesting deeper than " + Caps.LUKS2_JSON_DEPTH);
