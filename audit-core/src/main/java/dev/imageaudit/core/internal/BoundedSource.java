@@ -9,6 +9,11 @@ import java.util.Arrays;
  * reads noticed as {@link #changed()}. Subclasses only fetch bytes.
  */
 abstract class BoundedSource implements ImageSource {
+  /** Reads up to this size go through one reused array per thread: one allocation per read, not two. */
+  private static final int SCRATCH_BYTES = 64 * 1024 + 1;
+
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
+
   private final long size;
   private final long readCap;
   private long bytesRead;
@@ -28,6 +33,8 @@ abstract class BoundedSource implements ImageSource {
    * into}, as the file is now: fewer only at its current end.
    *
    * @return the number of bytes fetched
+   *     <p>{@code into} may be this thread's scratch array: a fetch must not read through another
+   *     {@code BoundedSource} on the same thread.
    */
   protected abstract int fetch(long offset, byte[] into, int length) throws IOException;
 
@@ -47,15 +54,17 @@ abstract class BoundedSource implements ImageSource {
     int inside = !sizeKnown ? length : offset >= size ? 0 : (int) Math.min(length, size - offset);
     // A read that reaches the known end asks one byte more: getting it means the file grew.
     boolean reachesEnd = sizeKnown && offset >= size - length;
-    byte[] buffer = new byte[reachesEnd ? inside + 1 : length];
-    int got = fetch(offset, buffer, buffer.length);
+    int asked = reachesEnd ? inside + 1 : length;
+    // Fetched into the thread's scratch array, then copied out once at the exact length kept.
+    byte[] buffer = asked <= SCRATCH_BYTES ? SCRATCH.get() : new byte[asked];
+    int got = fetch(offset, buffer, asked);
     // Of a file whose size is unknown, a short read is its end and nothing else.
     if (sizeKnown && (got < inside || (reachesEnd && got > inside))) {
       changed = true;
     }
     int kept = Math.min(got, inside);
     bytesRead += kept;
-    return kept == buffer.length ? buffer : Arrays.copyOf(buffer, kept);
+    return Arrays.copyOf(buffer, kept);
   }
 
   @Override

@@ -113,6 +113,8 @@ final class LinuxFiles {
     static final int SIZE = 64 * 1024;
 
     final Memory memory = new Memory(SIZE);
+    /** The head window of the file this thread reads (see {@link NativeSource#WINDOW}). */
+    final byte[] window = new byte[NativeSource.WINDOW];
     final Memory statx = new Memory(STATX_BYTES);
 
     static ReadBuffer get() {

@@ -6,6 +6,7 @@ import dev.imageaudit.core.ErrorKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -13,7 +14,6 @@ import java.util.logging.Logger;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -35,6 +35,9 @@ public final class OrderedAudit {
 
   /** Items audited by one task on one thread. */
   public static final int BATCH = 32;
+
+  /** How often per timeout the watchdog looks at a batch's file in hand. */
+  static final int CHECKS_PER_TIMEOUT = 10;
 
   /** The longest a found file waits for its batch to fill. */
   static final Duration BATCH_WAIT = Duration.ofMillis(20);
@@ -124,11 +127,15 @@ public final class OrderedAudit {
                     }
                   },
                   FluxSink.OverflowStrategy.BUFFER);
-          Mono<Long> firstTimeout = task.started.asMono().then(Mono.delay(fileTimeout, timer));
-          Flux<AuditEntry> afterTimeout = Flux.defer(() -> timedOut(items, delivered.get(), task));
+          // One watchdog per batch, not a timer per file: it looks at the file in hand every
+          // CHECKS_PER_TIMEOUT-th of the timeout, so a timeout fires at most that much late.
+          Duration period = fileTimeout.dividedBy(CHECKS_PER_TIMEOUT);
+          Mono<Long> overdue =
+              Flux.interval(period, period, timer).filter(tick -> task.overdue()).next();
           return primary
-              .timeout(firstTimeout, entry -> Mono.delay(fileTimeout, timer), afterTimeout)
-              .doOnNext(entry -> delivered.incrementAndGet());
+              .takeUntilOther(overdue.doOnNext(tick -> task.timedOut = true))
+              .doOnNext(entry -> delivered.incrementAndGet())
+              .concatWith(Flux.defer(() -> task.timedOut ? timedOut(items, delivered.get(), task) : Flux.empty()));
         });
   }
 
@@ -168,8 +175,10 @@ public final class OrderedAudit {
   /** One batch's work on one I/O thread. */
   private final class Task implements Runnable {
     final List<WalkItem> items;
-    final Sinks.Empty<Void> started = Sinks.empty();
     volatile FluxSink<AuditEntry> sink;
+    /** When the file in hand was started, on the timer's clock; MAX_VALUE while none is. */
+    private volatile long fileStartNanos = Long.MAX_VALUE;
+    volatile boolean timedOut;
     private volatile boolean cancelled;
     private boolean abandoned;
     private boolean finished;
@@ -180,6 +189,12 @@ public final class OrderedAudit {
 
     void cancel() {
       cancelled = true;
+    }
+
+    /** True when the file in hand has taken longer than the timeout. */
+    boolean overdue() {
+      long start = fileStartNanos;
+      return start != Long.MAX_VALUE && timer.now(TimeUnit.NANOSECONDS) - start >= fileTimeout.toNanos();
     }
 
     /** Called when this task's current file timed out: the thread is counted stuck until it returns. */
@@ -194,12 +209,12 @@ public final class OrderedAudit {
 
     @Override
     public void run() {
-      started.tryEmitEmpty();
       try {
         for (WalkItem item : items) {
           if (cancelled) {
             return;
           }
+          fileStartNanos = timer.now(TimeUnit.NANOSECONDS);
           AuditEntry entry;
           long nanos = 0;
           if (item instanceof WalkItem.Done done) {
@@ -218,6 +233,7 @@ public final class OrderedAudit {
           }
           sink.next(told(entry, nanos));
         }
+        fileStartNanos = Long.MAX_VALUE;
         sink.complete();
       } catch (RuntimeException | Error e) {
         // Auditor turns every per-file failure into an entry: what gets here is fatal (an Error).
