@@ -5,9 +5,7 @@ import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
 import java.io.OutputStream;
-import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.databind.ObjectWriter;
 
 /**
  * Writes a run as {@code report.jsonl}: one compact JSON object per line, UTF-8, each line ending
@@ -24,8 +22,6 @@ public final class JsonLinesReport {
   /** The value of {@code record} in the summary line. */
   public static final String SUMMARY_RECORD = "summary";
 
-  // No separator between root values: each line is ended explicitly, the last one too.
-  private static final ObjectWriter COMPACT = JsonSupport.MAPPER.writer().withRootValueSeparator((String) null);
 
   private JsonLinesReport() {}
 
@@ -44,7 +40,7 @@ public final class JsonLinesReport {
 
   /** Returns a compact generator for lines written to {@code out}; closing it flushes, never closes, {@code out}. */
   static JsonGenerator generator(OutputStream out) {
-    return COMPACT.createGenerator(out, JsonEncoding.UTF8);
+    return JsonSupport.generator(out, null);
   }
 
   /** Writes {@code entry} as one line. */

@@ -13,12 +13,10 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
-import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.util.DefaultIndenter;
 import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
-import tools.jackson.databind.ObjectWriter;
 
 /**
  * Writes a report as {@code report.json}: pretty-printed UTF-8, streamed entry by entry.
@@ -65,24 +63,22 @@ public final class JsonReport {
   // Fixed "\n" rather than the platform's line separator: the same report gives the same bytes everywhere.
   private static final DefaultIndenter INDENT = new DefaultIndenter("  ", "\n");
 
-  private static final ObjectWriter PRETTY =
-      JsonSupport.MAPPER
-          .writer()
-          .with(
-              new DefaultPrettyPrinter(
-                      Separators.createDefaultInstance()
-                          .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-                          .withObjectEmptySeparator("")
-                          .withArrayEmptySeparator(""))
-                  .withObjectIndenter(INDENT)
-                  .withArrayIndenter(INDENT));
+  /** report.json's layout: two spaces, "\n", "key": value, empty objects and arrays without a space. */
+  static final DefaultPrettyPrinter PRETTY =
+      new DefaultPrettyPrinter(
+              Separators.createDefaultInstance()
+                  .withObjectNameValueSpacing(Separators.Spacing.AFTER)
+                  .withObjectEmptySeparator("")
+                  .withArrayEmptySeparator(""))
+          .withObjectIndenter(INDENT)
+          .withArrayIndenter(INDENT);
 
   private JsonReport() {}
 
   /** Writes {@code report} to {@code out} as the JSON document, then flushes {@code out} without closing it. */
   public static void write(AuditReport report, OutputStream out) {
     RunEnd end = Runs.end(report);
-    try (JsonGenerator g = PRETTY.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = JsonSupport.generator(out, PRETTY)) {
       g.writeStartObject();
       writeRun(g, Runs.start(report), end);
       g.writeArrayPropertyStart("images");
@@ -98,7 +94,7 @@ public final class JsonReport {
 
   /** Returns a generator that writes as report.json does (pretty, UTF-8) and never closes {@code out}. */
   static JsonGenerator prettyGenerator(OutputStream out) {
-    return PRETTY.createGenerator(out, JsonEncoding.UTF8);
+    return JsonSupport.generator(out, PRETTY);
   }
 
   /**

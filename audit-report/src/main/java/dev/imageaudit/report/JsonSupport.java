@@ -8,7 +8,13 @@ import java.util.Map;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonWriteFeature;
-import tools.jackson.databind.json.JsonMapper;
+import java.io.OutputStream;
+import tools.jackson.core.JsonEncoding;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.PrettyPrinter;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.Instantiatable;
 
 /**
  * The one place that writes an entry as a report's image object, shared by {@link JsonReport} and
@@ -16,9 +22,12 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class JsonSupport {
 
-  /** Shared and thread-safe; only its generators are used, never its data binding. */
-  static final JsonMapper MAPPER =
-      JsonMapper.builder()
+  /**
+   * Shared and thread-safe. Only jackson-core: the reports are written token by token, so no data
+   * binding is needed, and a databind mapper would load some 400 classes on every run.
+   */
+  static final JsonFactory FACTORY =
+      JsonFactory.builder()
           // Paths are full of slashes; "a\/b" is valid JSON but hard to read and to grep.
           .disable(JsonWriteFeature.ESCAPE_FORWARD_SLASHES)
           // The caller owns the stream (stdout, a temp file): flush it, never close it.
@@ -27,6 +36,29 @@ final class JsonSupport {
           .disable(StreamWriteFeature.AUTO_CLOSE_CONTENT)
           .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
           .build();
+
+  /** Returns a generator over {@code out} in UTF-8, indented by {@code pretty} (null: compact, no root separator). */
+  static JsonGenerator generator(OutputStream out, PrettyPrinter pretty) {
+    ObjectWriteContext context =
+        new ObjectWriteContext.Base() {
+          @Override
+          public PrettyPrinter getPrettyPrinter() {
+            return pretty == null ? null : (PrettyPrinter) ((Instantiatable<?>) pretty).createInstance();
+          }
+
+          @Override
+          public boolean hasPrettyPrinter() {
+            return pretty != null;
+          }
+
+          @Override
+          public SerializableString getRootValueSeparator(SerializableString defaultSeparator) {
+            // Each line is ended explicitly, the last one too.
+            return pretty == null ? null : defaultSeparator;
+          }
+        };
+    return FACTORY.createGenerator(context, out, JsonEncoding.UTF8);
+  }
 
   private JsonSupport() {}
 

@@ -11,12 +11,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.core.JsonEncoding;
 import tools.jackson.core.JsonGenerator;
-import tools.jackson.core.util.DefaultIndenter;
-import tools.jackson.core.util.DefaultPrettyPrinter;
-import tools.jackson.core.util.Separators;
-import tools.jackson.databind.ObjectWriter;
 
 /**
  * The most bytes one entry takes in a report (README, Safety): the worst case of every format
@@ -31,17 +26,6 @@ class EntryBytesTest {
 
   /** The bound on an entry among report.json's images, indented two levels deep, path and target aside. */
   static final int INDENTED_BOUND = 48 * 1024;
-
-  private static final ObjectWriter COMPACT = JsonSupport.MAPPER.writer();
-
-  /** report.json's layout, as JsonReport sets it up. */
-  private static final ObjectWriter INDENTED = JsonSupport.MAPPER.writer().with(
-      new DefaultPrettyPrinter(Separators.createDefaultInstance()
-              .withObjectNameValueSpacing(Separators.Spacing.AFTER)
-              .withObjectEmptySeparator("")
-              .withArrayEmptySeparator(""))
-          .withObjectIndenter(new DefaultIndenter("  ", "\n"))
-          .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("dev.imageaudit.core.internal.WorstCases#arguments")
@@ -65,7 +49,7 @@ class EntryBytesTest {
   /** Bytes of the entry on its own line, without its path ("p") and target (null). */
   static int compactBytes(AuditEntry entry) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator g = COMPACT.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = JsonSupport.generator(out, null)) {
       JsonSupport.writeEntry(g, entry);
     }
     return out.size() - "\"p\"null".length();
@@ -78,7 +62,7 @@ class EntryBytesTest {
 
   private static int indented(AuditEntry entry) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator g = INDENTED.createGenerator(out, JsonEncoding.UTF8)) {
+    try (JsonGenerator g = JsonSupport.generator(out, JsonReport.PRETTY)) {
       g.writeStartObject();
       g.writeArrayPropertyStart("images");
       if (entry != null) {
