@@ -2,7 +2,6 @@ package dev.imageaudit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -155,26 +154,58 @@ class ExitCodeTest {
   }
 
   @Test
-  void anUnreadableDirectoryExits3() throws IOException {
+  void anUnreadableDirectoryExits3() throws Exception {
     Path store = tmp.resolve("store");
     Cli.raw(store.resolve("a.img"));
     Path locked = store.resolve("locked");
     Cli.raw(locked.resolve("hidden.img"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
     try {
-      // root reads through chmod 000; the nonexistent path and bad-fd tests cover exit 3 there.
-      assumeTrue(
-          !Files.isReadable(locked), "running as a user that chmod 000 does not stop (root)");
-
-      Cli.Result r = Cli.run("scan", "-o", output().toString(), store.toString());
-
-      assertThat(r.exitCode()).isEqualTo(3);
+      int exitCode;
+      if (!Files.isReadable(locked)) {
+        exitCode = Cli.run("scan", "-o", output().toString(), store.toString()).exitCode();
+      } else {
+        // Root reads through chmod 000 (CI runs as root): run the scan as nobody instead.
+        exitCode = runAsNobody(store);
+      }
+      assertThat(exitCode).isEqualTo(3);
       JsonNode entry = Cli.entry(Cli.report(output()), locked.toString());
       assertThat(entry.at("/error/kind").stringValue()).isEqualTo("access-denied");
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwx------"));
     }
   }
+
+  /** Runs {@code scan STORE -o OUT} as nobody in a child JVM, its class path copied where nobody can read it. */
+  private int runAsNobody(Path store) throws Exception {
+    assertThat(Path.of("/usr/bin/setpriv")).as("setpriv (util-linux) to drop root").exists();
+    Path cp = Files.createDirectory(tmp.resolve("cp"));
+    java.util.List<String> entries = new java.util.ArrayList<>();
+    int i = 0;
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path from = Path.of(entry);
+      Path to = cp.resolve(i++ + "-" + from.getFileName());
+      Process copy = new ProcessBuilder("cp", "-R", from.toString(), to.toString()).inheritIO().start();
+      assertThat(copy.waitFor()).isZero();
+      entries.add(to.toString());
+    }
+    assertThat(new ProcessBuilder("chmod", "-R", "a+rX", cp.toString()).inheritIO().start().waitFor()).isZero();
+    Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.setPosixFilePermissions(store.resolve("a.img"), PosixFilePermissions.fromString("rw-r--r--"));
+    // The output is made beside the store, in a folder nobody may write (sticky, as /tmp is).
+    assertThat(new ProcessBuilder("chmod", "1777", tmp.toString()).inheritIO().start().waitFor()).isZero();
+    Process scan = new ProcessBuilder(
+            "setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", String.join(java.io.File.pathSeparator, entries),
+            Main.class.getName(), "scan", "-q", "-o", output().toString(), store.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .start();
+    assertThat(scan.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    return scan.exitValue();
+  }
+
 
   @Test
   void anOutputFolderUnderARegularFileExits4WithOneLine() throws IOException {
