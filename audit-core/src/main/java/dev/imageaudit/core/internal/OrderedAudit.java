@@ -50,6 +50,7 @@ public final class OrderedAudit {
   private final int maxStuck;
   private final AtomicInteger stuck = new AtomicInteger();
   private final Function<WalkItem.Open, AuditEntry> auditor;
+  private final Scheduler batchTimer;
 
   /**
    * @param io where files are opened and read; needs {@code 2 * concurrency + maxStuck} threads (a
@@ -75,6 +76,24 @@ public final class OrderedAudit {
       int concurrency,
       int maxStuck,
       Function<WalkItem.Open, AuditEntry> auditor) {
+    this(io, timer, timer, fileTimeout, observer, concurrency, maxStuck, auditor);
+  }
+
+  /**
+   * As above, closing partial batches on {@code batchTimer}: a test that moves {@code timer} by
+   * virtual time keeps batching on real time, since moving a clock while files are read would make
+   * them look overdue.
+   */
+  OrderedAudit(
+      Scheduler io,
+      Scheduler timer,
+      Scheduler batchTimer,
+      Duration fileTimeout,
+      AuditObserver observer,
+      int concurrency,
+      int maxStuck,
+      Function<WalkItem.Open, AuditEntry> auditor) {
+    this.batchTimer = batchTimer;
     this.auditor = auditor;
     this.io = io;
     this.timer = timer;
@@ -90,7 +109,7 @@ public final class OrderedAudit {
     // per-file timeouts below would time back-pressure instead of reads.
     // A batch also closes after BATCH_WAIT: a walk that stalls (a path list fed slowly, a directory
     // read on a slow mount) must not hold the files it has already found.
-    return walk.bufferTimeout(BATCH, BATCH_WAIT, timer, true).flatMapSequential(this::batch, concurrency, BATCH);
+    return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true).flatMapSequential(this::batch, concurrency, BATCH);
   }
 
   /** Returns the number of threads currently stuck in reads that timed out. */
