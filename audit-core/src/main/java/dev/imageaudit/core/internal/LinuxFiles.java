@@ -32,7 +32,6 @@ final class LinuxFiles {
   /** O_NOFOLLOW differs by architecture: x86-64 0400000, aarch64 0100000. */
   static final int O_NOFOLLOW;
 
-  static final int AT_FDCWD = -100;
   static final int AT_EMPTY_PATH = 0x1000;
   static final int STATX_TYPE = 0x1;
   static final int STATX_SIZE = 0x200;
@@ -48,7 +47,6 @@ final class LinuxFiles {
   static final int S_IFCHR = 0020000;
   static final int S_IFIFO = 0010000;
   static final int S_IFSOCK = 0140000;
-  static final int S_IFLNK = 0120000;
 
   static final int SEEK_END = 2;
 

@@ -36,7 +36,7 @@ final class NativeSource extends BoundedSource {
     }
     if (windowLength >= 0) {
       boolean endInWindow = windowLength < WINDOW;
-      if (offset + length <= windowLength || (endInWindow && offset < Integer.MAX_VALUE)) {
+      if (offset + length <= windowLength || endInWindow) {
         // Inside the window, or past the end of a file the window already reached.
         int from = (int) Math.min(offset, windowLength);
         int n = Math.min(length, windowLength - from);

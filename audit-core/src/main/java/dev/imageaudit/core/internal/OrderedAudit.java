@@ -105,10 +105,9 @@ public final class OrderedAudit {
 
   /** Returns the entries of {@code walk}'s items, in the walk's order. */
   public Flux<AuditEntry> entries(Flux<WalkItem> walk) {
-    // Prefetch a whole batch: a batch's entries must flow out of its task as they are made, or the
-    // per-file timeouts below would time back-pressure instead of reads.
-    // A batch also closes after BATCH_WAIT: a walk that stalls (a path list fed slowly, a directory
-    // read on a slow mount) must not hold the files it has already found.
+    // A batch closes after BATCH files or BATCH_WAIT: a walk that stalls (a path list fed slowly, a
+    // directory read on a slow mount) must not hold the files it has already found. Each batch's
+    // entries are prefetched whole, so a finished task never waits on the batches before it.
     return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true).flatMapSequential(this::batch, concurrency, BATCH);
   }
 
@@ -221,7 +220,6 @@ public final class OrderedAudit {
       cancelled = true;
       if (!abandoned && !finished) {
         abandoned = true;
-        cancelled = true;
         stuck.incrementAndGet();
       }
     }

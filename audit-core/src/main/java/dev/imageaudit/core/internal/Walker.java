@@ -172,9 +172,11 @@ public final class Walker {
       return item;
     }
     String bytes = Names.base64(raw);
-    return item instanceof WalkItem.Done done
-        ? new WalkItem.Done(done.entry().withPathBytes(bytes))
-        : item;
+    if (item instanceof WalkItem.Done done) {
+      return new WalkItem.Done(done.entry().withPathBytes(bytes));
+    }
+    WalkItem.Open open = (WalkItem.Open) item;
+    return new WalkItem.Open(open.display(), open.target(), open.path(), open.followLinks(), open.statSize(), bytes);
   }
 
   private WalkItem classify(String display, Path path, String target, boolean follow, byte[] raw) {
@@ -205,17 +207,17 @@ public final class Walker {
       return enter(display, path, target, attrs.fileKey(), raw);
     }
     if (attrs.isRegularFile()) {
-      return new WalkItem.Open(display, target, path, viaLink, attrs.size(), raw == null ? null : Names.base64(raw));
+      return new WalkItem.Open(display, target, path, viaLink, attrs.size());
     }
     if (attrs.isSymbolicLink()) {
       // Only a link named by a user but not followable gets here (a race with its removal).
       return skip(display, target, SkipReason.SYMLINK);
     }
-    return visitSpecial(display, path, target, viaLink, attrs, raw);
+    return visitSpecial(display, path, target, viaLink, attrs);
   }
 
   private WalkItem visitSpecial(
-      String display, Path path, String target, boolean viaLink, BasicFileAttributes attrs, byte[] raw) {
+      String display, Path path, String target, boolean viaLink, BasicFileAttributes attrs) {
     int mode;
     try {
       mode = (Integer) Files.getAttribute(path, "unix:mode", viaLink ? FOLLOW : NOFOLLOW);
@@ -225,7 +227,7 @@ public final class Walker {
     }
     switch (mode & S_IFMT) {
       case S_IFBLK:
-        return new WalkItem.Open(display, target, path, viaLink, attrs.size(), raw == null ? null : Names.base64(raw));
+        return new WalkItem.Open(display, target, path, viaLink, attrs.size());
       case S_IFCHR:
         return skip(display, target, SkipReason.CHARACTER_DEVICE);
       case S_IFSOCK:
