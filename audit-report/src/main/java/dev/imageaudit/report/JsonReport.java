@@ -8,7 +8,9 @@ import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
+import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -19,7 +21,8 @@ import tools.jackson.core.util.DefaultPrettyPrinter;
 import tools.jackson.core.util.Separators;
 
 /**
- * Writes a report as {@code report.json}: pretty-printed UTF-8, streamed entry by entry.
+ * Writes a report as {@code report.json}: pretty-printed UTF-8, each image on a line of its own
+ * exactly as its report.jsonl line (so {@code grep} finds an image and its whole entry at once).
  *
  * <p>The document (schema version {@value #SCHEMA_VERSION}) holds {@code schemaVersion}, {@code
  * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
@@ -82,8 +85,15 @@ public final class JsonReport {
       g.writeStartObject();
       writeRun(g, Runs.start(report), end);
       g.writeArrayPropertyStart("images");
-      for (AuditEntry entry : report.entries()) {
-        JsonSupport.writeEntry(g, entry);
+      // Each image on one line, as report.jsonl has it (the streamed report.json copies those lines).
+      ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+      try (JsonGenerator compact = JsonSupport.generator(line, null)) {
+        for (AuditEntry entry : report.entries()) {
+          line.reset();
+          JsonSupport.writeEntry(compact, entry);
+          compact.flush();
+          g.writeRawValue(line.toString(StandardCharsets.UTF_8));
+        }
       }
       g.writeEndArray();
       writeConfigs(g, end.configs());

@@ -22,8 +22,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@value #JSONL}: each entry's line as it arrives, then a summary record ({@link
  *       JsonLinesReport});
- *   <li>{@value #JSON}: the images streamed into a part file as they arrive, the document put
- *       together at the end ({@link JsonReport});
+ *   <li>{@value #JSON}: written at the end, its images copied line by line from report.jsonl
+ *       (which therefore comes first) ({@link JsonReport});
  *   <li>{@value #HTML}: rendered at the end from bounded aggregates ({@link HtmlReport});
  *   <li>{@value #METRICS}: each entry counted into the {@link AuditMetrics} as it arrives, the
  *       registry written at the end.
@@ -50,9 +50,6 @@ public final class ReportSet implements RunSink, AutoCloseable {
   public static final String HTML = "report.html";
   /** The Prometheus text file. */
   public static final String METRICS = "metrics.prom";
-
-  /** Where the images of report.json are streamed until the document is put together. */
-  private static final String JSON_PART = ".report.json.images.part";
 
   /**
    * Where a committed set's outputs are, under the output folder as the caller named it.
@@ -109,7 +106,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
     ReportSet set = new ReportSet(folder, staging, outputs);
     try {
       outputs.add(new JsonLinesOutput(dir.resolve(JSONL)));
-      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSON_PART), () -> set.closing));
+      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing));
       outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
       outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
     } catch (IOException | RuntimeException | Error e) {

@@ -184,10 +184,10 @@ class JsonReportTest {
 
     String text = new String(json(report), StandardCharsets.UTF_8);
     assertThat(text)
-        .contains("\"virtualSize\": 18446744073709551615,")
-        .contains("\"size\": 18446744073709551614")
-        .contains("\"virtualSize\": 9223372036854775808,")
-        .contains("\"partitionSize\": 9223372036854775807,")
+        .contains("\"virtualSize\":18446744073709551615,")
+        .contains("\"size\":18446744073709551614")
+        .contains("\"virtualSize\":9223372036854775808,")
+        .contains("\"partitionSize\":9223372036854775807,")
         .doesNotContain("-1")
         .doesNotContainPattern("\\d[eE][+-]?\\d");
     JsonNode images = MAPPER.readTree(text).get("images");
