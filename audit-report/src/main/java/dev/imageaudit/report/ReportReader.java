@@ -5,10 +5,13 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -168,12 +171,74 @@ public final class ReportReader implements Closeable {
       throw new IllegalStateException("summary() before the last entry was read");
     }
     if (summary == null) {
-      throw new ReportFormatException(
-          (summaryFile != null ? summaryFile.getParent() : files.get(0))
-              + ": cut short, no summary record (the run that wrote it never finished)",
-          null);
+      throw cutShort();
     }
     return summary;
+  }
+
+  /**
+   * Returns the run's summary record before the entries are read: {@value #SUMMARY} of a folder of
+   * parts, or the last line of a report.jsonl (read from the file's end, without reading the rest).
+   *
+   * @throws ReportFormatException if there is none: the report was cut short
+   */
+  public JsonLinesDecoder.SummaryLine peekSummary() throws IOException {
+    if (summaryFile != null) {
+      JsonLinesDecoder.SummaryLine s = readSummaryFile();
+      if (s == null) {
+        throw cutShort();
+      }
+      return s;
+    }
+    Path file = files.get(0);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      // The line that ends at the last byte: scan back for the newline before it.
+      ByteBuffer one = ByteBuffer.allocate(1);
+      if (size == 0 || channel.read(one, size - 1) != 1 || one.get(0) != '\n') {
+        throw cutShort();
+      }
+      byte[] chunk = new byte[8192];
+      long start = size - 1;
+      search:
+      while (start > 0) {
+        int n = (int) Math.min(chunk.length, start);
+        ByteBuffer buf = ByteBuffer.wrap(chunk, 0, n);
+        long at = start - n;
+        while (buf.hasRemaining()) {
+          if (channel.read(buf, at + buf.position()) < 0) {
+            throw new EOFException(file + ": shrank while read");
+          }
+        }
+        for (int i = n - 1; i >= 0; i--) {
+          if (chunk[i] == '\n') {
+            start = at + i + 1;
+            break search;
+          }
+        }
+        start = at;
+        if (size - start > MAX_LINE) {
+          throw new ReportFormatException(file + ": a last line longer than " + MAX_LINE + " bytes", null);
+        }
+      }
+      byte[] last = new byte[(int) (size - start)];
+      ByteBuffer buf = ByteBuffer.wrap(last);
+      while (buf.hasRemaining()) {
+        if (channel.read(buf, start + buf.position()) < 0) {
+          throw new EOFException(file + ": shrank while read");
+        }
+      }
+      JsonLinesDecoder.Line line;
+      try {
+        line = JsonLinesDecoder.decode(last, 0, last.length);
+      } catch (JsonLinesDecoder.MalformedLineException e) {
+        throw new ReportFormatException(file + ": last line: " + e.getMessage(), e);
+      }
+      if (line instanceof JsonLinesDecoder.SummaryLine s) {
+        return s;
+      }
+      throw cutShort();
+    }
   }
 
   @Override
@@ -200,22 +265,32 @@ public final class ReportReader implements Closeable {
   private void finish() throws IOException {
     done = true;
     if (summaryFile != null) {
-      byte[] bytes;
-      try {
-        bytes = Files.readAllBytes(summaryFile);
-      } catch (NoSuchFileException e) {
-        return;
-      }
-      try {
-        if (JsonLinesDecoder.decode(bytes, 0, bytes.length) instanceof JsonLinesDecoder.SummaryLine s) {
-          summary = s;
-        } else {
-          throw new ReportFormatException(summaryFile + ": not a summary record", null);
-        }
-      } catch (JsonLinesDecoder.MalformedLineException e) {
-        throw new ReportFormatException(summaryFile + ": " + e.getMessage(), e);
-      }
+      summary = readSummaryFile();
     }
+  }
+
+  private JsonLinesDecoder.SummaryLine readSummaryFile() throws IOException {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(summaryFile);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+    try {
+      if (JsonLinesDecoder.decode(bytes, 0, bytes.length) instanceof JsonLinesDecoder.SummaryLine s) {
+        return s;
+      }
+    } catch (JsonLinesDecoder.MalformedLineException e) {
+      throw new ReportFormatException(summaryFile + ": " + e.getMessage(), e);
+    }
+    throw new ReportFormatException(summaryFile + ": not a summary record", null);
+  }
+
+  private ReportFormatException cutShort() {
+    return new ReportFormatException(
+        (summaryFile != null ? summaryFile.getParent() : files.get(0))
+            + ": cut short, no summary record (the run that wrote it never finished)",
+        null);
   }
 
   /** Reads the next line into {@code line}; false at the end of the file. */
