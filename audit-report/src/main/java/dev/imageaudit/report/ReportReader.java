@@ -49,7 +49,7 @@ public final class ReportReader implements Closeable {
   // A line longer than this is not an entry (entries are capped far below it): stop rather than grow.
   private static final int MAX_LINE = 64 << 20;
 
-  /** A report that cannot be read back: not found, not a report, or cut short. */
+  /** A report that cannot be read back: not found, unreadable, not a report, or cut short. */
   public static final class ReportFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 

@@ -32,9 +32,9 @@ public final class ReportReplay {
   /**
    * Replays {@code sources} into {@code sink} and returns the run's end as given to it.
    *
-   * @throws ReportReader.ReportFormatException if a source is not a whole report, or its entries
-   *     disagree with its summary record; nothing past {@code begin} has then been fed for it
-   * @throws IOException if a source cannot be read, or the sink fails
+   * @throws ReportReader.ReportFormatException if a source cannot be read, is not a whole report,
+   *     or its entries disagree with its summary record
+   * @throws IOException if the sink fails
    */
   public static RunEnd replay(List<Path> sources, RunSink sink) throws IOException {
     if (sources.isEmpty()) {
@@ -45,6 +45,10 @@ public final class ReportReplay {
     for (Path source : sources) {
       try (ReportReader reader = ReportReader.open(source)) {
         records.add(reader.peekSummary());
+      } catch (ReportReader.ReportFormatException e) {
+        throw e;
+      } catch (IOException e) {
+        throw unreadable(source, e);
       }
     }
     RunStart start = start(records);
@@ -53,7 +57,7 @@ public final class ReportReplay {
     for (int i = 0; i < sources.size(); i++) {
       AuditSummary.Tally own = new AuditSummary.Tally();
       try (ReportReader reader = ReportReader.open(sources.get(i))) {
-        for (AuditEntry entry = reader.next(); entry != null; entry = reader.next()) {
+        for (AuditEntry entry = next(reader, sources.get(i)); entry != null; entry = next(reader, sources.get(i))) {
           own.add(entry);
           whole.add(entry);
           sink.entry(entry);
@@ -74,6 +78,24 @@ public final class ReportReplay {
     RunEnd end = end(records, whole.summary());
     sink.end(start, end);
     return end;
+  }
+
+  /** Reads the next entry; a source that fails to read is a {@link ReportReader.ReportFormatException}, not the sink's. */
+  private static AuditEntry next(ReportReader reader, Path source) throws IOException {
+    try {
+      return reader.next();
+    } catch (ReportReader.ReportFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      throw unreadable(source, e);
+    }
+  }
+
+  private static ReportReader.ReportFormatException unreadable(Path source, IOException e) {
+    String why = e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+        ? fse.getReason()
+        : String.valueOf(e.getMessage());
+    return new ReportReader.ReportFormatException(source + ": cannot be read: " + why, e);
   }
 
   private static RunStart start(List<JsonLinesDecoder.SummaryLine> records) {
