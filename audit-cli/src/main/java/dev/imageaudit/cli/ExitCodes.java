@@ -3,7 +3,7 @@ package dev.imageaudit.cli;
 /** The process exit codes of {@code image-audit}, as its {@code --help} footer lists them. */
 final class ExitCodes {
 
-  /** Nothing found: every image passed the {@code --fail-on} gate and the audit is complete. */
+  /** Verdict pass: every image passed the {@code --fail-on} gate (or the policy) and the audit is complete. */
   static final int OK = 0;
 
   /**
@@ -24,11 +24,27 @@ final class ExitCodes {
    */
   static final int FATAL = 4;
 
+  /**
+   * Returns a finished run's exit code from its verdict: the signal's code when interrupted, else
+   * {@link #INCOMPLETE}, {@link #FLAGGED} or {@link #OK} for incomplete, fail and pass.
+   */
+  static int of(dev.imageaudit.core.RunEnd end, dev.imageaudit.report.RunJudgement judgement) {
+    if (end.interrupted() != null) {
+      return Signals.exitCode(end.interrupted());
+    }
+    return switch (judgement.verdict()) {
+      case INCOMPLETE -> INCOMPLETE;
+      case FAIL -> FLAGGED;
+      case PASS -> OK;
+    };
+  }
+
   /** The help footer: a picocli format string per line. */
   static final String[] FOOTER = {
-    "  0  nothing found",
-    "  1  an image carries a flag named by --fail-on, or a VM config has an error",
-    "     finding (not with --fail-on none)",
+    "  0  verdict pass: nothing found that fails the run",
+    "  1  verdict fail: an image carries a flag named by --fail-on (or the policy's",
+    "     failOn), unwaived; or a VM config has an error finding (not with --fail-on",
+    "     none); or a policy waiver expired",
     "  2  usage error",
     "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
     "     an incomplete audit vouches for nothing)",

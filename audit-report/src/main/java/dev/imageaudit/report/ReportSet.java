@@ -128,7 +128,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
     try {
       outputs.add(new JsonLinesOutput(dir.resolve(JSONL), provenance));
       outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, provenance));
-      outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
+      outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance));
       outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
