@@ -41,13 +41,13 @@ final class ExitCodes {
 
   /** The help footer: a picocli format string per line. */
   static final String[] FOOTER = {
-    "  0  verdict pass: nothing found that fails the run",
-    "  1  verdict fail: an image carries a flag named by --fail-on (or the policy's",
-    "     failOn), unwaived; or a VM config has an error finding (not with --fail-on",
-    "     none); or a policy waiver expired",
+    "  0  nothing found (verdict pass)",
+    "  1  an image carries a flag named by --fail-on, or a VM config has an error",
+    "     finding (not with --fail-on none), not waived by --policy; or a waiver",
+    "     expired (verdict fail)",
     "  2  usage error",
     "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
-    "     an incomplete audit vouches for nothing)",
+    "     an incomplete audit vouches for nothing) (verdict incomplete)",
     "  4  fatal: an output could not be written, or image-audit failed (out of",
     "     memory...); the previous outputs are left as they were",
     "  130, 143  interrupted by SIGINT, SIGTERM: outputs written with complete: false;",

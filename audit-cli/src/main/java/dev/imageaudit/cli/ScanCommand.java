@@ -338,7 +338,6 @@ final class ScanCommand implements Callable<Integer> {
     }
     List<String> commandLine = new ArrayList<>();
     commandLine.add("image-audit");
-    commandLine.add(spec.name());
     commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
     return new Provenance(
         Provenance.hostName(), Provenance.userName(), absolute, ImageAudit.version(), BuildInfo.load().commit(),

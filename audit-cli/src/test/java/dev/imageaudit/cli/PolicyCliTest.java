@@ -65,7 +65,7 @@ class PolicyCliTest {
     assertThat(result.out()).contains("waiver #1 (dirty, path nowhere.img): unused").endsWith("Verdict: PASS\n");
     JsonNode report = Cli.report(out);
     assertThat(report.get("verdict").stringValue()).isEqualTo("pass");
-    JsonNode image = report.get("images").get(0);
+    JsonNode image = report.get("images").get(1);
     assertThat(image.get("path").stringValue()).endsWith("legacy/old.qcow2");
     assertThat(image.get("waived").get(0).get("waiver").intValue()).isEqualTo(0);
     assertThat(image.get("failing").size()).isZero();
