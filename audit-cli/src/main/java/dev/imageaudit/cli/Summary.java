@@ -107,10 +107,11 @@ final class Summary {
       out.println("--fail-on none: flags and VM config errors do not fail the run.");
     } else {
       out.printf(
-          "--fail-on %s: %s %s.%n",
+          "--fail-on %s: %s %s%s.%n",
           failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
           count(matching, "image"),
-          matching == 1 ? "matches" : "match");
+          matching == 1 ? "matches" : "match",
+          judgement.waivedImages() == 0 ? "" : " (" + count(judgement.waivedImages(), "image") + " with waived flags)");
       if (!end.configs().isEmpty()) {
         out.printf("VM configs with errors: %d of %d.%n", broken, end.configs().size());
       }

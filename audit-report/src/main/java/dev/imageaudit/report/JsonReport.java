@@ -25,12 +25,18 @@ import tools.jackson.core.util.Separators;
  * Writes a report as {@code report.json}: pretty-printed UTF-8, each image on a line of its own
  * exactly as its report.jsonl line (so {@code grep} finds an image and its whole entry at once).
  *
- * <p>The document (schema version {@value #SCHEMA_VERSION}) holds {@code schemaVersion}, {@code
- * tool} {name, version}, {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code complete},
- * {@code interrupted} (the signal that stopped the run, or null), {@code inputs}, {@code summary},
+ * <p>The document (schema version {@value #SCHEMA_VERSION}; JSON Schema {@code
+ * docs/schema/report.schema.json}) holds {@code schemaVersion}, {@code tool} {name, version},
+ * {@code startedAt} and {@code finishedAt} (ISO-8601, UTC), {@code verdict} (pass, fail,
+ * incomplete) and {@code verdictReasons} ({@link RunJudgement.Reason}s), {@code complete}, {@code
+ * interrupted} (the signal that stopped the run, or null), {@code inputs}, {@code provenance}
+ * (host, user, absolute inputs, version, commit, command line, start and end to the millisecond;
+ * null when not given), {@code policy} (source, sha256, failOn, failOnConfigRules, waivers with
+ * what each matched, waived counts), {@code summary},
  * {@code images}: one object per entry, in walk order (the order of report.jsonl),
  * each with every key ({@code path, pathBytes, target, format, fileSize, virtualSize, partitionSize, avf
- * {partition, reason, disk, diskReason}, flags, details, bytesRead, skip, error}), null where it does not apply; and
+ * {partition, reason, disk, diskReason}, flags, details, bytesRead, skip, error, failing, waived}), null where
+ * it does not apply; and
  * {@code configs}: one object per VM config given, in the order given (empty without any):
  *
  * <pre>{@code
@@ -54,7 +60,8 @@ import tools.jackson.core.util.Separators;
  * }</pre>
  *
  * <p>Every key is always present, null where it does not apply. Unsigned 64-bit values are exact
- * JSON integers.
+ * JSON integers; one above 2^53 (beyond a JavaScript number's exact range) also has a string twin,
+ * {@code <key>Exact}, holding its decimal digits: present only then.
  */
 public final class JsonReport {
 
