@@ -1,13 +1,10 @@
 package dev.imageaudit.cli;
 
-import dev.imageaudit.core.Flag;
-import dev.imageaudit.core.RunEnd;
-import java.util.Set;
 
 /** The process exit codes of {@code image-audit}, as its {@code --help} footer lists them. */
 final class ExitCodes {
 
-  /** Nothing found: every image passed the {@code --fail-on} gate and the audit is complete. */
+  /** Verdict pass: every image passed the {@code --fail-on} gate (or the policy) and the audit is complete. */
   static final int OK = 0;
 
   /**
@@ -28,35 +25,35 @@ final class ExitCodes {
    */
   static final int FATAL = 4;
 
+  /**
+   * Returns a finished run's exit code from its verdict: the signal's code when interrupted, else
+   * {@link #INCOMPLETE}, {@link #FLAGGED} or {@link #OK} for incomplete, fail and pass.
+   */
+  static int of(dev.imageaudit.core.RunEnd end, dev.imageaudit.report.RunJudgement judgement) {
+    if (end.interrupted() != null) {
+      return Signals.exitCode(end.interrupted());
+    }
+    return switch (judgement.verdict()) {
+      case INCOMPLETE -> INCOMPLETE;
+      case FAIL -> FLAGGED;
+      case PASS -> OK;
+    };
+  }
+
   /** The help footer: a picocli format string per line. */
   static final String[] FOOTER = {
-    "  0  nothing found",
+    "  0  nothing found (verdict pass)",
     "  1  an image carries a flag named by --fail-on, or a VM config has an error",
-    "     finding (not with --fail-on none)",
+    "     finding (not with --fail-on none), not waived by --policy; or a waiver",
+    "     expired (verdict fail)",
     "  2  usage error",
     "  3  audit incomplete: some inputs or VM configs could not be read (wins over 1:",
-    "     an incomplete audit vouches for nothing)",
+    "     an incomplete audit vouches for nothing) (verdict incomplete)",
     "  4  fatal: an output could not be written, or image-audit failed (out of",
     "     memory...); the previous outputs are left as they were",
     "  130, 143  interrupted by SIGINT, SIGTERM: outputs written with complete: false;",
     "     a second signal exits at once and leaves the previous outputs as they were",
   };
-
-  /**
-   * Returns the exit code a run that was not interrupted earns, whichever command ran it ({@code
-   * scan} or {@code report}): {@link #INCOMPLETE} when it is not complete (an interrupted run
-   * replayed by {@code report} included), else {@link #FLAGGED} when an image carries a {@code
-   * --fail-on} flag or (with any gate) a VM config has an error finding, else {@link #OK}.
-   */
-  static int forRun(RunEnd end, RunTally tally, Set<Flag> gate) {
-    if (!end.complete()) {
-      return INCOMPLETE;
-    }
-    if (tally.matching() > 0 || (!gate.isEmpty() && Summary.brokenConfigs(end) > 0)) {
-      return FLAGGED;
-    }
-    return OK;
-  }
 
   private ExitCodes() {}
 }

@@ -5,7 +5,13 @@ import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.report.AuditMetrics;
 import dev.imageaudit.report.ReportReader;
 import dev.imageaudit.report.ReportReplay;
+import dev.imageaudit.core.ImageAudit;
+import dev.imageaudit.report.Policy;
+import dev.imageaudit.report.Provenance;
+import dev.imageaudit.report.PolicyGate;
 import dev.imageaudit.report.ReportSet;
+import dev.imageaudit.report.RunJudgement;
+import java.time.Clock;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -102,7 +108,10 @@ final class ReportCommand implements Callable<Integer> {
     RunTally tally = new RunTally(gate);
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, AuditMetrics.create());
+      reports =
+          ReportSet.create(
+              outputDir, AuditMetrics.create(), PolicyGate.of(Policy.quick(gate), Clock.systemUTC()),
+              provenance(paths));
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -122,9 +131,10 @@ final class ReportCommand implements Callable<Integer> {
     } catch (RuntimeException | Error e) {
       return Fatal.report(err, e);
     }
-    int exitCode = ExitCodes.forRun(end, tally, gate);
+    RunJudgement judgement = reports.verdict();
+    int exitCode = end.interrupted() != null ? ExitCodes.INCOMPLETE : ExitCodes.of(end, judgement);
     if (!quiet) {
-      Summary.print(out, tally, gate, outputDir, written, exitCode);
+      Summary.print(out, tally, gate, outputDir, written, exitCode, judgement);
     }
     if (end.interrupted() != null) {
       err.printf(
@@ -156,5 +166,23 @@ final class ReportCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "invalid " + what + " '" + Terminal.safe(value) + "': " + e.getReason());
     }
+  }
+
+  /**
+   * Names this rendering for its reports: the host and user that ran {@code report}, the sources'
+   * absolute paths and the command line (the audit itself may have run elsewhere: a scan, a Spark
+   * job).
+   */
+  private Provenance provenance(List<Path> sources) {
+    List<String> absolute = new ArrayList<>();
+    for (Path source : sources) {
+      absolute.add(source.toAbsolutePath().normalize().toString());
+    }
+    List<String> commandLine = new ArrayList<>();
+    commandLine.add("image-audit");
+    commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+    return new Provenance(
+        Provenance.hostName(), Provenance.userName(), absolute, ImageAudit.version(), BuildInfo.load().commit(),
+        commandLine);
   }
 }

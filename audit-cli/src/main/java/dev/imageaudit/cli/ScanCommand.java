@@ -8,7 +8,13 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.Policy;
+import dev.imageaudit.report.PolicyException;
+import dev.imageaudit.report.PolicyGate;
+import dev.imageaudit.report.Provenance;
 import dev.imageaudit.report.ReportSet;
+import dev.imageaudit.report.RunJudgement;
+import java.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -125,6 +131,17 @@ final class ScanCommand implements Callable<Integer> {
   private List<String> failOn = new ArrayList<>();
 
   @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = {
+        "A policy (YAML, or JSON when FILE ends in .json; see docs/schema/policy.schema.json): the"
+            + " flags and VM config rules that fail the run, and waivers (path, glob or SHA-256 of"
+            + " the first 64 KiB; flag or rule; reason, owner, expiry date). An explicit --fail-on"
+            + " adds its flags to the policy's failOn. An unknown key is a usage error."
+      })
+  private String policyFile;
+
+  @Option(
       names = "--file-timeout",
       paramLabel = "DURATION",
       defaultValue = "30s",
@@ -155,7 +172,17 @@ final class ScanCommand implements Callable<Integer> {
   private final boolean showProgress;
   private final AuditObserver testObserver;
 
+  private final Clock clock;
+
   ScanCommand(PrintWriter out, PrintWriter err, InputStream in, boolean showProgress, AuditObserver testObserver) {
+    this(out, err, in, showProgress, testObserver, Clock.systemUTC());
+  }
+
+  /** As the other constructor, with the clock waivers expire by (tests fix it). */
+  ScanCommand(
+      PrintWriter out, PrintWriter err, InputStream in, boolean showProgress, AuditObserver testObserver,
+      Clock clock) {
+    this.clock = clock;
     this.testObserver = testObserver;
     this.out = out;
     this.err = err;
@@ -171,6 +198,8 @@ final class ScanCommand implements Callable<Integer> {
           "--io-threads must be 1.." + ScanOptions.MAX_IO_THREADS + ", not " + ioThreads);
     }
     Set<Flag> gate = parseFailOn();
+    Policy policy = policy(gate);
+    gate = policy.failOn();
     List<AuditInput> inputs = inputs();
     Path outputDir = outputDir();
     try {
@@ -194,11 +223,12 @@ final class ScanCommand implements Callable<Integer> {
             .observer(observer)
             .fileTimeout(fileTimeout)
             .stop(stop)
+            .headSha256(policy.needsHeadSha256())
             .build();
 
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, metrics);
+      reports = ReportSet.create(outputDir, metrics, PolicyGate.of(policy, clock), provenance(inputs));
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -245,10 +275,10 @@ final class ScanCommand implements Callable<Integer> {
       Fatal.onHalt(null);
     }
 
-    int exitCode =
-        end.interrupted() != null ? Signals.exitCode(end.interrupted()) : ExitCodes.forRun(end, tally, gate);
+    RunJudgement judgement = reports.verdict();
+    int exitCode = ExitCodes.of(end, judgement);
     if (!quiet) {
-      Summary.print(out, tally, gate, outputDir, written, exitCode);
+      Summary.print(out, tally, gate, outputDir, written, exitCode, judgement);
     }
     if (end.interrupted() != null) {
       err.printf(
@@ -263,6 +293,55 @@ final class ScanCommand implements Callable<Integer> {
       err.flush();
     }
     return exitCode;
+  }
+
+  /**
+   * Returns the run's policy: the --policy file's, with an explicit --fail-on's flags added; or the
+   * quick form of --fail-on alone.
+   */
+  private Policy policy(Set<Flag> failOnFlags) {
+    if (policyFile == null) {
+      return Policy.quick(failOnFlags);
+    }
+    boolean explicitFailOn = spec.commandLine().getParseResult().hasMatchedOption("--fail-on");
+    if (explicitFailOn && failOnFlags.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--fail-on none cannot be combined with --policy: set failOn: [] in the policy");
+    }
+    Policy policy;
+    try {
+      policy = Policy.read(Path.of(policyFile));
+    } catch (InvalidPathException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid --policy '" + Terminal.safe(policyFile) + "': " + e.getReason());
+    } catch (IOException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "cannot read --policy " + Terminal.safe(policyFile) + ": " + Terminal.safe(reason(e, Path.of(policyFile))));
+    } catch (PolicyException e) {
+      throw new ParameterException(spec.commandLine(), "invalid policy: " + Terminal.safe(e.getMessage()));
+    }
+    return explicitFailOn ? policy.failingAlso(failOnFlags) : policy;
+  }
+
+  /** Names this run for its reports: host, user, absolute inputs, build, command line. */
+  private Provenance provenance(List<AuditInput> inputs) {
+    List<String> absolute = new ArrayList<>();
+    for (AuditInput input : inputs) {
+      if (input instanceof AuditInput.PathInput p) {
+        absolute.add(p.path().toAbsolutePath().normalize().toString());
+      } else if (input instanceof AuditInput.VmConfig c) {
+        absolute.add(c.file().toAbsolutePath().normalize().toString());
+      } else {
+        absolute.add(input.describe());
+      }
+    }
+    List<String> commandLine = new ArrayList<>();
+    commandLine.add("image-audit");
+    commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+    return new Provenance(
+        Provenance.hostName(), Provenance.userName(), absolute, ImageAudit.version(), BuildInfo.load().commit(),
+        commandLine);
   }
 
   private static AuditObserver both(AuditObserver a, AuditObserver b) {

@@ -8,6 +8,7 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
 import dev.imageaudit.report.ReportSet;
+import dev.imageaudit.report.RunJudgement;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,7 +50,8 @@ final class Summary {
   }
 
   static void print(
-      PrintWriter out, RunTally run, Set<Flag> failOn, Path outputDir, ReportSet.Written written, int exitCode) {
+      PrintWriter out, RunTally run, Set<Flag> failOn, Path outputDir, ReportSet.Written written, int exitCode,
+      RunJudgement judgement) {
     RunEnd end = run.end();
     AuditSummary s = end.summary();
     long images = s.files() - s.errors() - s.skipped();
@@ -105,10 +107,11 @@ final class Summary {
       out.println("--fail-on none: flags and VM config errors do not fail the run.");
     } else {
       out.printf(
-          "--fail-on %s: %s %s.%n",
+          "--fail-on %s: %s %s%s.%n",
           failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
           count(matching, "image"),
-          matching == 1 ? "matches" : "match");
+          matching == 1 ? "matches" : "match",
+          judgement.waivedImages() == 0 ? "" : " (" + count(judgement.waivedImages(), "image") + " with waived flags)");
       if (!end.configs().isEmpty()) {
         out.printf("VM configs with errors: %d of %d.%n", broken, end.configs().size());
       }
@@ -132,7 +135,40 @@ final class Summary {
     out.printf("  %s%n", Terminal.safe(written.json().toString()));
     out.printf("  %s%n", Terminal.safe(written.html().toString()));
     out.printf("  %s%n", Terminal.safe(written.metrics().toString()));
+    policy(out, judgement);
+    out.println();
+    out.println(verdictLine(judgement));
     out.flush();
+  }
+
+  /** Waived findings and waivers unused or expired, when the policy has waivers. */
+  private static void policy(PrintWriter out, RunJudgement judgement) {
+    if (judgement.waivers().isEmpty()) {
+      return;
+    }
+    out.println();
+    out.printf(
+        "Waivers (%s): %s waived, %s waived%n",
+        Terminal.safe(judgement.policy().source()),
+        count(judgement.waivedImages(), "image"),
+        count(judgement.waivedConfigFindings().size(), "VM config finding"));
+    for (RunJudgement.WaiverUse use : judgement.waivers()) {
+      String state = use.expired() ? "EXPIRED" : use.matched() == 0 ? "unused" : "matched " + use.matched();
+      out.printf(
+          "  %s: %s, until %s, owner %s%n",
+          Terminal.safe(use.waiver().describe()), state, use.waiver().expires(), Terminal.safe(use.waiver().owner()));
+    }
+  }
+
+  /** The summary's last line: the verdict and, unless pass, why. */
+  static String verdictLine(RunJudgement judgement) {
+    String verdict = "Verdict: " + judgement.verdict().id().toUpperCase(java.util.Locale.ROOT);
+    if (judgement.reasons().isEmpty()) {
+      return verdict;
+    }
+    return verdict + " ("
+        + judgement.reasons().stream().map(r -> Terminal.safe(r.message())).collect(Collectors.joining("; "))
+        + ")";
   }
 
   /** Lists each VM config with its findings, errors and warnings alike, in the config's order. */

@@ -89,7 +89,8 @@ public final class ImageAudit {
                     options.fileTimeout(),
                     options.observer(),
                     options.ioThreads(),
-                    Pools.maxStuck(options.ioThreads()))
+                    Pools.maxStuck(options.ioThreads()),
+                    options.headSha256() ? open -> Auditor.audit(open, true) : Auditor::audit)
                 .entries(
                     Walker.walk(copy, options.followLinks(), configSink, options.stop(), cutShort)
                         .subscribeOn(pools.walk)

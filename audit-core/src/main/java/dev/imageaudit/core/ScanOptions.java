@@ -14,9 +14,19 @@ import java.util.Objects;
  * @param fileTimeout how long one file's reads may take before its entry becomes a {@link
  *     ErrorKind#TIMEOUT} error and the run goes on without it
  * @param stop asks the run to stop taking new paths (SIGINT, SIGTERM)
+ * @param headSha256 give each image's details a {@code headSha256}: the SHA-256 of its first 64 KiB
+ *     (one more read of at most 64 KiB per image larger than the head already read; for policies
+ *     that waive images by content)
  */
 public record ScanOptions(
-    int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop) {
+    int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop,
+    boolean headSha256) {
+
+  /** The options without a head hash, as before {@code headSha256} was added. */
+  public ScanOptions(
+      int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop) {
+    this(ioThreads, followLinks, clock, observer, fileTimeout, stop, false);
+  }
 
   /** The most reading threads an audit uses, whatever it is asked. */
   public static final int MAX_IO_THREADS = 256;
@@ -62,6 +72,7 @@ public record ScanOptions(
     private Clock clock = Clock.systemUTC();
     private AuditObserver observer = AuditObserver.NONE;
     private Duration fileTimeout = DEFAULT_FILE_TIMEOUT;
+    private boolean headSha256;
     private StopSignal stop = new StopSignal();
 
     private Builder() {}
@@ -102,9 +113,15 @@ public record ScanOptions(
       return this;
     }
 
+    /** Hashes each image's first 64 KiB into its details' {@code headSha256} (default: false). */
+    public Builder headSha256(boolean headSha256) {
+      this.headSha256 = headSha256;
+      return this;
+    }
+
     /** Returns the options. */
     public ScanOptions build() {
-      return new ScanOptions(ioThreads, followLinks, clock, observer, fileTimeout, stop);
+      return new ScanOptions(ioThreads, followLinks, clock, observer, fileTimeout, stop, headSha256);
     }
   }
 }

@@ -14,16 +14,20 @@ final class HtmlOutput implements Output {
 
   private final StagedFile file;
   private final RunAggregates.Limits limits;
+  private final Provenance provenance;
   private RunAggregates run;
+  private ComplianceView.Waived waived;
 
-  HtmlOutput(Path path, RunAggregates.Limits limits) throws IOException {
+  HtmlOutput(Path path, RunAggregates.Limits limits, Provenance provenance) throws IOException {
     this.limits = limits;
+    this.provenance = provenance;
     file = StagedFile.create(path);
   }
 
   @Override
   public void begin(RunStart start) {
     run = new RunAggregates(start.inputs(), limits);
+    waived = new ComplianceView.Waived(limits);
   }
 
   @Override
@@ -32,9 +36,22 @@ final class HtmlOutput implements Output {
   }
 
   @Override
-  public void end(RunStart start, RunEnd end) throws IOException {
+  public void entry(AuditEntry entry, EntryPolicy policy) {
+    run.add(entry);
+    if (!policy.waived().isEmpty()) {
+      waived.add(entry, policy);
+    }
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end) {
+    throw new UnsupportedOperationException("report.html's banner needs the run's verdict");
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
     Writer out = new OutputStreamWriter(file.out(), StandardCharsets.UTF_8);
-    HtmlReport.render(HtmlView.of(start, end, run), out);
+    HtmlReport.render(HtmlView.of(start, end, run), HtmlReport.compliance(start, end, judgement, provenance, waived), out);
     out.flush();
     file.finish();
   }

@@ -4,12 +4,24 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
+import dev.imageaudit.core.RunEnd;
+import dev.imageaudit.core.RunStart;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Writes a run as one self-contained HTML5 page: inline CSS and SVG, no script, nothing fetched.
+ * Writes a run as one self-contained HTML5 page: inline CSS and SVG, one inline script (a filter
+ * box and sortable tables) that the page's CSP allows by its hash, nothing fetched.
  *
  * <p>The page shows the run's status, counts, charts, problems grouped by kind, reason, format and
  * top-level folder, and the first rows of each table ({@link RunAggregates.Limits#DEFAULT}: 200
@@ -22,32 +34,82 @@ import java.io.Writer;
  */
 public final class HtmlReport {
 
+  private static final String TEMPLATE_RESOURCE = "dev/imageaudit/report/report.mustache";
+
   // Compiled once: a compiled Mustache is immutable and safe to execute from many threads.
   private static final Mustache TEMPLATE =
       new DefaultMustacheFactory("dev/imageaudit/report").compile("report.mustache");
 
+  /**
+   * The CSP source that allows the page's one inline script, {@code 'sha256-BASE64'}: hashed from
+   * the script's text in the template (static text, rendered byte for byte), so editing the script
+   * can never leave a stale hash behind.
+   */
+  static final String SCRIPT_HASH = scriptHash();
+
   private HtmlReport() {}
 
   /**
-   * Writes {@code report} to {@code out} as HTML, then flushes {@code out} without closing it.
+   * Writes {@code report} to {@code out} as HTML, judged by {@link Policy#DEFAULT} today, then
+   * flushes {@code out} without closing it.
    *
    * @throws UncheckedIOException if {@code out} fails
    */
   public static void write(AuditReport report, Writer out) {
-    RunAggregates run = new RunAggregates(report.inputs(), RunAggregates.Limits.DEFAULT);
-    for (AuditEntry entry : report.entries()) {
-      run.add(entry);
-    }
-    render(HtmlView.of(Runs.start(report), Runs.end(report), run), out);
+    write(report, out, PolicyGate.of(Policy.DEFAULT, Clock.systemUTC()), null);
   }
 
-  /** Renders {@code page} to {@code out}, then flushes {@code out} without closing it. */
-  static void render(HtmlView.Page page, Writer out) {
-    TEMPLATE.execute(out, page);
+  /** As {@link #write(AuditReport, Writer)}, judged by {@code gate} (a fresh one) with {@code provenance} (or null). */
+  public static void write(AuditReport report, Writer out, PolicyGate gate, Provenance provenance) {
+    RunAggregates run = new RunAggregates(report.inputs(), RunAggregates.Limits.DEFAULT);
+    ComplianceView.Waived waived = new ComplianceView.Waived(RunAggregates.Limits.DEFAULT);
+    for (AuditEntry entry : report.entries()) {
+      run.add(entry);
+      EntryPolicy policy = gate.judge(entry);
+      if (!policy.waived().isEmpty()) {
+        waived.add(entry, policy);
+      }
+    }
+    RunStart start = Runs.start(report);
+    RunEnd end = Runs.end(report);
+    render(HtmlView.of(start, end, run), compliance(start, end, gate.judge(end), provenance, waived), out);
+  }
+
+  static ComplianceView.Compliance compliance(
+      RunStart start, RunEnd end, RunJudgement judgement, Provenance provenance, ComplianceView.Waived waived) {
+    return ComplianceView.of(start, end, judgement, provenance, waived, SCRIPT_HASH);
+  }
+
+  /** Renders {@code page} and its {@code compliance} part to {@code out}, then flushes {@code out} without closing it. */
+  static void render(HtmlView.Page page, ComplianceView.Compliance compliance, Writer out) {
+    // Two scopes: names are looked up in the compliance part first, then in the page.
+    TEMPLATE.execute(out, List.of(page, compliance));
     try {
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String scriptHash() {
+    String template;
+    try (InputStream in = HtmlReport.class.getClassLoader().getResourceAsStream(TEMPLATE_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(TEMPLATE_RESOURCE + " is missing from the jar");
+      }
+      template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Matcher script = Pattern.compile("^<script>(.*?)</script>$", Pattern.DOTALL | Pattern.MULTILINE).matcher(template);
+    if (!script.find()) {
+      throw new IllegalStateException(TEMPLATE_RESOURCE + " has no <script>");
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(script.group(1).getBytes(StandardCharsets.UTF_8));
+      return "'sha256-" + Base64.getEncoder().encodeToString(digest) + "'";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
     }
   }
 }

@@ -138,8 +138,21 @@ public final class JsonLinesDecoder {
     switch (token) {
       case START_OBJECT: {
         Map<String, Object> map = new LinkedHashMap<>();
+        String twinOf = null;
         for (String name = p.nextName(); name != null; name = p.nextName()) {
-          map.put(name, read(p, p.nextToken()));
+          Object value = read(p, p.nextToken());
+          if (twinOf != null && name.equals(twinOf + "Exact") && value instanceof String text) {
+            // The writers add "nameExact" after a U64 above 2^53 (for JavaScript readers): the
+            // value is a U64, and writing it again brings its twin back.
+            Object number = map.get(twinOf);
+            if (number.toString().equals(text)) {
+              map.put(twinOf, number instanceof U64 ? number : U64.of(((Number) number).longValue()));
+              twinOf = null;
+              continue;
+            }
+          }
+          map.put(name, value);
+          twinOf = isPastTwoTo53(value) ? name : null;
         }
         return map;
       }
@@ -165,6 +178,10 @@ public final class JsonLinesDecoder {
       default:
         throw new MalformedLineException("unexpected " + token, null);
     }
+  }
+
+  private static boolean isPastTwoTo53(Object value) {
+    return value instanceof U64 || (value instanceof Long n && n > (1L << 53));
   }
 
   private static Object integer(BigInteger n) {

@@ -6,6 +6,8 @@ import dev.imageaudit.core.RunStart;
 import java.io.ByteArrayOutputStream;
 import java.io.Flushable;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.util.Objects;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -16,24 +18,38 @@ import tools.jackson.core.JsonGenerator;
 public final class JsonLinesEncoder implements Flushable, AutoCloseable {
 
   private final JsonGenerator generator;
+  private final PolicyGate gate;
 
-  private JsonLinesEncoder(OutputStream out) {
+  private JsonLinesEncoder(OutputStream out, PolicyGate gate) {
     this.generator = JsonLinesReport.generator(out);
+    this.gate = gate;
   }
 
-  /** Returns an encoder writing to {@code out}. */
+  /** Returns an encoder writing to {@code out}, judging entries by the default policy. */
   public static JsonLinesEncoder to(OutputStream out) {
-    return new JsonLinesEncoder(out);
+    return to(out, PolicyGate.of(Policy.DEFAULT, Clock.systemUTC()));
   }
 
-  /** Writes {@code entry}'s line. */
+  /**
+   * Returns an encoder writing to {@code out}, judging each entry by {@code gate} (a fresh one: it
+   * counts the entries this encoder writes, for the summary's verdict).
+   */
+  public static JsonLinesEncoder to(OutputStream out, PolicyGate gate) {
+    return new JsonLinesEncoder(out, Objects.requireNonNull(gate, "gate"));
+  }
+
+  /** Writes {@code entry}'s line, with what the policy makes of its flags. */
   public void entry(AuditEntry entry) {
-    JsonLinesReport.writeEntry(generator, entry);
+    JsonLinesReport.writeEntry(generator, entry, gate.judge(entry));
   }
 
-  /** Writes the summary record's line: the last line of a whole report.jsonl. */
+  /**
+   * Writes the summary record's line: the last line of a whole report.jsonl. Its verdict counts the
+   * entries this encoder wrote (and {@code end}'s errors and configs), so it is the run's only when
+   * every entry of the run went through this encoder.
+   */
   public void summary(RunStart start, RunEnd end) {
-    JsonLinesReport.writeSummary(generator, start, end);
+    JsonLinesReport.writeSummary(generator, start, end, gate.judge(end), null);
   }
 
   /** Flushes the lines written so far to the stream. */

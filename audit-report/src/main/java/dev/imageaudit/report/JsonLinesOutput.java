@@ -12,8 +12,10 @@ final class JsonLinesOutput implements Output {
 
   private final StagedFile file;
   private final JsonGenerator lines;
+  private final Provenance provenance;
 
-  JsonLinesOutput(Path path) throws IOException {
+  JsonLinesOutput(Path path, Provenance provenance) throws IOException {
+    this.provenance = provenance;
     file = StagedFile.create(path);
     lines = JsonLinesReport.generator(file.out());
   }
@@ -23,12 +25,22 @@ final class JsonLinesOutput implements Output {
 
   @Override
   public void entry(AuditEntry entry) {
-    JsonLinesReport.writeEntry(lines, entry);
+    JsonLinesReport.writeEntry(lines, entry, EntryPolicy.NONE);
   }
 
   @Override
-  public void end(RunStart start, RunEnd end) throws IOException {
-    JsonLinesReport.writeSummary(lines, start, end);
+  public void entry(AuditEntry entry, EntryPolicy policy) {
+    JsonLinesReport.writeEntry(lines, entry, policy);
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end) {
+    throw new UnsupportedOperationException("report.jsonl's summary record needs the run's verdict");
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
+    JsonLinesReport.writeSummary(lines, start, end, judgement, provenance);
     lines.close();
     file.finish();
   }

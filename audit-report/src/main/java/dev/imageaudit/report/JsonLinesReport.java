@@ -5,6 +5,7 @@ import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
 import java.io.OutputStream;
+import java.time.Clock;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -13,8 +14,9 @@ import tools.jackson.core.JsonGenerator;
  *
  * <p>An entry line is the same object as an element of {@code report.json}'s {@code images}. The
  * summary record is the only line whose first key is {@code "record"} ({@code {"record":
- * "summary", ...}}); it then carries {@code schemaVersion, tool, startedAt, finishedAt, complete,
- * interrupted, inputs, summary, configs} as report.json does. A file whose last line is not a
+ * "summary", ...}}); it then carries {@code schemaVersion, tool, startedAt, finishedAt, verdict,
+ * verdictReasons, complete, interrupted, inputs, provenance, policy, summary, configs} as report.json
+ * does. A file whose last line is not a
  * summary record was cut short: its run never finished writing.
  */
 public final class JsonLinesReport {
@@ -30,11 +32,20 @@ public final class JsonLinesReport {
    * flushes {@code out} without closing it.
    */
   public static void write(AuditReport report, OutputStream out) {
+    write(report, out, PolicyGate.of(Policy.DEFAULT, Clock.systemUTC()), null);
+  }
+
+  /**
+   * As {@link #write(AuditReport, OutputStream)}, judged by {@code gate} (a fresh one) and with
+   * {@code provenance} (null: written as null).
+   */
+  public static void write(AuditReport report, OutputStream out, PolicyGate gate, Provenance provenance) {
     try (JsonGenerator g = generator(out)) {
       for (AuditEntry entry : report.entries()) {
-        writeEntry(g, entry);
+        writeEntry(g, entry, gate.judge(entry));
       }
-      writeSummary(g, Runs.start(report), Runs.end(report));
+      RunEnd end = Runs.end(report);
+      writeSummary(g, Runs.start(report), end, gate.judge(end), provenance);
     }
   }
 
@@ -44,16 +55,17 @@ public final class JsonLinesReport {
   }
 
   /** Writes {@code entry} as one line. */
-  static void writeEntry(JsonGenerator g, AuditEntry entry) {
-    JsonSupport.writeEntry(g, entry);
+  static void writeEntry(JsonGenerator g, AuditEntry entry, EntryPolicy policy) {
+    JsonSupport.writeEntry(g, entry, policy);
     g.writeRaw('\n');
   }
 
   /** Writes the run's summary record as one line: the file's last. */
-  static void writeSummary(JsonGenerator g, RunStart start, RunEnd end) {
+  static void writeSummary(
+      JsonGenerator g, RunStart start, RunEnd end, RunJudgement judgement, Provenance provenance) {
     g.writeStartObject();
     g.writeStringProperty("record", SUMMARY_RECORD);
-    JsonReport.writeRun(g, start, end);
+    JsonReport.writeRun(g, start, end, judgement, provenance);
     JsonReport.writeConfigs(g, end.configs());
     g.writeEndObject();
     g.writeRaw('\n');

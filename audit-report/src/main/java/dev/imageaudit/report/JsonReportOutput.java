@@ -39,6 +39,7 @@ final class JsonReportOutput implements Output {
   private final Path path;
   private final Path jsonl;
   private final BooleanSupplier abandoned;
+  private final Provenance provenance;
   private long entries;
   private StagedFile json;
 
@@ -47,8 +48,10 @@ final class JsonReportOutput implements Output {
    * @param jsonl report.jsonl's path in the staging folder, whole (entries, then the summary
    *     record) when {@link #end} is called
    * @param abandoned true once the set is being closed without commit: stop copying
+   * @param provenance who made the run, or null
    */
-  JsonReportOutput(Path path, Path jsonl, BooleanSupplier abandoned) {
+  JsonReportOutput(Path path, Path jsonl, BooleanSupplier abandoned, Provenance provenance) {
+    this.provenance = provenance;
     this.path = path;
     this.jsonl = jsonl;
     this.abandoned = abandoned;
@@ -64,12 +67,17 @@ final class JsonReportOutput implements Output {
   }
 
   @Override
-  public void end(RunStart start, RunEnd end) throws IOException {
+  public void end(RunStart start, RunEnd end) {
+    throw new UnsupportedOperationException("report.json needs the run's verdict");
+  }
+
+  @Override
+  public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
     json = StagedFile.create(path);
     OutputStream out = json.out();
     try (JsonGenerator head = JsonReport.prettyGenerator(out)) {
       head.writeStartObject();
-      JsonReport.writeRun(head, start, end);
+      JsonReport.writeRun(head, start, end, judgement, provenance);
       // Left open: the rest is spliced in below, and closing never completes the content.
     }
     out.write(",\n  \"images\": [".getBytes(StandardCharsets.US_ASCII));

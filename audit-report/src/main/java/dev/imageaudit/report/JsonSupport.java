@@ -67,6 +67,15 @@ final class JsonSupport {
    * (or an empty list or object) where it does not apply, so scripts never meet a missing key.
    */
   static void writeEntry(JsonGenerator g, AuditEntry entry) {
+    writeEntry(g, entry, EntryPolicy.NONE);
+  }
+
+  /**
+   * Writes {@code entry} as one image object, with what the run's policy made of its flags: {@code
+   * failing} (flag ids that fail the run) and {@code waived} ({@code {"flag", "waiver"}}, the
+   * waiver's index in the summary's {@code policy.waivers}), both always present.
+   */
+  static void writeEntry(JsonGenerator g, AuditEntry entry, EntryPolicy policy) {
     AuditEntry.Image image = entry instanceof AuditEntry.Image i ? i : null;
     g.writeStartObject();
     g.writeName("path");
@@ -77,16 +86,9 @@ final class JsonSupport {
     writeString(g, entry.target());
     g.writeName("format");
     writeString(g, image == null ? null : image.format().id());
-    g.writeName("fileSize");
-    if (image == null) {
-      g.writeNull();
-    } else {
-      g.writeNumber(image.fileSize());
-    }
-    g.writeName("virtualSize");
-    writeU64(g, image == null ? null : image.virtualSize());
-    g.writeName("partitionSize");
-    writeU64(g, image == null ? null : image.partitionSize());
+    writeU64Property(g, "fileSize", image == null ? null : U64.of(image.fileSize()));
+    writeU64Property(g, "virtualSize", image == null ? null : image.virtualSize());
+    writeU64Property(g, "partitionSize", image == null ? null : image.partitionSize());
 
     g.writeObjectPropertyStart("avf");
     g.writeName("partition");
@@ -129,7 +131,41 @@ final class JsonSupport {
     } else {
       g.writeNull();
     }
+
+    g.writeArrayPropertyStart("failing");
+    for (int i = 0; i < policy.failing().size(); i++) {
+      g.writeString(policy.failing().get(i).id());
+    }
+    g.writeEndArray();
+    g.writeArrayPropertyStart("waived");
+    for (int i = 0; i < policy.waived().size(); i++) {
+      EntryPolicy.Waived w = policy.waived().get(i);
+      g.writeStartObject();
+      g.writeStringProperty("flag", w.flag().id());
+      g.writeNumberProperty("waiver", w.waiver().index());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
     g.writeEndObject();
+  }
+
+  /** The largest integer every IEEE double (a JavaScript number) holds exactly: 2^53. */
+  static final long MAX_EXACT_DOUBLE = 1L << 53;
+
+  /**
+   * Writes {@code name: value} (an exact JSON integer, or null) and, only when the value is above
+   * 2^53 (where a JavaScript number would round it), also {@code nameExact: "decimal string"}.
+   */
+  static void writeU64Property(JsonGenerator g, String name, U64 value) {
+    g.writeName(name);
+    writeU64(g, value);
+    writeExactTwin(g, name, value);
+  }
+
+  private static void writeExactTwin(JsonGenerator g, String name, U64 value) {
+    if (value != null && Long.compareUnsigned(value.bits(), MAX_EXACT_DOUBLE) > 0) {
+      g.writeStringProperty(name + "Exact", value.toString());
+    }
   }
 
   /** Writes a string, or null; see {@link #wellFormed}. */
@@ -176,8 +212,12 @@ final class JsonSupport {
     } else if (value instanceof Map<?, ?> map) {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        g.writeName(wellFormed(String.valueOf(e.getKey())));
+        String key = wellFormed(String.valueOf(e.getKey()));
+        g.writeName(key);
         writeValue(g, e.getValue());
+        if (e.getValue() instanceof U64 u) {
+          writeExactTwin(g, key, u);
+        }
       }
       g.writeEndObject();
     } else if (value instanceof Iterable<?> list) {

@@ -67,12 +67,15 @@ public final class ReportSet implements RunSink, AutoCloseable {
   private final OutputFolder folder;
   private final OutputFolder.Staging staging;
   private final List<Output> outputs;
+  private final PolicyGate gate;
+  private volatile RunJudgement judgement;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
   private State state = State.CREATED;
 
-  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs) {
+  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, PolicyGate gate) {
+    this.gate = gate;
     this.folder = folder;
     this.staging = staging;
     this.outputs = outputs;
@@ -92,22 +95,40 @@ public final class ReportSet implements RunSink, AutoCloseable {
   }
 
   /**
+   * As {@link #create(Path, AuditMetrics)}, judging the run by {@code gate} (a fresh one: it counts
+   * this run's entries) and naming {@code provenance} in the reports.
+   */
+  public static ReportSet create(Path outputDir, AuditMetrics metrics, PolicyGate gate, Provenance provenance)
+      throws IOException {
+    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, gate, provenance);
+  }
+
+  /**
    * As {@link #create(Path, AuditMetrics)}, with {@code run} identifying the run to {@link
    * AuditMetrics#recordRun} (null: the run's end), the HTML's limits and the folder exchange.
    */
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange)
       throws IOException {
+    return create(
+        outputDir, metrics, run, limits, exchange, PolicyGate.of(Policy.DEFAULT, java.time.Clock.systemUTC()), null);
+  }
+
+  static ReportSet create(
+      Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
+      PolicyGate gate, Provenance provenance)
+      throws IOException {
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(gate, "gate");
     OutputFolder folder = OutputFolder.of(outputDir, exchange);
     OutputFolder.Staging staging = folder.stage();
     Path dir = staging.dir();
     List<Output> outputs = new ArrayList<>(4);
-    ReportSet set = new ReportSet(folder, staging, outputs);
+    ReportSet set = new ReportSet(folder, staging, outputs, gate);
     try {
-      outputs.add(new JsonLinesOutput(dir.resolve(JSONL)));
-      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing));
-      outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
+      outputs.add(new JsonLinesOutput(dir.resolve(JSONL), provenance));
+      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, provenance));
+      outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance));
       outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
@@ -127,7 +148,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
     synchronized (lock) {
       expect(State.CREATED);
       state = State.BEGUN;
-      each(Phase.BEGIN, start, null, null);
+      each(Phase.BEGIN, start, null, null, null);
     }
   }
 
@@ -140,7 +161,14 @@ public final class ReportSet implements RunSink, AutoCloseable {
     if (state != State.BEGUN) {
       throw new IllegalStateException("entry() is for a begun set, not a " + name(state) + " one");
     }
-    each(Phase.ENTRY, null, entry, null);
+    each(Phase.ENTRY, null, entry, gate.judge(entry), null);
+  }
+
+  /**
+   * Returns the run's verdict and its reasons, once {@link #end} ran; null before.
+   */
+  public RunJudgement verdict() {
+    return judgement;
   }
 
   @Override
@@ -152,7 +180,8 @@ public final class ReportSet implements RunSink, AutoCloseable {
         throw new InterruptedIOException("the report set was closed");
       }
       expect(State.BEGUN);
-      each(Phase.END, start, null, end);
+      judgement = gate.judge(end);
+      each(Phase.END, start, null, null, end);
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
       state = State.ENDED;
@@ -266,14 +295,15 @@ public final class ReportSet implements RunSink, AutoCloseable {
    * Passes one call of the run to every output; a failure marks the set failed, so it can no longer
    * be committed. A plain loop, no lambda: it runs once per entry.
    */
-  private void each(Phase phase, RunStart start, AuditEntry entry, RunEnd end) throws IOException {
+  private void each(Phase phase, RunStart start, AuditEntry entry, EntryPolicy policy, RunEnd end)
+      throws IOException {
     try {
       for (int i = 0; i < outputs.size(); i++) {
         Output output = outputs.get(i);
         switch (phase) {
           case BEGIN -> output.begin(start);
-          case ENTRY -> output.entry(entry);
-          case END -> output.end(start, end);
+          case ENTRY -> output.entry(entry, policy);
+          case END -> output.end(start, end, judgement);
         }
       }
     } catch (IOException | Error e) {

@@ -148,4 +148,34 @@ final class Fixtures {
         path, null, ImageFormat.RAW, size, U64.of(size), U64.of(size), Verdict.accepted(), Verdict.accepted(), Set.of(), Map.of(),
         4096);
   }
+
+  /** The day the golden run is judged on: waivers expiring before it are expired. */
+  static final java.time.Clock CLOCK =
+      java.time.Clock.fixed(java.time.Instant.parse("2026-01-02T03:04:07.250Z"), java.time.ZoneOffset.UTC);
+
+  /**
+   * A policy with one waiver of each fate on {@link #report()}: used (the composite's flag), unused
+   * (a glob naming nothing), expired (the config rule, before {@link #CLOCK}'s day).
+   */
+  static Policy policy() {
+    return new Policy(
+        Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.CROSVM_UNSUPPORTED),
+        Set.of(ConfigRule.INVALID_CONFIG, ConfigRule.CONFIG_UNREADABLE),
+        List.of(
+            new Waiver(0, COMPOSITE, null, null, Flag.UNSUPPORTED_PARTITION_IMAGE, null,
+                "legacy VM boots it through crosvm", "storage-team", java.time.LocalDate.parse("2026-12-31")),
+            new Waiver(1, null, "legacy/**", null, Flag.BACKING_FILE, null,
+                "old overlays", "storage-team", java.time.LocalDate.parse("2026-06-30")),
+            new Waiver(2, null, "configs/*.json", null, null, ConfigRule.INVALID_CONFIG,
+                "fixed in the next image", "vm-team", java.time.LocalDate.parse("2025-12-31"))),
+        "policy.yaml",
+        "0000000000000000000000000000000000000000000000000000000000000000");
+  }
+
+  /** A fixed provenance for golden files. */
+  static Provenance provenance() {
+    return new Provenance(
+        "build-host", "auditor", List.of("/srv/store", "fd:3", "/srv/configs/vm.json", "/srv/configs/gone.json"),
+        "0.1.0-test", "abc1234", List.of("image-audit", "scan", "--policy", "policy.yaml", "store", "--fd", "3"));
+  }
 }

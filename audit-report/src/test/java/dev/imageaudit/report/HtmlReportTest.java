@@ -38,7 +38,7 @@ class HtmlReportTest {
 
   @Test
   void isOneSelfContainedPage() {
-    String html = html(Fixtures.report());
+    String html = withoutOwnScript(html(Fixtures.report()));
     String lower = html.toLowerCase(Locale.ROOT);
     assertThat(html).startsWith("<!DOCTYPE html>").contains("<meta charset=\"utf-8\">").endsWith("</html>\n");
     assertThat(lower)
@@ -51,6 +51,28 @@ class HtmlReportTest {
         .doesNotContain("url(")
         .doesNotContain("@import");
     assertThat(html).contains("<style>").contains("default-src 'none'");
+  }
+
+  /**
+   * Returns {@code html} without the page's own script, after checking that it has exactly one,
+   * the template's, whose hash the CSP names: what is left must hold no script at all.
+   */
+  static String withoutOwnScript(String html) {
+    int start = html.indexOf("<script>");
+    int end = html.indexOf("</script>", start);
+    assertThat(start).as("the page's script").isPositive();
+    assertThat(html.indexOf("<script", start + 1)).as("a second script").isEqualTo(-1);
+    String script = html.substring(start + "<script>".length(), end);
+    try {
+      String hash =
+          java.util.Base64.getEncoder()
+              .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
+      assertThat(HtmlReport.SCRIPT_HASH).isEqualTo("'sha256-" + hash + "'");
+      assertThat(html).contains("script-src &#39;sha256-" + hash.replace("=", "&#61;") + "&#39;");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+    return html.substring(0, start) + html.substring(end + "</script>".length());
   }
 
   @Test
@@ -217,7 +239,7 @@ class HtmlReportTest {
                 List.of(new VmConfigAudit.Partition("<script>x</script>", "a&b.img", false, null, null)), null)),
             List.of(new VmConfigAudit.Finding(ConfigRule.MISSING_FILE, "\"a&b.img\" <i>gone</i>\u202e", 0,
                 "<script>x</script>", List.of("a&b.img"))));
-    String html = html(Fixtures.report(List.of(), List.of(), List.of(hostile)));
+    String html = withoutOwnScript(html(Fixtures.report(List.of(), List.of(), List.of(hostile))));
     assertThat(html)
         .doesNotContain("<script>").doesNotContain("<b>cfg").doesNotContain("<i>gone")
         .contains("&lt;b&gt;cfg&lt;/b&gt;.json")

@@ -17,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -61,12 +62,21 @@ public final class Auditor {
    * @param item what to open and how to name it
    */
   public static AuditEntry audit(WalkItem.Open item) {
+    return audit(item, false);
+  }
+
+  /**
+   * As {@link #audit(WalkItem.Open)}; with {@code hashHead}, an image's details also hold {@value
+   * #HEAD_SHA256}: the SHA-256 of its first {@value #HEAD_SHA256_BYTES} bytes (one more read of at
+   * most that much, from the descriptor already open, within the per-file read cap).
+   */
+  public static AuditEntry audit(WalkItem.Open item, boolean hashHead) {
     if (LinuxFiles.AVAILABLE) {
-      return NativeOpen.audit(item);
+      return NativeOpen.audit(item, hashHead);
     }
     // Elsewhere the JDK's open: it may block on a FIFO swapped in after the walk (see NativeOpen).
     try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
-      return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize());
+      return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize(), hashHead);
     } catch (IOException e) {
       return failure(item.display(), item.target(), e);
     } catch (RuntimeException e) {
@@ -87,6 +97,18 @@ public final class Auditor {
    */
   public static AuditEntry.Image judge(String display, String target, ImageSource source, long statSize)
       throws IOException {
+    return judge(display, target, source, statSize, false);
+  }
+
+  /** The details key of an image's head hash (see {@link #audit(WalkItem.Open, boolean)}). */
+  public static final String HEAD_SHA256 = "headSha256";
+
+  /** How much of an image's head {@link #HEAD_SHA256} covers: 64 KiB (less for a smaller file). */
+  public static final int HEAD_SHA256_BYTES = 64 * 1024;
+
+  /** As {@link #judge(String, String, ImageSource, long)}; with {@code hashHead}, adds {@value #HEAD_SHA256}. */
+  public static AuditEntry.Image judge(String display, String target, ImageSource source, long statSize,
+      boolean hashHead) throws IOException {
     long fileSize = source.size();
     // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
@@ -106,6 +128,11 @@ public final class Auditor {
     }
     flags.addAll(AvfPartitionHazards.flags(
         partition.type(), CrosvmDiskRules.detectImageType(head, fileSize), statSize, fileSize));
+    Map<String, Object> details = DetailsBudget.bound(detection.details());
+    if (hashHead) {
+      details = new java.util.LinkedHashMap<>(details);
+      details.put(HEAD_SHA256, headSha256(head, source, fileSize));
+    }
     if (source.changed()) {
       flags.add(Flag.CHANGED_DURING_AUDIT);
     }
@@ -119,8 +146,21 @@ public final class Auditor {
         DetailsBudget.bound(partition.verdict()),
         DetailsBudget.bound(disk),
         flags,
-        DetailsBudget.bound(detection.details()),
+        details,
         source.bytesRead());
+  }
+
+  /** Hashes the first {@link #HEAD_SHA256_BYTES} of the file, reusing {@code head} when it holds them all. */
+  private static String headSha256(byte[] head, ImageSource source, long fileSize) throws IOException {
+    int n = (int) Math.min(HEAD_SHA256_BYTES, fileSize > 0 ? fileSize : HEAD_SHA256_BYTES);
+    byte[] bytes = n <= head.length ? head : source.read(0, n);
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(bytes, 0, Math.min(n, bytes.length));
+      return java.util.HexFormat.of().formatHex(sha.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
   }
 
   /** Returns every detector's answer, in detector order. */

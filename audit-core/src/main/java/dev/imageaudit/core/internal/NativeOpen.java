@@ -18,7 +18,7 @@ final class NativeOpen {
 
   private NativeOpen() {}
 
-  static AuditEntry audit(WalkItem.Open item) {
+  static AuditEntry audit(WalkItem.Open item, boolean hashHead) {
     int flags = LinuxFiles.O_RDONLY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_NOCTTY | LinuxFiles.O_CLOEXEC;
     if (!item.followLinks()) {
       flags |= LinuxFiles.O_NOFOLLOW;
@@ -44,15 +44,15 @@ final class NativeOpen {
         case LinuxFiles.S_IFREG:
           if (stSize == 0) {
             // Nothing to read: an empty file is judged without a read.
-            return Auditor.judge(item.display(), item.target(), new ByteArraySource(new byte[0]), 0);
+            return Auditor.judge(item.display(), item.target(), new ByteArraySource(new byte[0]), 0, hashHead);
           }
           return Auditor.judge(
-              item.display(), item.target(), new NativeSource(fd, stSize, Caps.PER_FILE, buffer), stSize);
+              item.display(), item.target(), new NativeSource(fd, stSize, Caps.PER_FILE, buffer), stSize, hashHead);
         case LinuxFiles.S_IFBLK:
           // A block device's st_size is 0; its capacity is where its end is.
           long capacity = LinuxFiles.lseek(fd, 0, LinuxFiles.SEEK_END);
           return Auditor.judge(
-              item.display(), item.target(), new NativeSource(fd, capacity, Caps.PER_FILE, buffer), stSize);
+              item.display(), item.target(), new NativeSource(fd, capacity, Caps.PER_FILE, buffer), stSize, hashHead);
         case LinuxFiles.S_IFIFO:
           return skipped(item, SkipReason.FIFO);
         case LinuxFiles.S_IFSOCK:

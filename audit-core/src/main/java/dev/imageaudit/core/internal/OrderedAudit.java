@@ -67,8 +67,8 @@ public final class OrderedAudit {
     this(io, timer, fileTimeout, observer, concurrency, maxStuck, Auditor::audit);
   }
 
-  /** As above, auditing each file with {@code auditor}: for tests of reads that never return. */
-  OrderedAudit(
+  /** As above, auditing each file with {@code auditor} (tests: reads that never return; runs: a head hash). */
+  public OrderedAudit(
       Scheduler io,
       Scheduler timer,
       Duration fileTimeout,
