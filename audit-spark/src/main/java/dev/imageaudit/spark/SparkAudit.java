@@ -93,8 +93,15 @@ public final class SparkAudit {
     private static final long serialVersionUID = 1L;
   }
 
-  /** What a finished job wrote. */
-  record Result(int partitions, AuditSummary summary) {}
+  /**
+   * What a finished job wrote, and how long its phases took.
+   *
+   * @param partitions parts written
+   * @param summary counts over every entry
+   * @param listing time to list the inputs (driver and subtree tasks)
+   * @param auditing time to audit, write and commit the parts and write _SUMMARY.json
+   */
+  record Result(int partitions, AuditSummary summary, Duration listing, Duration auditing) {}
 
   /** A command line that is wrong; its message says how. */
   static final class UsageException extends Exception {
@@ -141,9 +148,11 @@ public final class SparkAudit {
       Result result = run(spark, options);
       AuditSummary s = result.summary();
       out.printf(
-          "image-audit-spark: %d entries (%d flagged, %d skipped, %d errors) in %d parts in %s%n"
+          "image-audit-spark: %d entries (%d flagged, %d skipped, %d errors) in %d parts in %s"
+              + " (listed in %.1f s, audited in %.1f s)%n"
               + "render them with: image-audit report -o DIR %s%n",
-          s.files(), s.flagged(), s.skipped(), s.errors(), result.partitions(), options.output(), options.output());
+          s.files(), s.flagged(), s.skipped(), s.errors(), result.partitions(), options.output(),
+          result.listing().toMillis() / 1000.0, result.auditing().toMillis() / 1000.0, options.output());
       return 0;
     } catch (IOException | RuntimeException e) {
       err.println("image-audit-spark: failed: " + e);
@@ -221,7 +230,9 @@ public final class SparkAudit {
       throw new IOException(options.output() + " exists: the job writes a new folder (remove it, or name another)");
     }
 
+    long t0 = System.nanoTime();
     List<Unit> units = list(spark, options, hadoop);
+    long t1 = System.nanoTime();
     int partitions = partitions(spark, options, units.size());
 
     hadoop.set("mapreduce.fileoutputcommitter.algorithm.version", "1");
@@ -246,7 +257,7 @@ public final class SparkAudit {
     if (!outFs.rename(temp, new Path(output, ReportReader.SUMMARY))) {
       throw new IOException("cannot rename " + temp + " to " + ReportReader.SUMMARY);
     }
-    return new Result(partitions, summary);
+    return new Result(partitions, summary, Duration.ofNanos(t1 - t0), Duration.ofNanos(System.nanoTime() - t1));
   }
 
   /** Returns the number of partitions: as given, else 3 per core and at most 50,000 paths each. */
