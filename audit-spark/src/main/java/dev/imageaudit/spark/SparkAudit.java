@@ -35,8 +35,10 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.NullWritable;
 import org.apache.spark.SparkConf;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.TaskCompletionListener;
 import reactor.core.publisher.Flux;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -69,8 +71,9 @@ import scala.Tuple2;
  *       written last: a folder without it is a job that did not finish.
  * </ol>
  *
- * <p>Paths are opened on the executors: on a cluster, give absolute paths of a file system every
- * host mounts at the same place. Links are not followed (as scan's default).
+ * <p>Paths are opened on the executors, resolved from the driver's working directory (the report
+ * names them as given): on a cluster, every host must mount the store at the same place. Links are
+ * not followed (as scan's default).
  */
 public final class SparkAudit {
 
@@ -332,6 +335,11 @@ public final class SparkAudit {
   /** Audits one slice in order, as scan does: files in batches on I/O threads, each with the timeout. */
   private static Iterator<AuditEntry> audit(Iterator<Unit> slice, int ioThreads, Duration timeout) {
     Scheduler io = Schedulers.newBoundedElastic(3 * ioThreads, Integer.MAX_VALUE, "image-audit-io", 60, true);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      // A failed or killed attempt stops reading its slice, so its I/O threads go too.
+      task.addTaskCompletionListener((TaskCompletionListener) context -> io.dispose());
+    }
     Flux<WalkItem> items = Flux.fromIterable(() -> slice).map(Unit::item);
     Iterator<AuditEntry> entries =
         new OrderedAudit(io, Schedulers.parallel(), timeout, AuditObserver.NONE, ioThreads, ioThreads)

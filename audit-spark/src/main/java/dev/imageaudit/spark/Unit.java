@@ -24,7 +24,8 @@ sealed interface Unit extends Serializable permits Unit.Open, Unit.Decided {
       return new Decided(JsonLinesEncoder.encode(done.entry()));
     }
     WalkItem.Open open = (WalkItem.Open) item;
-    String path = open.path().toString();
+    // Absolute from the driver's working directory: an executor elsewhere opens the same file.
+    String path = open.path().toAbsolutePath().toString();
     // A name the JDK could not decode only survives as its URI (the exact bytes, percent-encoded).
     boolean exact = open.pathBytes() == null && path.indexOf('\uFFFD') < 0;
     return new Open(
