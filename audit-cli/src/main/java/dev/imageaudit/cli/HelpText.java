@@ -9,6 +9,8 @@ final class HelpText {
     "      audit a store; the reports go into ./image-audit-report/",
     "  image-audit help scan",
     "      every option of scan",
+    "  image-audit report -o merged parts/",
+    "      render results already written (a report.jsonl, the Spark job's parts)",
   };
 
   /** Examples for {@code image-audit scan --help}. */

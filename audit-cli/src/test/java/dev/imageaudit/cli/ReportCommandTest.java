@@ -62,6 +62,24 @@ class ReportCommandTest {
   }
 
   @Test
+  void vmConfigsAndTheirFindingsComeThroughWithTheirExitCode() throws IOException {
+    Path scanned = tmp.resolve("scan");
+    try (var configs = Files.list(Cli.exampleStore().resolveSibling("vm-configs"))) {
+      List<String> args = new java.util.ArrayList<>(List.of("scan", "-q", "-o", scanned.toString()));
+      configs.filter(p -> p.toString().endsWith(".json")).sorted().forEach(p -> {
+        args.add("--vm-config");
+        args.add(p.toString());
+      });
+      Cli.Result scan = Cli.run(args.toArray(String[]::new));
+      Path rendered = tmp.resolve("rendered");
+      Cli.Result report = Cli.run("report", "-q", "-o", rendered.toString(), scanned.toString());
+      assertThat(report.exitCode()).isEqualTo(scan.exitCode());
+      assertThat(Files.readString(scanned.resolve("report.json"))).contains("\"findings\": [");
+      assertSameOutputs(scanned, rendered);
+    }
+  }
+
+  @Test
   void anIncompleteScanStaysIncomplete() throws IOException {
     Path store = tmp.resolve("store");
     Cli.raw(store.resolve("a.img"));
