@@ -67,15 +67,24 @@ public final class ReportSet implements RunSink, AutoCloseable {
   private final OutputFolder folder;
   private final OutputFolder.Staging staging;
   private final List<Output> outputs;
+  private final AuditMetrics metrics;
+  private final MetricsExport export;
+  private MetricsFileOutput metricsFile;
+  // Written by end() before report.json, which reports it; read by the caller after the run.
+  private volatile MetricsPush push;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
   private State state = State.CREATED;
 
-  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs) {
+  private ReportSet(
+      OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, AuditMetrics metrics,
+      MetricsExport export) {
     this.folder = folder;
     this.staging = staging;
     this.outputs = outputs;
+    this.metrics = metrics;
+    this.export = export;
   }
 
   /**
@@ -88,7 +97,20 @@ public final class ReportSet implements RunSink, AutoCloseable {
    *     no {@code .image-audit} file in it), not a folder, or the staging folder cannot be made
    */
   public static ReportSet create(Path outputDir, AuditMetrics metrics) throws IOException {
-    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange);
+    return create(outputDir, metrics, MetricsExport.NONE);
+  }
+
+  /**
+   * As {@link #create(Path, AuditMetrics)}, and sends the metrics where {@code export} says too: a
+   * file of their own, made atomically at {@link #commit()}, and a Pushgateway, pushed to at {@link
+   * #end} (whether the run is complete, incomplete or interrupted) before report.json is written,
+   * which records how the push went in its {@code push} object (see {@link #push()}).
+   *
+   * @throws IOException as {@link #create(Path, AuditMetrics)} does, or if no file can be made
+   *     beside {@code export.file()}
+   */
+  public static ReportSet create(Path outputDir, AuditMetrics metrics, MetricsExport export) throws IOException {
+    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, export);
   }
 
   /**
@@ -98,22 +120,43 @@ public final class ReportSet implements RunSink, AutoCloseable {
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange)
       throws IOException {
+    return create(outputDir, metrics, run, limits, exchange, MetricsExport.NONE);
+  }
+
+  static ReportSet create(
+      Path outputDir,
+      AuditMetrics metrics,
+      Object run,
+      RunAggregates.Limits limits,
+      OutputFolder.Exchange exchange,
+      MetricsExport export)
+      throws IOException {
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(export, "export");
     OutputFolder folder = OutputFolder.of(outputDir, exchange);
     OutputFolder.Staging staging = folder.stage();
     Path dir = staging.dir();
     List<Output> outputs = new ArrayList<>(4);
-    ReportSet set = new ReportSet(folder, staging, outputs);
+    ReportSet set = new ReportSet(folder, staging, outputs, metrics, export);
     try {
       outputs.add(new JsonLinesOutput(dir.resolve(JSONL)));
-      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing));
+      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, () -> set.push));
       outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
       outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
+      if (export.file() != null) {
+        set.metricsFile = new MetricsFileOutput(export.file(), metrics);
+        outputs.add(set.metricsFile);
+      }
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
       throw e;
     }
     return set;
+  }
+
+  /** Returns how the push to the Pushgateway went, once {@link #end} ran; null without a Pushgateway. */
+  public MetricsPush push() {
+    return push;
   }
 
   /** Returns the staging folder the outputs are written into until {@link #commit()}. */
@@ -152,6 +195,11 @@ public final class ReportSet implements RunSink, AutoCloseable {
         throw new InterruptedIOException("the report set was closed");
       }
       expect(State.BEGUN);
+      if (export.pushgateway() != null) {
+        // Before report.json, which says how the push went; the metrics output records it again (a no-op).
+        metrics.recordRun(start, end);
+        push = export.pushgateway().push(metrics);
+      }
       each(Phase.END, start, null, end);
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
@@ -182,6 +230,10 @@ public final class ReportSet implements RunSink, AutoCloseable {
         throw e;
       }
       state = State.COMMITTED;
+      if (metricsFile != null) {
+        // After the folder: a metrics file never describes reports that are not in place.
+        metricsFile.commit();
+      }
       try {
         staging.close();
       } catch (IOException e) {
