@@ -8,6 +8,7 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.MetricsExport;
 import dev.imageaudit.report.ReportSet;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import reactor.core.Exceptions;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -144,6 +146,8 @@ final class ScanCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}). On a terminal a live line is shown instead.")
   private Duration statusInterval;
 
+  @Mixin private MetricsOptions metricsOptions = new MetricsOptions();
+
   @Option(
       names = {"-q", "--quiet"},
       description = "Print no summary and no progress or status lines.")
@@ -180,7 +184,13 @@ final class ScanCommand implements Callable<Integer> {
       return cannotWrite(e, outputDir);
     }
 
-    AuditMetrics metrics = AuditMetrics.create();
+    AuditMetrics metrics = metricsOptions.metrics(spec.commandLine(), outputDir);
+    MetricsExport export;
+    try {
+      export = metricsOptions.export(spec.commandLine(), outputDir, System.getenv());
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--push-ca-cert: " + Terminal.safe(String.valueOf(e.getMessage())));
+    }
     RunTally tally = new RunTally(gate);
     StopSignal stop = new StopSignal();
     Progress progress =
@@ -198,7 +208,7 @@ final class ScanCommand implements Callable<Integer> {
 
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, metrics);
+      reports = ReportSet.create(outputDir, metrics, export);
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -255,6 +265,7 @@ final class ScanCommand implements Callable<Integer> {
     } else {
       exitCode = ExitCodes.OK;
     }
+    exitCode = metricsOptions.afterPush(reports.push(), exitCode, err);
     if (!quiet) {
       Summary.print(out, tally, gate, outputDir, written, exitCode);
     }

@@ -208,6 +208,11 @@ public final class Pushgateway {
   }
 
   private static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      // The JDK's client says no more than ConnectException over a ClosedChannelException.
+      return "cannot connect (refused, unreachable or not listening)"
+          + (e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + Display.visible(e.getMessage()));
+    }
     Throwable t = e;
     // The JDK wraps the socket's own reason (Connection refused) in a ConnectException without one.
     while ((t.getMessage() == null || t.getMessage().isBlank()) && t.getCause() != null) {
