@@ -190,16 +190,17 @@ public final class ReportSet implements RunSink, AutoCloseable {
   public void end(RunStart start, RunEnd end) throws IOException {
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
+    if (export.pushgateway() != null && !closing && state == State.BEGUN) {
+      // Before report.json, which says how the push went (the metrics output records the run again:
+      // the same values). Outside the lock: close() from a second signal must not wait for the network.
+      metrics.recordRun(start, end);
+      push = export.pushgateway().push(metrics);
+    }
     synchronized (lock) {
       if (closing) {
         throw new InterruptedIOException("the report set was closed");
       }
       expect(State.BEGUN);
-      if (export.pushgateway() != null) {
-        // Before report.json, which says how the push went; the metrics output records it again (a no-op).
-        metrics.recordRun(start, end);
-        push = export.pushgateway().push(metrics);
-      }
       each(Phase.END, start, null, end);
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
