@@ -192,6 +192,17 @@ final class MetricsOptions {
     return pushOptional ? exitCode : Math.max(exitCode, ExitCodes.INCOMPLETE);
   }
 
+  /** After the summary: where else the metrics went (the metrics file, the Pushgateway that took them). */
+  void printWhere(PrintWriter out, MetricsExport export, MetricsPush push) {
+    if (export.file() != null) {
+      out.printf("Metrics also in %s%n", Terminal.safe(export.file().toString()));
+    }
+    if (push != null && push.ok()) {
+      out.printf("Metrics pushed to %s%n", Terminal.safe(push.url()));
+    }
+    out.flush();
+  }
+
   private Map<String, String> labels(CommandLine commandLine) {
     if (parsedLabels == null) {
       parsedLabels = pairs(commandLine, "--metrics-label", labels);

@@ -268,6 +268,7 @@ final class ScanCommand implements Callable<Integer> {
     exitCode = metricsOptions.afterPush(reports.push(), exitCode, err);
     if (!quiet) {
       Summary.print(out, tally, gate, outputDir, written, exitCode);
+      metricsOptions.printWhere(out, export, reports.push());
     }
     if (end.interrupted() != null) {
       err.printf(

@@ -31,6 +31,7 @@ class MetricsCliTest {
             "store=prod-images", "--metrics-label", "site=b", Cli.exampleStore().toString());
 
     assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FLAGGED);
+    assertThat(r.out()).contains("Metrics also in " + textfile);
     String text = Files.readString(textfile);
     assertThat(text).isEqualTo(Files.readString(out.resolve("metrics.prom")));
     assertThat(text.lines().filter(l -> !l.startsWith("#")))
@@ -139,6 +140,7 @@ class MetricsCliTest {
               "store=prod/images", Cli.exampleStore().toString());
 
       assertThat(r.exitCode()).as(r.err()).isEqualTo(ExitCodes.FLAGGED);
+      assertThat(r.out()).contains("Metrics pushed to " + base + "metrics/job/nightly/store@base64/cHJvZC9pbWFnZXM=");
       assertThat(seen).hasSize(1);
       // A value with a slash goes base64url-encoded, as the Pushgateway reads it.
       assertThat(seen.get(0))
