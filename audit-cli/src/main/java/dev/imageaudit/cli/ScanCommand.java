@@ -8,6 +8,7 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.MetricsExport;
 import dev.imageaudit.report.Policy;
 import dev.imageaudit.report.PolicyException;
 import dev.imageaudit.report.PolicyGate;
@@ -40,6 +41,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import reactor.core.Exceptions;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -161,6 +163,8 @@ final class ScanCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}). On a terminal a live line is shown instead.")
   private Duration statusInterval;
 
+  @Mixin private MetricsOptions metricsOptions = new MetricsOptions();
+
   @Option(
       names = {"-q", "--quiet"},
       description = "Print no summary and no progress or status lines.")
@@ -209,7 +213,13 @@ final class ScanCommand implements Callable<Integer> {
       return cannotWrite(e, outputDir);
     }
 
-    AuditMetrics metrics = AuditMetrics.create();
+    AuditMetrics metrics = metricsOptions.metrics(spec.commandLine(), outputDir);
+    MetricsExport export;
+    try {
+      export = metricsOptions.export(spec.commandLine(), outputDir, System.getenv());
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--push-ca-cert: " + Terminal.safe(String.valueOf(e.getMessage())));
+    }
     RunTally tally = new RunTally(gate);
     StopSignal stop = new StopSignal();
     Progress progress =
@@ -228,7 +238,7 @@ final class ScanCommand implements Callable<Integer> {
 
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, metrics, PolicyGate.of(policy, clock), provenance(inputs));
+      reports = ReportSet.create(outputDir, metrics, PolicyGate.of(policy, clock), provenance(inputs), export);
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -277,8 +287,10 @@ final class ScanCommand implements Callable<Integer> {
 
     RunJudgement judgement = reports.verdict();
     int exitCode = ExitCodes.of(end, judgement);
+    exitCode = metricsOptions.afterPush(reports.push(), exitCode, err);
     if (!quiet) {
       Summary.print(out, tally, gate, outputDir, written, exitCode, judgement);
+      metricsOptions.printWhere(out, export, reports.push());
     }
     if (end.interrupted() != null) {
       err.printf(

@@ -24,7 +24,7 @@ class SummaryTest {
     assertThat(output.resolve("report.html")).isNotEmptyFile();
     assertThat(output.resolve("metrics.prom")).isNotEmptyFile();
     assertThat(Files.readString(output.resolve("metrics.prom")))
-        .contains("image_audit_last_run_files 11");
+        .contains("image_audit_files 11");
     assertThat(r.out())
         .contains("Report in " + output)
         .contains(output.resolve("report.json").toString())

@@ -98,10 +98,10 @@ class VmConfigCliTest {
     Cli.run("scan", "-o", out(), "--vm-config", Cli.exampleConfig("unaligned-and-long-labels.json").toString());
     String metrics = Files.readString(tmp.resolve("out/metrics.prom"));
     assertThat(metrics)
-        .contains("image_audit_config_findings_total{rule=\"unaligned-writable-partition\"} 1.0")
-        .contains("image_audit_config_findings_total{rule=\"label-truncated\"} 2.0")
-        .contains("image_audit_config_findings_total{rule=\"duplicate-partition-label\"} 1.0")
-        .contains("image_audit_config_findings_total{rule=\"missing-file\"} 0.0");
+        .contains("image_audit_config_findings{rule=\"unaligned-writable-partition\"} 1.0")
+        .contains("image_audit_config_findings{rule=\"label-truncated\"} 2.0")
+        .contains("image_audit_config_findings{rule=\"duplicate-partition-label\"} 1.0")
+        .contains("image_audit_config_findings{rule=\"missing-file\"} 0.0");
   }
 
   @Test

@@ -70,7 +70,7 @@ final class AtomicFiles {
    * makes the file 0600, and after the rename node_exporter (another user) could not read it. A
    * plain exclusive create gets the mode the umask gives, like any other file the user writes.
    */
-  private static Path createTemp(Path target) throws IOException {
+  static Path createTemp(Path target) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     String prefix = "." + target.getFileName() + ".";
     for (int attempt = 1; ; attempt++) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -40,6 +41,7 @@ final class JsonReportOutput implements Output {
   private final Path jsonl;
   private final BooleanSupplier abandoned;
   private final Provenance provenance;
+  private final Supplier<MetricsPush> push;
   private long entries;
   private StagedFile json;
 
@@ -49,9 +51,12 @@ final class JsonReportOutput implements Output {
    *     record) when {@link #end} is called
    * @param abandoned true once the set is being closed without commit: stop copying
    * @param provenance who made the run, or null
+   * @param push how the run's push went (null: no push), asked for at {@link #end}
    */
-  JsonReportOutput(Path path, Path jsonl, BooleanSupplier abandoned, Provenance provenance) {
+  JsonReportOutput(
+      Path path, Path jsonl, BooleanSupplier abandoned, Provenance provenance, Supplier<MetricsPush> push) {
     this.provenance = provenance;
+    this.push = push;
     this.path = path;
     this.jsonl = jsonl;
     this.abandoned = abandoned;
@@ -91,7 +96,7 @@ final class JsonReportOutput implements Output {
     }
     out.write(']');
     out.write(',');
-    out.write(tail(end));
+    out.write(tail(end, push.get()));
     out.write('\n');
     json.finish();
   }
@@ -141,12 +146,15 @@ final class JsonReportOutput implements Output {
   }
 
   /** Returns the configs property as the document's tail, without the opening brace of its own object. */
-  private static byte[] tail(RunEnd end) {
+  private static byte[] tail(RunEnd end, MetricsPush push) {
     // VM configs are few (those named on the command line), so this is small.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JsonReport.prettyGenerator(bytes)) {
       g.writeStartObject();
       JsonReport.writeConfigs(g, end.configs());
+      if (push != null) {
+        writePush(g, push);
+      }
       g.writeEndObject();
     }
     byte[] object = bytes.toByteArray();
@@ -157,6 +165,24 @@ final class JsonReportOutput implements Output {
     byte[] tail = new byte[object.length - 1];
     System.arraycopy(object, 1, tail, 0, tail.length);
     return tail;
+  }
+
+  /** The {@code push} object: where the metrics went (no credentials), the answer, the error or null. */
+  private static void writePush(JsonGenerator g, MetricsPush push) {
+    g.writeName("push");
+    g.writeStartObject();
+    g.writeStringProperty("url", push.url());
+    if (push.status() > 0) {
+      g.writeNumberProperty("status", push.status());
+    } else {
+      g.writeNullProperty("status");
+    }
+    if (push.error() != null) {
+      g.writeStringProperty("error", push.error());
+    } else {
+      g.writeNullProperty("error");
+    }
+    g.writeEndObject();
   }
 
   @Override

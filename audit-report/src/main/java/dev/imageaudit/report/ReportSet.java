@@ -69,16 +69,25 @@ public final class ReportSet implements RunSink, AutoCloseable {
   private final List<Output> outputs;
   private final PolicyGate gate;
   private volatile RunJudgement judgement;
+  private final AuditMetrics metrics;
+  private final MetricsExport export;
+  private MetricsFileOutput metricsFile;
+  // Written by end() before report.json, which reports it; read by the caller after the run.
+  private volatile MetricsPush push;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
   private State state = State.CREATED;
 
-  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, PolicyGate gate) {
+  private ReportSet(
+      OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, PolicyGate gate, AuditMetrics metrics,
+      MetricsExport export) {
     this.gate = gate;
     this.folder = folder;
     this.staging = staging;
     this.outputs = outputs;
+    this.metrics = metrics;
+    this.export = export;
   }
 
   /**
@@ -91,7 +100,20 @@ public final class ReportSet implements RunSink, AutoCloseable {
    *     no {@code .image-audit} file in it), not a folder, or the staging folder cannot be made
    */
   public static ReportSet create(Path outputDir, AuditMetrics metrics) throws IOException {
-    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange);
+    return create(outputDir, metrics, MetricsExport.NONE);
+  }
+
+  /**
+   * As {@link #create(Path, AuditMetrics)}, and sends the metrics where {@code export} says too: a
+   * file of their own, made atomically at {@link #commit()}, and a Pushgateway, pushed to at {@link
+   * #end} (whether the run is complete, incomplete or interrupted) before report.json is written,
+   * which records how the push went in its {@code push} object (see {@link #push()}).
+   *
+   * @throws IOException as {@link #create(Path, AuditMetrics)} does, or if no file can be made
+   *     beside {@code export.file()}
+   */
+  public static ReportSet create(Path outputDir, AuditMetrics metrics, MetricsExport export) throws IOException {
+    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, export);
   }
 
   /**
@@ -100,7 +122,15 @@ public final class ReportSet implements RunSink, AutoCloseable {
    */
   public static ReportSet create(Path outputDir, AuditMetrics metrics, PolicyGate gate, Provenance provenance)
       throws IOException {
-    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, gate, provenance);
+    return create(outputDir, metrics, gate, provenance, MetricsExport.NONE);
+  }
+
+  /** As {@link #create(Path, AuditMetrics, PolicyGate, Provenance)}, exporting as {@link #create(Path, AuditMetrics, MetricsExport)} does. */
+  public static ReportSet create(
+      Path outputDir, AuditMetrics metrics, PolicyGate gate, Provenance provenance, MetricsExport export)
+      throws IOException {
+    return create(
+        outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, gate, provenance, export);
   }
 
   /**
@@ -110,31 +140,61 @@ public final class ReportSet implements RunSink, AutoCloseable {
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange)
       throws IOException {
+    return create(outputDir, metrics, run, limits, exchange, MetricsExport.NONE);
+  }
+
+  static ReportSet create(
+      Path outputDir,
+      AuditMetrics metrics,
+      Object run,
+      RunAggregates.Limits limits,
+      OutputFolder.Exchange exchange,
+      MetricsExport export)
+      throws IOException {
     return create(
-        outputDir, metrics, run, limits, exchange, PolicyGate.of(Policy.DEFAULT, java.time.Clock.systemUTC()), null);
+        outputDir, metrics, run, limits, exchange, PolicyGate.of(Policy.DEFAULT, java.time.Clock.systemUTC()), null,
+        export);
   }
 
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
       PolicyGate gate, Provenance provenance)
       throws IOException {
+    return create(outputDir, metrics, run, limits, exchange, gate, provenance, MetricsExport.NONE);
+  }
+
+  static ReportSet create(
+      Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
+      PolicyGate gate, Provenance provenance, MetricsExport export)
+      throws IOException {
     Objects.requireNonNull(metrics, "metrics");
     Objects.requireNonNull(gate, "gate");
+    Objects.requireNonNull(export, "export");
     OutputFolder folder = OutputFolder.of(outputDir, exchange);
     OutputFolder.Staging staging = folder.stage();
     Path dir = staging.dir();
     List<Output> outputs = new ArrayList<>(4);
-    ReportSet set = new ReportSet(folder, staging, outputs, gate);
+    ReportSet set = new ReportSet(folder, staging, outputs, gate, metrics, export);
     try {
       outputs.add(new JsonLinesOutput(dir.resolve(JSONL), provenance));
-      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, provenance));
+      outputs.add(
+          new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, provenance, () -> set.push));
       outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance));
       outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
+      if (export.file() != null) {
+        set.metricsFile = new MetricsFileOutput(export.file(), metrics);
+        outputs.add(set.metricsFile);
+      }
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
       throw e;
     }
     return set;
+  }
+
+  /** Returns how the push to the Pushgateway went, once {@link #end} ran; null without a Pushgateway. */
+  public MetricsPush push() {
+    return push;
   }
 
   /** Returns the staging folder the outputs are written into until {@link #commit()}. */
@@ -175,6 +235,12 @@ public final class ReportSet implements RunSink, AutoCloseable {
   public void end(RunStart start, RunEnd end) throws IOException {
     Objects.requireNonNull(start, "start");
     Objects.requireNonNull(end, "end");
+    if (export.pushgateway() != null && !closing && state == State.BEGUN) {
+      // Before report.json, which says how the push went (the metrics output records the run again:
+      // the same values). Outside the lock: close() from a second signal must not wait for the network.
+      metrics.recordRun(start, end);
+      push = export.pushgateway().push(metrics);
+    }
     synchronized (lock) {
       if (closing) {
         throw new InterruptedIOException("the report set was closed");
@@ -211,6 +277,10 @@ public final class ReportSet implements RunSink, AutoCloseable {
         throw e;
       }
       state = State.COMMITTED;
+      if (metricsFile != null) {
+        // After the folder: a metrics file never describes reports that are not in place.
+        metricsFile.commit();
+      }
       try {
         staging.close();
       } catch (IOException e) {

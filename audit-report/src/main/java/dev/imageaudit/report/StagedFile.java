@@ -36,6 +36,11 @@ final class StagedFile implements Closeable {
     return new StagedFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
   }
 
+  /** Opens {@code path}, an empty file just made with an exclusive create, for writing. */
+  static StagedFile open(Path path) throws IOException {
+    return new StagedFile(path, FileChannel.open(path, StandardOpenOption.WRITE));
+  }
+
   /** Creates {@code path} as {@link #create} does, readable too: a part to be copied from later. */
   static StagedFile createReadable(Path path) throws IOException {
     return new StagedFile(

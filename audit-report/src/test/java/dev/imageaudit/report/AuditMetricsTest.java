@@ -1,6 +1,8 @@
 package dev.imageaudit.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
@@ -11,6 +13,8 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AuditMetricsTest {
 
@@ -59,14 +64,16 @@ class AuditMetricsTest {
   }
 
   @Test
-  void countsImagesByFormatAndPartitionDecision() {
+  void countsImagesByFormatAndBothDecisionsAsGauges() {
     assertThat(lines(fed()))
         .contains(
-            "image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 2.0",
-            "image_audit_images_total{format=\"raw\",partition=\"accepted\"} 1.0",
-            "# TYPE image_audit_images_total counter",
+            "image_audit_images{format=\"qcow2\",partition=\"rejected\"} 2.0",
+            "image_audit_images{format=\"raw\",partition=\"accepted\"} 1.0",
+            "image_audit_crosvm_images{crosvm=\"accepted\",format=\"qcow2\"} 2.0",
+            "# TYPE image_audit_images gauge",
             // Every format with every decision, 0 where none was seen: series never vanish.
-            "image_audit_images_total{format=\"composite\",partition=\"accepted\"} 0.0");
+            "image_audit_images{format=\"composite\",partition=\"accepted\"} 0.0",
+            "image_audit_crosvm_images{crosvm=\"error\",format=\"composite\"} 0.0");
   }
 
   @Test
@@ -75,61 +82,76 @@ class AuditMetricsTest {
     metrics.onEntry(ENTRIES.get(0), 1_000);
     assertThat(lines(metrics))
         .contains(
-            "image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 0.0",
+            "image_audit_images{format=\"qcow2\",partition=\"rejected\"} 0.0",
             "image_audit_detection_seconds_count 1");
     metrics.count(ENTRIES.get(0));
     assertThat(lines(metrics))
         .contains(
-            "image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 1.0",
+            "image_audit_images{format=\"qcow2\",partition=\"rejected\"} 1.0",
             "image_audit_detection_seconds_count 1");
   }
 
   @Test
-  void countsFlagsSkipsErrorsAndBytes() {
+  void countsFlagsSkipsErrorsFilesAndBytes() {
     assertThat(lines(fed()))
         .contains(
-            "image_audit_flagged_total{flag=\"unsupported-partition-image\"} 2.0",
-            "image_audit_skipped_total{reason=\"symlink\"} 1.0",
-            "image_audit_errors_total{kind=\"not-found\"} 1.0",
-            "image_audit_read_bytes_total 5120.0");
+            "image_audit_flagged{flag=\"unsupported-partition-image\"} 2.0",
+            "image_audit_skipped{reason=\"symlink\"} 1.0",
+            "image_audit_errors{kind=\"not-found\"} 1.0",
+            "image_audit_files 5.0",
+            "image_audit_read_bytes 5120.0");
   }
 
   @Test
-  void everyErrorKindAndSkipReasonIsPresentFromZero() {
+  void everySeriesIsPresentFromZeroBeforeAnyEntry() {
     List<String> lines = lines(AuditMetrics.create());
     for (ErrorKind kind : ErrorKind.values()) {
-      assertThat(lines).contains("image_audit_errors_total{kind=\"" + kind.id() + "\"} 0.0");
+      assertThat(lines).contains("image_audit_errors{kind=\"" + kind.id() + "\"} 0.0");
     }
     for (SkipReason reason : SkipReason.values()) {
-      assertThat(lines).contains("image_audit_skipped_total{reason=\"" + reason.id() + "\"} 0.0");
+      assertThat(lines).contains("image_audit_skipped{reason=\"" + reason.id() + "\"} 0.0");
+    }
+    for (Flag flag : Flag.values()) {
+      assertThat(lines).contains("image_audit_flagged{flag=\"" + flag.id() + "\"} 0.0");
+    }
+    for (ConfigRule rule : ConfigRule.values()) {
+      assertThat(lines).contains("image_audit_config_findings{rule=\"" + rule.id() + "\"} 0.0");
     }
     for (ImageFormat format : ImageFormat.values()) {
       for (Verdict.Decision decision : Verdict.Decision.values()) {
         assertThat(lines)
             .contains(
-                "image_audit_images_total{format=\"" + format.id() + "\",partition=\"" + decision.id() + "\"} 0.0");
+                "image_audit_images{format=\"" + format.id() + "\",partition=\"" + decision.id() + "\"} 0.0",
+                "image_audit_crosvm_images{crosvm=\"" + decision.id() + "\",format=\"" + format.id() + "\"} 0.0");
       }
     }
+    assertThat(lines)
+        .contains(
+            "image_audit_run_complete 0.0",
+            "image_audit_run_duration_seconds 0.0",
+            "image_audit_build_info{revision=\"unknown\",version=\"unknown\"} 1")
+        .noneMatch(l -> l.startsWith("image_audit_last_success"))
+        .noneMatch(l -> !l.startsWith("#") && l.contains("_total"));
   }
 
   @Test
-  void countsConfigFindingsByRuleOncePerRunEveryRuleFromZero() {
+  void configFindingsAreTheLastRunsByRule() {
     AuditMetrics metrics = AuditMetrics.create();
-    for (ConfigRule rule : ConfigRule.values()) {
-      assertThat(lines(metrics)).contains("image_audit_config_findings_total{rule=\"" + rule.id() + "\"} 0.0");
-    }
     AuditReport report = Fixtures.report();
     metrics.recordRun(report);
     metrics.recordRun(report);
     assertThat(lines(metrics))
         .contains(
-            "image_audit_config_findings_total{rule=\"invalid-config\"} 1.0",
-            "image_audit_config_findings_total{rule=\"relative-paths\"} 1.0",
-            "image_audit_config_findings_total{rule=\"config-unreadable\"} 1.0",
-            "image_audit_config_findings_total{rule=\"missing-file\"} 0.0",
-            "# TYPE image_audit_config_findings_total counter");
+            "image_audit_config_findings{rule=\"invalid-config\"} 1.0",
+            "image_audit_config_findings{rule=\"relative-paths\"} 1.0",
+            "image_audit_config_findings{rule=\"config-unreadable\"} 1.0",
+            "image_audit_config_findings{rule=\"missing-file\"} 0.0",
+            "# TYPE image_audit_config_findings gauge");
+    // A gauge of the run, not a counter: recording another run sets, never adds.
     metrics.recordRun(Fixtures.report());
-    assertThat(lines(metrics)).contains("image_audit_config_findings_total{rule=\"invalid-config\"} 2.0");
+    assertThat(lines(metrics)).contains("image_audit_config_findings{rule=\"invalid-config\"} 1.0");
+    metrics.recordRun(Fixtures.report(List.of(Fixtures.raw("a", 1)), List.of()));
+    assertThat(lines(metrics)).contains("image_audit_config_findings{rule=\"invalid-config\"} 0.0");
   }
 
   @Test
@@ -146,23 +168,94 @@ class AuditMetricsTest {
   }
 
   @Test
-  void recordRunSetsTheLastRunGauges() {
+  void recordRunSetsTheRunGaugesAndOnlyACompleteRunTheLastSuccess() {
     AuditMetrics metrics = fed();
-    assertThat(lines(metrics)).noneMatch(l -> l.startsWith("image_audit_last_run"));
-    AuditReport report = Fixtures.report();
-    metrics.recordRun(report);
-    metrics.recordRun(report);
+    AuditReport incomplete = Fixtures.report();
+    metrics.recordRun(incomplete);
     assertThat(lines(metrics))
         .contains(
             "image_audit_last_run_timestamp_seconds 1.76732304725E9",
-            "image_audit_last_run_duration_seconds 2.25",
-            "image_audit_last_run_complete 0.0",
-            "image_audit_last_run_files 6.0",
-            "# TYPE image_audit_last_run_timestamp_seconds gauge");
+            "image_audit_run_duration_seconds 2.25",
+            "image_audit_run_complete 0.0",
+            "image_audit_files_per_second " + (6 / 2.25),
+            "# TYPE image_audit_last_run_timestamp_seconds gauge")
+        .noneMatch(l -> l.startsWith("image_audit_last_success"));
     assertThat(Double.parseDouble("1.76732304725E9")).isEqualTo(Fixtures.FINISHED.toEpochMilli() / 1000.0);
 
     metrics.recordRun(Fixtures.report(List.of(Fixtures.raw("a", 1)), List.of()));
-    assertThat(lines(metrics)).contains("image_audit_last_run_complete 1.0", "image_audit_last_run_files 1.0");
+    assertThat(lines(metrics))
+        .contains("image_audit_run_complete 1.0", "image_audit_last_success_timestamp_seconds 1.76732304725E9");
+  }
+
+  @Test
+  void aRunThatDoesNotCompleteKeepsThePreviousSuccessReadFromTheOldFile(@TempDir Path tmp) throws Exception {
+    AuditMetrics first = AuditMetrics.builder().label("store", "a").build();
+    first.recordRun(Fixtures.report(List.of(Fixtures.raw("a", 1)), List.of()));
+    Path old = tmp.resolve("metrics.prom");
+    Files.writeString(old, first.text());
+    assertThat(AuditMetrics.lastSuccessIn(old)).hasValue(Fixtures.FINISHED.toEpochMilli() / 1000.0);
+    assertThat(AuditMetrics.lastSuccessIn(tmp.resolve("absent.prom"))).isEmpty();
+
+    AuditMetrics failed =
+        AuditMetrics.builder().label("store", "a").previousSuccess(AuditMetrics.lastSuccessIn(old)).build();
+    failed.recordRun(Fixtures.report());
+    assertThat(lines(failed))
+        .contains(
+            "image_audit_run_complete{store=\"a\"} 0.0",
+            "image_audit_last_success_timestamp_seconds{store=\"a\"} 1.76732304725E9");
+  }
+
+  @Test
+  void labelsGoOnEverySeriesAndAreValidated() {
+    AuditMetrics metrics =
+        AuditMetrics.builder().label("store", "prod-images").label("site", "b\"x").buildInfo("1.2", "abc").build();
+    metrics.recordRun(Fixtures.report());
+    assertThat(lines(metrics).stream().filter(l -> !l.startsWith("#")))
+        .isNotEmpty()
+        .allMatch(l -> l.contains("store=\"prod-images\"") && l.contains("site=\"b\\\"x\""));
+    assertThat(lines(metrics))
+        .contains("image_audit_build_info{revision=\"abc\",site=\"b\\\"x\",store=\"prod-images\",version=\"1.2\"} 1");
+    for (String bad : List.of("format", "job", "instance", "__x", "1a", "a-b", "")) {
+      assertThatThrownBy(() -> AuditMetrics.builder().label(bad, "v"))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+    assertThatThrownBy(() -> AuditMetrics.builder().label("store", ""))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AuditMetrics.builder().label("store", "a").label("store", "b"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void stableSeriesAcrossRunsOverDifferentStores() {
+    AuditMetrics one = AuditMetrics.builder().label("store", "s").build();
+    one.count(ENTRIES.get(0));
+    one.recordRun(Fixtures.report(List.of(ENTRIES.get(0)), List.of()));
+    AuditMetrics two = AuditMetrics.builder().label("store", "s").build();
+    two.count(ENTRIES.get(3));
+    two.recordRun(Fixtures.report(List.of(ENTRIES.get(3)), List.of()));
+    assertThat(seriesOf(two)).isEqualTo(seriesOf(one));
+  }
+
+  static List<String> seriesOf(AuditMetrics metrics) {
+    return lines(metrics).stream().filter(l -> !l.startsWith("#")).map(l -> l.substring(0, l.lastIndexOf(' '))).toList();
+  }
+
+  @Test
+  void promtoolFindsNothingToSayAboutTheText() throws Exception {
+    Path promtool = Path.of("/usr/bin/promtool");
+    assumeTrue(Files.isExecutable(promtool) || "true".equals(System.getenv("CI")),
+        "promtool is not installed (Debian package prometheus); CI installs it");
+    AuditMetrics metrics = AuditMetrics.builder().label("store", "prod").buildInfo("0.1.0", "abc").build();
+    ENTRIES.forEach(metrics::count);
+    metrics.onEntry(ENTRIES.get(0), 2_000_000);
+    metrics.recordRun(Fixtures.report(List.of(Fixtures.raw("a", 1)), List.of()));
+    Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+    try (var in = p.getOutputStream()) {
+      in.write(metrics.text().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(said).isZero();
+    assertThat(said).isEmpty();
   }
 
   @Test
@@ -172,9 +265,9 @@ class AuditMetricsTest {
     String text = PrometheusText.text(metrics.registry());
     assertThat(text).doesNotContain("# EOF").doesNotContain("_created").endsWith("\n");
     assertThat(text.lines()).noneMatch(l -> l.contains("secret") || l.contains("store/") || l.contains("/"));
-    // Every sample line is NAME{labels} VALUE with a known label, nothing per file.
+    // Every sample line is NAME{labels} VALUE with known labels, nothing per file.
     assertThat(text.lines().filter(l -> !l.startsWith("#")))
-        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{(format|partition|flag|reason|kind|rule|le)=\"[^\"]*\"(,(partition|le)=\"[^\"]*\")?\\})? \\S+"));
+        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{((crosvm|format|partition|flag|reason|kind|rule|le|version|revision)=\"[^\"]*\",?)+\\})? \\S+"), "known labels");
   }
 
   @Test

@@ -45,9 +45,9 @@ class ReportFilesTest {
     assertThat(Files.readAllBytes(dir.resolve("report.jsonl"))).isEqualTo(JsonReportTest.jsonLines(report));
     assertThat(Files.readString(written.html(), StandardCharsets.UTF_8)).isEqualTo(HostileNamesTest.html(report));
     assertThat(Files.readString(written.metrics()))
-        .contains("image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 1.0")
+        .contains("image_audit_images{format=\"qcow2\",partition=\"rejected\"} 1.0")
         // Written after recordRun, which ReportFiles does itself.
-        .contains("image_audit_last_run_files 6.0")
+        .contains("image_audit_files 6.0")
         // Timed by the observer above (all but the skip), counted once by ReportFiles.
         .contains("image_audit_detection_seconds_count 5")
         .doesNotContain("# EOF");

@@ -118,7 +118,7 @@ class ReportSetTest {
     assertThat(Files.readString(out.resolve("report.html")))
         .contains("<span class=\"status interrupted\">INTERRUPTED (SIGINT)</span>")
         .contains("Stopped by SIGINT before the walk ended: this report covers the 100 paths met until then.");
-    assertThat(Files.readString(out.resolve("metrics.prom"))).contains("image_audit_last_run_complete 0.0");
+    assertThat(Files.readString(out.resolve("metrics.prom"))).contains("image_audit_run_complete 0.0");
   }
 
   @Test
@@ -400,14 +400,14 @@ class ReportSetTest {
     // 2,000 entries: 11 raw, 4 qcow2 (3 + 1 dirty), 2 sparse, 1 composite, a skip and an error in each 20.
     assertThat(Files.readString(out.resolve("metrics.prom")))
         .contains(
-            "image_audit_images_total{format=\"raw\",partition=\"accepted\"} 1100.0",
-            "image_audit_images_total{format=\"qcow2\",partition=\"rejected\"} 400.0",
-            "image_audit_images_total{format=\"vdi\",partition=\"accepted\"} 0.0",
-            "image_audit_skipped_total{reason=\"symlink\"} 100.0",
-            "image_audit_errors_total{kind=\"access-denied\"} 100.0",
-            "image_audit_flagged_total{flag=\"backing-file\"} 300.0",
-            "image_audit_last_run_files 2000.0",
-            "image_audit_last_run_complete 0.0");
+            "image_audit_images{format=\"raw\",partition=\"accepted\"} 1100.0",
+            "image_audit_images{format=\"qcow2\",partition=\"rejected\"} 400.0",
+            "image_audit_images{format=\"vdi\",partition=\"accepted\"} 0.0",
+            "image_audit_skipped{reason=\"symlink\"} 100.0",
+            "image_audit_errors{kind=\"access-denied\"} 100.0",
+            "image_audit_flagged{flag=\"backing-file\"} 300.0",
+            "image_audit_files 2000.0",
+            "image_audit_run_complete 0.0");
   }
 
   static List<String> names(Path dir) throws IOException {
