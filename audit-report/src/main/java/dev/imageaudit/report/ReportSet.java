@@ -7,8 +7,13 @@ import dev.imageaudit.core.RunStart;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import dev.imageaudit.core.Flag;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -26,8 +31,13 @@ import java.util.Objects;
  *       (which therefore comes first) ({@link JsonReport});
  *   <li>{@value #HTML}: rendered at the end from bounded aggregates ({@link HtmlReport});
  *   <li>{@value #METRICS}: each entry counted into the {@link AuditMetrics} as it arrives, the
- *       registry written at the end.
+ *       registry written at the end;
+ *   <li>{@code report.sarif}, {@code report.junit.xml}, {@code report.csv} when asked for ({@link
+ *       ReportFormat}, {@link #builder}): SARIF results and CSV rows as entries arrive, JUnit from
+ *       bounded per-rule lists at the end ({@link SarifOutput}, {@link JunitOutput}, {@link CsvOutput}).
  * </ul>
+ *
+ * <p>Whichever formats are written, they are staged together and replace the previous set together.
  *
  * <p>The output folder belongs to image-audit and is replaced whole: see {@link OutputFolder} for
  * which folders it will replace (absent, empty, or marked with a {@code .image-audit} file) and
@@ -51,6 +61,9 @@ public final class ReportSet implements RunSink, AutoCloseable {
   /** The Prometheus text file. */
   public static final String METRICS = "metrics.prom";
 
+  /** report.jsonl's name while it is only report.json's source, deleted before the commit. */
+  private static final String JSONL_PART = ".report.jsonl.part";
+
   /**
    * Where a committed set's outputs are, under the output folder as the caller named it.
    *
@@ -59,20 +72,84 @@ public final class ReportSet implements RunSink, AutoCloseable {
    * @param json the JSON report
    * @param html the HTML report
    * @param metrics the Prometheus text file
+   * @param files every file written, in {@link ReportFormat} order
    */
-  public record Written(Path folder, Path jsonl, Path json, Path html, Path metrics) {}
+  public record Written(Path folder, Path jsonl, Path json, Path html, Path metrics, List<Path> files) {
+    public Written {
+      files = List.copyOf(files);
+    }
+  }
+
+  /**
+   * What a set writes besides where: which formats, and which flags fail the run (SARIF's result
+   * levels and JUnit's failures follow them).
+   *
+   * @param formats the files to write; report.json alone still needs report.jsonl, which is then
+   *     written as a part and deleted before the commit
+   * @param failOn the flags that fail the run
+   */
+  record Settings(Set<ReportFormat> formats, Set<Flag> failOn) {
+    static final Settings DEFAULT =
+        new Settings(ReportFormat.DEFAULTS, EnumSet.of(Flag.UNSUPPORTED_PARTITION_IMAGE));
+
+    Settings {
+      if (formats.isEmpty()) {
+        throw new IllegalArgumentException("at least one format");
+      }
+      formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
+      failOn = failOn.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(failOn));
+    }
+  }
+
+  /** Builds a {@link ReportSet}: {@link ReportSet#builder}, optional settings, {@link #create()}. */
+  public static final class Builder {
+    private final Path outputDir;
+    private final AuditMetrics metrics;
+    private Set<ReportFormat> formats = ReportFormat.DEFAULTS;
+    private Set<Flag> failOn = Settings.DEFAULT.failOn();
+
+    private Builder(Path outputDir, AuditMetrics metrics) {
+      this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The files to write (default {@link ReportFormat#DEFAULTS}); not empty. */
+    public Builder formats(Set<ReportFormat> formats) {
+      this.formats = Objects.requireNonNull(formats, "formats");
+      return this;
+    }
+
+    /** The flags that fail the run (default unsupported-partition-image); empty for none. */
+    public Builder failOn(Set<Flag> failOn) {
+      this.failOn = Objects.requireNonNull(failOn, "failOn");
+      return this;
+    }
+
+    /** Stages the set as {@link ReportSet#create(Path, AuditMetrics)} does. */
+    public ReportSet create() throws IOException {
+      return ReportSet.create(
+          outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, new Settings(formats, failOn));
+    }
+  }
+
+  /** Returns a builder for a set written into {@code outputDir}, counting into {@code metrics}. */
+  public static Builder builder(Path outputDir, AuditMetrics metrics) {
+    return new Builder(outputDir, metrics);
+  }
 
   private enum State { CREATED, BEGUN, ENDED, COMMITTED, FAILED, CLOSED }
 
   private final OutputFolder folder;
   private final OutputFolder.Staging staging;
   private final List<Output> outputs;
+  private final Settings settings;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
   private State state = State.CREATED;
 
-  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs) {
+  private ReportSet(OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, Settings settings) {
+    this.settings = settings;
     this.folder = folder;
     this.staging = staging;
     this.outputs = outputs;
@@ -98,17 +175,48 @@ public final class ReportSet implements RunSink, AutoCloseable {
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange)
       throws IOException {
+    return create(outputDir, metrics, run, limits, exchange, Settings.DEFAULT);
+  }
+
+  /** As above, writing the formats {@code settings} names. */
+  static ReportSet create(
+      Path outputDir,
+      AuditMetrics metrics,
+      Object run,
+      RunAggregates.Limits limits,
+      OutputFolder.Exchange exchange,
+      Settings settings)
+      throws IOException {
     Objects.requireNonNull(metrics, "metrics");
     OutputFolder folder = OutputFolder.of(outputDir, exchange);
     OutputFolder.Staging staging = folder.stage();
     Path dir = staging.dir();
-    List<Output> outputs = new ArrayList<>(4);
-    ReportSet set = new ReportSet(folder, staging, outputs);
+    Set<ReportFormat> formats = settings.formats();
+    List<Output> outputs = new ArrayList<>(formats.size() + 1);
+    ReportSet set = new ReportSet(folder, staging, outputs, settings);
     try {
-      outputs.add(new JsonLinesOutput(dir.resolve(JSONL)));
-      outputs.add(new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing));
-      outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
-      outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
+      // report.jsonl first: report.json copies its lines at the end.
+      Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
+      if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
+        outputs.add(new JsonLinesOutput(jsonl));
+      }
+      if (formats.contains(ReportFormat.JSON)) {
+        outputs.add(new JsonReportOutput(dir.resolve(JSON), jsonl, () -> set.closing));
+      }
+      if (formats.contains(ReportFormat.HTML)) {
+        outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
+      }
+      // The metrics are counted whether metrics.prom is written or not: the caller's registry needs them.
+      outputs.add(new MetricsOutput(formats.contains(ReportFormat.PROM) ? dir.resolve(METRICS) : null, metrics, run));
+      if (formats.contains(ReportFormat.SARIF)) {
+        outputs.add(new SarifOutput(dir.resolve(ReportFormat.SARIF.fileName()), settings.failOn()));
+      }
+      if (formats.contains(ReportFormat.JUNIT)) {
+        outputs.add(new JunitOutput(dir.resolve(ReportFormat.JUNIT.fileName()), settings.failOn()));
+      }
+      if (formats.contains(ReportFormat.CSV)) {
+        outputs.add(new CsvOutput(dir.resolve(ReportFormat.CSV.fileName())));
+      }
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
       throw e;
@@ -153,6 +261,8 @@ public final class ReportSet implements RunSink, AutoCloseable {
       }
       expect(State.BEGUN);
       each(Phase.END, start, null, end);
+      // report.json was asked for without report.jsonl: its source lines go now.
+      Files.deleteIfExists(staging.dir().resolve(JSONL_PART));
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
       state = State.ENDED;
@@ -188,7 +298,11 @@ public final class ReportSet implements RunSink, AutoCloseable {
         // Only the marker's lock, which closing released anyway: the outputs are in place.
       }
       Path dir = folder.given();
-      return new Written(dir, dir.resolve(JSONL), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(METRICS));
+      List<Path> files = new ArrayList<>();
+      for (ReportFormat format : settings.formats()) {
+        files.add(dir.resolve(format.fileName()));
+      }
+      return new Written(dir, dir.resolve(JSONL), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(METRICS), files);
     }
   }
 
