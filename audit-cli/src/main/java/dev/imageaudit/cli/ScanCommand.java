@@ -8,7 +8,10 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.ReportFormat;
 import dev.imageaudit.report.ReportSet;
+import dev.imageaudit.report.RunFolders;
+import java.time.Instant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -100,8 +103,27 @@ final class ScanCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "image-audit-report",
       description =
-          "Where report.json, report.html and metrics.prom go (default: ${DEFAULT-VALUE}).")
+          "Where the reports go (default: ${DEFAULT-VALUE}). Its last part may hold {date} (UTC"
+              + " yyyy-MM-dd) and {time} (UTC HHmmss), filled in once when the run starts: a folder per run.")
   private String output;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      split = ",",
+      description =
+          "Which files to write, repeatable or comma-separated: json (report.json), jsonl (report.jsonl),"
+              + " html (report.html), prom (metrics.prom), sarif (report.sarif), junit (report.junit.xml),"
+              + " csv (report.csv) (default: json,jsonl,html,prom).")
+  private List<String> formats = new ArrayList<>();
+
+  @Option(
+      names = "--keep",
+      paramLabel = "N",
+      description =
+          "With {date}/{time} in --output: after the run, delete all but the N newest run folders that"
+              + " match the same pattern and that image-audit wrote (this one included).")
+  private Integer keep;
 
   @Option(
       names = "--io-threads",
@@ -171,6 +193,7 @@ final class ScanCommand implements Callable<Integer> {
           "--io-threads must be 1.." + ScanOptions.MAX_IO_THREADS + ", not " + ioThreads);
     }
     Set<Flag> gate = parseFailOn();
+    Set<ReportFormat> reportFormats = parseFormats();
     List<AuditInput> inputs = inputs();
     Path outputDir = outputDir();
     try {
@@ -198,7 +221,7 @@ final class ScanCommand implements Callable<Integer> {
 
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, metrics);
+      reports = ReportSet.builder(outputDir, metrics).formats(reportFormats).failOn(gate).create();
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -245,6 +268,9 @@ final class ScanCommand implements Callable<Integer> {
       Fatal.onHalt(null);
     }
 
+    if (keep != null) {
+      pruneOldRuns(outputDir);
+    }
     int exitCode;
     if (end.interrupted() != null) {
       exitCode = Signals.exitCode(end.interrupted());
@@ -261,13 +287,13 @@ final class ScanCommand implements Callable<Integer> {
     if (end.interrupted() != null) {
       err.printf(
           "image-audit: interrupted by %s: the outputs say so (complete: false) (see %s)%n",
-          end.interrupted(), Terminal.safe(written.json().toString()));
+          end.interrupted(), Terminal.safe(mainReport(written).toString()));
       err.flush();
     } else if (!end.complete()) {
       err.printf(
           "image-audit: audit incomplete: %s could not be audited (see %s)%n",
           Summary.incompleteWhat(end),
-          Terminal.safe(written.json().toString()));
+          Terminal.safe(mainReport(written).toString()));
       err.flush();
     }
     return exitCode;
@@ -371,9 +397,63 @@ final class ScanCommand implements Callable<Integer> {
     return List.copyOf(unique.values());
   }
 
-  private Path outputDir() {
+  /** The file a person should open to see why: report.json when written, else the first file. */
+  private static Path mainReport(ReportSet.Written written) {
+    return written.files().contains(written.json()) ? written.json() : written.files().get(0);
+  }
+
+  /** Deletes the older run folders beside this one (--keep); a failure is reported, never fatal. */
+  private void pruneOldRuns(Path outputDir) {
     try {
-      return Path.of(output);
+      RunFolders.prune(output, outputDir, keep);
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "image-audit: warning: could not delete older run folders beside "
+              + Terminal.safe(outputDir.toString())
+              + ": "
+              + Terminal.safe(e instanceof IOException io ? reason(io, outputDir) : String.valueOf(e.getMessage())));
+      err.flush();
+    }
+  }
+
+  /** Validates --format: known ids; none given means the defaults. */
+  private Set<ReportFormat> parseFormats() {
+    if (formats.isEmpty()) {
+      return ReportFormat.DEFAULTS;
+    }
+    Set<ReportFormat> chosen = EnumSet.noneOf(ReportFormat.class);
+    for (String id : formats) {
+      String trimmed = id.trim();
+      chosen.add(
+          ReportFormat.byId(trimmed)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "unknown --format '"
+                              + Terminal.safe(trimmed)
+                              + "'; known formats: "
+                              + Arrays.stream(ReportFormat.values()).map(ReportFormat::id).collect(Collectors.joining(", ")))));
+    }
+    return chosen;
+  }
+
+  /** The output folder: --output with {date} and {time} filled in, once, from the run's start. */
+  private Path outputDir() {
+    if (keep != null && keep < 1) {
+      throw new ParameterException(spec.commandLine(), "--keep must be at least 1, not " + keep);
+    }
+    if (keep != null && !RunFolders.hasPlaceholders(output)) {
+      throw new ParameterException(
+          spec.commandLine(), "--keep needs {date} or {time} in --output, so each run has a folder of its own");
+    }
+    try {
+      RunFolders.check(output);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--output: " + Terminal.safe(e.getMessage()));
+    }
+    try {
+      return Path.of(RunFolders.expand(output, Instant.now()));
     } catch (InvalidPathException e) {
       throw new ParameterException(
           spec.commandLine(), "invalid --output '" + Terminal.safe(output) + "': " + e.getReason());
