@@ -1,5 +1,9 @@
 package dev.imageaudit.cli;
 
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.RunEnd;
+import java.util.Set;
+
 /** The process exit codes of {@code image-audit}, as its {@code --help} footer lists them. */
 final class ExitCodes {
 
@@ -37,6 +41,22 @@ final class ExitCodes {
     "  130, 143  interrupted by SIGINT, SIGTERM: outputs written with complete: false;",
     "     a second signal exits at once and leaves the previous outputs as they were",
   };
+
+  /**
+   * Returns the exit code a run that was not interrupted earns, whichever command ran it ({@code
+   * scan} or {@code report}): {@link #INCOMPLETE} when it is not complete (an interrupted run
+   * replayed by {@code report} included), else {@link #FLAGGED} when an image carries a {@code
+   * --fail-on} flag or (with any gate) a VM config has an error finding, else {@link #OK}.
+   */
+  static int forRun(RunEnd end, RunTally tally, Set<Flag> gate) {
+    if (!end.complete()) {
+      return INCOMPLETE;
+    }
+    if (tally.matching() > 0 || (!gate.isEmpty() && Summary.brokenConfigs(end) > 0)) {
+      return FLAGGED;
+    }
+    return OK;
+  }
 
   private ExitCodes() {}
 }

@@ -28,6 +28,14 @@ final class HelpText {
     "      read the arguments from the file nightly.args",
   };
 
+  /** Examples for {@code image-audit report --help}. */
+  static final String[] REPORT_EXAMPLES = {
+    "  image-audit report -o /srv/www/audit hdfs-copy/nightly",
+    "      render the Spark job's parts (copied locally) as scan's four reports",
+    "  image-audit report -o merged east/image-audit-report west/image-audit-report",
+    "      one report of two scans, in that order",
+  };
+
   /** How picocli expands {@code @FILE}: for every command. */
   static final String[] ARGFILES = {
     "Argument files: @FILE anywhere on the command line stands for the arguments",

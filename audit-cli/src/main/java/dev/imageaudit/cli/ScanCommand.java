@@ -271,16 +271,8 @@ final class ScanCommand implements Callable<Integer> {
     if (keep != null) {
       pruneOldRuns(outputDir);
     }
-    int exitCode;
-    if (end.interrupted() != null) {
-      exitCode = Signals.exitCode(end.interrupted());
-    } else if (!end.complete()) {
-      exitCode = ExitCodes.INCOMPLETE;
-    } else if (tally.matching() > 0 || (!gate.isEmpty() && Summary.brokenConfigs(end) > 0)) {
-      exitCode = ExitCodes.FLAGGED;
-    } else {
-      exitCode = ExitCodes.OK;
-    }
+    int exitCode =
+        end.interrupted() != null ? Signals.exitCode(end.interrupted()) : ExitCodes.forRun(end, tally, gate);
     if (!quiet) {
       Summary.print(out, tally, gate, outputDir, written, exitCode);
     }
@@ -316,8 +308,12 @@ final class ScanCommand implements Callable<Integer> {
     return ExitCodes.FATAL;
   }
 
-  /** Validates --fail-on: known flag ids, or 'none' alone. */
   private Set<Flag> parseFailOn() {
+    return parseFailOn(spec, failOn);
+  }
+
+  /** Validates --fail-on: known flag ids, or 'none' alone; shared with {@code report}. */
+  static Set<Flag> parseFailOn(CommandSpec spec, List<String> failOn) {
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
     boolean none = false;
     for (String id : failOn) {

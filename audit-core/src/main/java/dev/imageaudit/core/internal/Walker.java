@@ -62,6 +62,9 @@ public final class Walker {
   private final Set<Object> directoriesOnPath = new HashSet<>();
   /** Paths yielded for VM configs: the walk of the other inputs leaves them out. */
   private final Set<String> configNamed = new HashSet<>();
+  /** Directories deeper than this below an input are not entered but handed to {@link #subtrees}. */
+  private int splitDepth = Integer.MAX_VALUE;
+  private Consumer<Subtree> subtrees = subtree -> {};
 
   private Walker(List<AuditInput> inputs, boolean followLinks, Consumer<LoadedConfig> configSink) {
     this.followLinks = followLinks;
@@ -110,6 +113,69 @@ public final class Walker {
             sink.next(item);
           }
           return walker;
+        });
+  }
+
+  /**
+   * A directory a split walk met but did not enter: walking it with {@link #walkSubtree} gives the
+   * items the whole walk yields inside it, in the same order and with the same names.
+   *
+   * @param display the report's name for it
+   * @param target a descriptor's resolved target below it, or null
+   * @param uri where it is: {@link Path#toUri()}, absolute and exact for any bytes
+   * @param pathBytes the exact bytes of {@code display} in base64 when it is not their UTF-8, or null
+   */
+  public record Subtree(String display, String target, String uri, String pathBytes) implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /**
+   * Walks {@code inputs} as {@link #walk} does (links not followed), but does not enter a directory
+   * more than {@code depth} levels below an input (an input directory is level 0): each such
+   * directory is handed to {@code subtrees} in its place, and every other item to {@code items},
+   * both in walk order on the calling thread. Splicing each subtree's {@link #walkSubtree} items
+   * where it was handed over gives exactly the whole walk.
+   */
+  public static void splitWalk(
+      List<AuditInput> inputs, int depth, Consumer<WalkItem> items, Consumer<Subtree> subtrees) {
+    if (depth < 0) {
+      throw new IllegalArgumentException("depth must not be negative: " + depth);
+    }
+    Walker walker = new Walker(inputs, false, config -> {});
+    walker.splitDepth = depth;
+    walker.subtrees = subtrees;
+    for (WalkItem item = walker.next(); item != null; item = walker.next()) {
+      items.accept(item);
+    }
+  }
+
+  /** Returns the items of the walk inside {@code subtree}, in walk order (links not followed). */
+  public static Flux<WalkItem> walkSubtree(Subtree subtree) {
+    return Flux.generate(
+        () -> {
+          Walker walker = new Walker(List.of(), false, config -> {});
+          byte[] raw = subtree.pathBytes() == null ? null : java.util.Base64.getDecoder().decode(subtree.pathBytes());
+          WalkItem first =
+              walker.enter(subtree.display(), Path.of(java.net.URI.create(subtree.uri())), subtree.target(), null, raw);
+          if (first instanceof WalkItem.Done done && subtree.pathBytes() != null) {
+            // As visit() marks an entry of the whole walk: the folder that could not be listed.
+            first = new WalkItem.Done(done.entry().withPathBytes(subtree.pathBytes()));
+          }
+          return new Object[] {walker, first};
+        },
+        (state, sink) -> {
+          WalkItem item = (WalkItem) state[1];
+          if (item != null) {
+            state[1] = null;
+          } else {
+            item = ((Walker) state[0]).next();
+          }
+          if (item == null) {
+            sink.complete();
+          } else {
+            sink.next(item);
+          }
+          return state;
         });
   }
 
@@ -242,6 +308,11 @@ public final class Walker {
     if (key != null && directoriesOnPath.contains(key)) {
       return skip(display, target, SkipReason.SYMLINK_LOOP);
     }
+    int depth = stack.peek() instanceof DirectoryFrame parent ? parent.depth + 1 : 0;
+    if (depth > splitDepth) {
+      subtrees.accept(new Subtree(display, target, dir.toUri().toString(), raw == null ? null : Names.base64(raw)));
+      return null;
+    }
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -257,7 +328,7 @@ public final class Walker {
     if (key != null) {
       directoriesOnPath.add(key);
     }
-    stack.push(new DirectoryFrame(display, target, key, children.iterator(), raw));
+    stack.push(new DirectoryFrame(display, target, key, children.iterator(), raw, depth));
     return null;
   }
 
@@ -348,9 +419,12 @@ public final class Walker {
     private final Iterator<Path> children;
     /** The exact bytes of {@code display} when it is not their UTF-8, else null. */
     private final byte[] raw;
+    /** Levels below the input: 0 for an input directory itself. */
+    private final int depth;
 
-    DirectoryFrame(String display, String target, Object key, Iterator<Path> children, byte[] raw) {
+    DirectoryFrame(String display, String target, Object key, Iterator<Path> children, byte[] raw, int depth) {
       this.raw = raw;
+      this.depth = depth;
       this.display = display;
       this.target = target;
       this.key = key;
