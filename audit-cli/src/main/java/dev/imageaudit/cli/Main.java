@@ -86,10 +86,12 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new TopCommand());
     commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
     commandLine.addSubcommand("report", new ReportCommand(out, err));
+    commandLine.addSubcommand("diff", new DiffCommand(out, err));
     commandLine.addSubcommand("help", new CommandLine.HelpCommand());
     withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
     withFooter(commandLine.getSubcommands().get("scan").getCommandSpec(), HelpText.SCAN_EXAMPLES);
     withFooter(commandLine.getSubcommands().get("report").getCommandSpec(), HelpText.REPORT_EXAMPLES);
+    withFooter(commandLine.getSubcommands().get("diff").getCommandSpec(), HelpText.DIFF_EXAMPLES);
     withFooter(commandLine.getSubcommands().get("help").getCommandSpec(), new String[0]);
     return commandLine
         .setOut(out)
