@@ -8,7 +8,9 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.report.AuditMetrics;
+import dev.imageaudit.report.ReportChanges;
 import dev.imageaudit.report.ReportFormat;
+import dev.imageaudit.report.ReportReader;
 import dev.imageaudit.report.ReportSet;
 import dev.imageaudit.report.RunFolders;
 import java.time.Instant;
@@ -126,6 +128,22 @@ final class ScanCommand implements Callable<Integer> {
   private Integer keep;
 
   @Option(
+      names = "--baseline",
+      paramLabel = "OLD",
+      description =
+          "Compare this run with an earlier report (a report folder, report.json or report.jsonl) as"
+              + " it streams: report.json, report.jsonl's summary record and report.html get a"
+              + " 'changes' section (as image-audit diff computes it).")
+  private String baseline;
+
+  @Option(
+      names = "--fail-on-new",
+      description =
+          "With --baseline: exit 1 only for problems the baseline lacked (an image that gained a"
+              + " --fail-on flag, a new VM config error), not for those it already had.")
+  private boolean failOnNew;
+
+  @Option(
       names = "--io-threads",
       paramLabel = "N",
       description =
@@ -194,6 +212,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     Set<Flag> gate = parseFailOn();
     Set<ReportFormat> reportFormats = parseFormats();
+    Path baselinePath = baselinePath();
     List<AuditInput> inputs = inputs();
     Path outputDir = outputDir();
     try {
@@ -221,7 +240,10 @@ final class ScanCommand implements Callable<Integer> {
 
     ReportSet reports;
     try {
-      reports = ReportSet.builder(outputDir, metrics).formats(reportFormats).failOn(gate).create();
+      reports =
+          ReportSet.builder(outputDir, metrics).formats(reportFormats).failOn(gate).baseline(baselinePath).create();
+    } catch (ReportReader.ReportFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--baseline: " + Terminal.safe(e.getMessage()));
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -271,10 +293,32 @@ final class ScanCommand implements Callable<Integer> {
     if (keep != null) {
       pruneOldRuns(outputDir);
     }
-    int exitCode =
-        end.interrupted() != null ? Signals.exitCode(end.interrupted()) : ExitCodes.forRun(end, tally, gate);
+    ReportChanges changes = reports.changes();
+    int exitCode;
+    if (end.interrupted() != null) {
+      exitCode = Signals.exitCode(end.interrupted());
+    } else if (failOnNew && end.complete()) {
+      // Only what the baseline lacked fails the run; incomplete still wins, as it does without.
+      exitCode =
+          changes.failingNew() > 0 || (!gate.isEmpty() && changes.newConfigErrors() > 0)
+              ? ExitCodes.FLAGGED
+              : ExitCodes.OK;
+    } else {
+      exitCode = ExitCodes.forRun(end, tally, gate);
+    }
     if (!quiet) {
       Summary.print(out, tally, gate, outputDir, written, exitCode);
+      if (changes != null) {
+        out.println();
+        out.printf("Since baseline %s:%n", Terminal.safe(baseline));
+        DiffCommand.printCounts(out, changes);
+        if (failOnNew) {
+          out.printf(
+              "--fail-on-new: %s gained a --fail-on flag; %d new VM config errors.%n",
+              Summary.count(changes.failingNew(), "image"), changes.newConfigErrors());
+        }
+        out.flush();
+      }
     }
     if (end.interrupted() != null) {
       err.printf(
@@ -391,6 +435,32 @@ final class ScanCommand implements Callable<Integer> {
       unique.putIfAbsent("VmConfig:" + input.describe(), input);
     }
     return List.copyOf(unique.values());
+  }
+
+  /** Validates --baseline and --fail-on-new; returns the baseline, or null. */
+  private Path baselinePath() {
+    if (failOnNew && baseline == null) {
+      throw new ParameterException(spec.commandLine(), "--fail-on-new needs --baseline OLD: new since when?");
+    }
+    if (baseline == null) {
+      return null;
+    }
+    Path path;
+    try {
+      path = Path.of(baseline);
+    } catch (InvalidPathException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid --baseline '" + Terminal.safe(baseline) + "': " + e.getReason());
+    }
+    // Before the audit, not after it: a baseline that is not a whole report is a usage error.
+    try (ReportReader reader = ReportReader.open(path)) {
+      if (!reader.files().get(0).getFileName().toString().endsWith(".json")) {
+        reader.peekSummary();
+      }
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--baseline: " + Terminal.safe(String.valueOf(e.getMessage())));
+    }
+    return path;
   }
 
   /** The file a person should open to see why: report.json when written, else the first file. */

@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Gathers each entry into the run's bounded aggregates, then renders report.html from them at the end. */
 final class HtmlOutput implements Output {
@@ -16,7 +17,15 @@ final class HtmlOutput implements Output {
   private final RunAggregates.Limits limits;
   private RunAggregates run;
 
+  private final Supplier<ReportChanges> changes;
+
   HtmlOutput(Path path, RunAggregates.Limits limits) throws IOException {
+    this(path, limits, () -> null);
+  }
+
+  /** As above, with a "Changes since baseline" section when {@code changes} gives some. */
+  HtmlOutput(Path path, RunAggregates.Limits limits, Supplier<ReportChanges> changes) throws IOException {
+    this.changes = changes;
     this.limits = limits;
     file = StagedFile.create(path);
   }
@@ -34,7 +43,7 @@ final class HtmlOutput implements Output {
   @Override
   public void end(RunStart start, RunEnd end) throws IOException {
     Writer out = new OutputStreamWriter(file.out(), StandardCharsets.UTF_8);
-    HtmlReport.render(HtmlView.of(start, end, run), out);
+    HtmlReport.render(HtmlView.of(start, end, run), HtmlChanges.of(changes.get()), out);
     out.flush();
     file.finish();
   }

@@ -43,7 +43,12 @@ public final class HtmlReport {
 
   /** Renders {@code page} to {@code out}, then flushes {@code out} without closing it. */
   static void render(HtmlView.Page page, Writer out) {
-    TEMPLATE.execute(out, page);
+    render(page, HtmlChanges.of(null), out);
+  }
+
+  /** Renders {@code page} with the changes since a baseline ({@code changes.changes()} null: none). */
+  static void render(HtmlView.Page page, HtmlChanges changes, Writer out) {
+    TEMPLATE.execute(out, java.util.List.of(changes, page));
     try {
       out.flush();
     } catch (IOException e) {

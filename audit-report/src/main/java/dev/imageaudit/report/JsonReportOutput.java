@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
 
 /**
@@ -39,6 +40,7 @@ final class JsonReportOutput implements Output {
   private final Path path;
   private final Path jsonl;
   private final BooleanSupplier abandoned;
+  private final Supplier<ReportChanges> changes;
   private long entries;
   private StagedFile json;
 
@@ -49,6 +51,12 @@ final class JsonReportOutput implements Output {
    * @param abandoned true once the set is being closed without commit: stop copying
    */
   JsonReportOutput(Path path, Path jsonl, BooleanSupplier abandoned) {
+    this(path, jsonl, abandoned, () -> null);
+  }
+
+  /** As above, with the changes since a baseline written after {@code configs} (null: none). */
+  JsonReportOutput(Path path, Path jsonl, BooleanSupplier abandoned, Supplier<ReportChanges> changes) {
+    this.changes = changes;
     this.path = path;
     this.jsonl = jsonl;
     this.abandoned = abandoned;
@@ -83,7 +91,7 @@ final class JsonReportOutput implements Output {
     }
     out.write(']');
     out.write(',');
-    out.write(tail(end));
+    out.write(tail(end, changes.get()));
     out.write('\n');
     json.finish();
   }
@@ -133,12 +141,15 @@ final class JsonReportOutput implements Output {
   }
 
   /** Returns the configs property as the document's tail, without the opening brace of its own object. */
-  private static byte[] tail(RunEnd end) {
-    // VM configs are few (those named on the command line), so this is small.
+  private static byte[] tail(RunEnd end, ReportChanges changes) {
+    // VM configs are few (those named on the command line) and the changes capped, so this is small.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JsonReport.prettyGenerator(bytes)) {
       g.writeStartObject();
       JsonReport.writeConfigs(g, end.configs());
+      if (changes != null) {
+        changes.writeProperty(g);
+      }
       g.writeEndObject();
     }
     byte[] object = bytes.toByteArray();

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -87,10 +88,15 @@ public final class ReportSet implements RunSink, AutoCloseable {
    * @param formats the files to write; report.json alone still needs report.jsonl, which is then
    *     written as a part and deleted before the commit
    * @param failOn the flags that fail the run
+   * @param baseline a report to compare the run with ({@link ReportChanges}), or null
    */
-  record Settings(Set<ReportFormat> formats, Set<Flag> failOn) {
+  record Settings(Set<ReportFormat> formats, Set<Flag> failOn, Path baseline) {
     static final Settings DEFAULT =
-        new Settings(ReportFormat.DEFAULTS, EnumSet.of(Flag.UNSUPPORTED_PARTITION_IMAGE));
+        new Settings(ReportFormat.DEFAULTS, EnumSet.of(Flag.UNSUPPORTED_PARTITION_IMAGE), null);
+
+    Settings(Set<ReportFormat> formats, Set<Flag> failOn) {
+      this(formats, failOn, null);
+    }
 
     Settings {
       if (formats.isEmpty()) {
@@ -107,6 +113,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
     private final AuditMetrics metrics;
     private Set<ReportFormat> formats = ReportFormat.DEFAULTS;
     private Set<Flag> failOn = Settings.DEFAULT.failOn();
+    private Path baseline;
 
     private Builder(Path outputDir, AuditMetrics metrics) {
       this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
@@ -125,10 +132,25 @@ public final class ReportSet implements RunSink, AutoCloseable {
       return this;
     }
 
-    /** Stages the set as {@link ReportSet#create(Path, AuditMetrics)} does. */
+    /**
+     * A report to compare the run with as it streams (a report folder, report.json or
+     * report.jsonl): its {@code changes} go into report.json, report.jsonl's summary record and
+     * report.html, and {@link ReportSet#changes()}.
+     */
+    public Builder baseline(Path baseline) {
+      this.baseline = baseline;
+      return this;
+    }
+
+    /**
+     * Stages the set as {@link ReportSet#create(Path, AuditMetrics)} does.
+     *
+     * @throws ReportReader.ReportFormatException if the baseline is not a report
+     */
     public ReportSet create() throws IOException {
       return ReportSet.create(
-          outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, new Settings(formats, failOn));
+          outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange,
+          new Settings(formats, failOn, baseline));
     }
   }
 
@@ -143,6 +165,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
   private final OutputFolder.Staging staging;
   private final List<Output> outputs;
   private final Settings settings;
+  private BaselineOutput baseline;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
@@ -195,16 +218,24 @@ public final class ReportSet implements RunSink, AutoCloseable {
     List<Output> outputs = new ArrayList<>(formats.size() + 1);
     ReportSet set = new ReportSet(folder, staging, outputs, settings);
     try {
-      // report.jsonl first: report.json copies its lines at the end.
+      // The baseline first: its changes are whole before the outputs that show them end.
+      Supplier<ReportChanges> changes = () -> null;
+      if (settings.baseline() != null) {
+        BaselineOutput baseline = new BaselineOutput(settings.baseline(), settings.failOn());
+        outputs.add(baseline);
+        changes = baseline::changes;
+        set.baseline = baseline;
+      }
+      // report.jsonl next: report.json copies its lines at the end.
       Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
       if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
-        outputs.add(new JsonLinesOutput(jsonl));
+        outputs.add(new JsonLinesOutput(jsonl, changes));
       }
       if (formats.contains(ReportFormat.JSON)) {
-        outputs.add(new JsonReportOutput(dir.resolve(JSON), jsonl, () -> set.closing));
+        outputs.add(new JsonReportOutput(dir.resolve(JSON), jsonl, () -> set.closing, changes));
       }
       if (formats.contains(ReportFormat.HTML)) {
-        outputs.add(new HtmlOutput(dir.resolve(HTML), limits));
+        outputs.add(new HtmlOutput(dir.resolve(HTML), limits, changes));
       }
       // The metrics are counted whether metrics.prom is written or not: the caller's registry needs them.
       outputs.add(new MetricsOutput(formats.contains(ReportFormat.PROM) ? dir.resolve(METRICS) : null, metrics, run));
@@ -222,6 +253,14 @@ public final class ReportSet implements RunSink, AutoCloseable {
       throw e;
     }
     return set;
+  }
+
+  /**
+   * Returns what changed since the baseline once the run {@link #end ended}; null without a
+   * baseline or before the end.
+   */
+  public ReportChanges changes() {
+    return baseline == null ? null : baseline.changes();
   }
 
   /** Returns the staging folder the outputs are written into until {@link #commit()}. */
