@@ -168,6 +168,21 @@ class ReportDiffTest {
   }
 
   @Test
+  void reportJsonIsReadByItsStructureNotItsLayout() throws IOException {
+    Path both = write("both", newEntries(), EnumSet.of(ReportFormat.JSONL, ReportFormat.JSON));
+    // As jq or another tool might rewrite it: compact, keys moved (images last), one line.
+    tools.jackson.databind.node.ObjectNode doc = (tools.jackson.databind.node.ObjectNode) JSON.readTree(both.resolve("report.json").toFile());
+    JsonNode images = doc.remove("images");
+    doc.set("images", images);
+    Path rewritten = Files.writeString(tmp.resolve("rewritten.json"), JSON.writeValueAsString(doc));
+    assertThat(Files.readAllLines(rewritten)).hasSize(1);
+    ReportChanges c = ReportDiff.diff(both.resolve("report.jsonl"), rewritten, 10, Set.of(), null);
+    assertThat(c.unchanged()).isEqualTo(newEntries().size());
+    assertThat(c.added() + c.removed() + c.changed()).isZero();
+    assertThat(c.end().summary().files()).isEqualTo(newEntries().size());
+  }
+
+  @Test
   void inputsGivenOutOfSortedOrderLineUpInputByInput() throws IOException {
     Path old = write("old", List.of(raw("zeta/1", 1), raw("zeta/2", 1), raw("alpha/1", 1)), EnumSet.of(ReportFormat.JSONL));
     Path neu = write("new", List.of(raw("zeta/2", 1), raw("alpha/1", 1), raw("alpha/2", 1)), EnumSet.of(ReportFormat.JSONL));
