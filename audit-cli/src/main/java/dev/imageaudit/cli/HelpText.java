@@ -39,7 +39,7 @@ final class HelpText {
   /** Examples for {@code image-audit diff --help}. */
   static final String[] DIFF_EXAMPLES = {
     "  image-audit diff reports/run-2026-01-01-020000 reports/run-2026-01-02-020000",
-    "      what changed overnight; exit 1 when the new run has problems the old did not",
+    "      what changed overnight; exit 1 for problems the old run did not have",
     "  image-audit diff --json changes.json old/report.jsonl new/report.json",
     "      every change as JSON, a summary on stdout",
   };
