@@ -183,6 +183,42 @@ class ReportDiffTest {
   }
 
   @Test
+  void aBaselineSetPutsTheSameChangesInEveryOutputAndEscapesNames() throws IOException {
+    Path old = write("old", oldEntries(), EnumSet.of(ReportFormat.JSONL));
+    List<AuditEntry> hostile = new ArrayList<>(newEntries());
+    hostile.add(raw("store/zz<script>alert(1)</script>\u202e.img", 1, Flag.DIRTY));
+    AuditReport report = Fixtures.report(hostile, List.of("store"));
+    Path out = tmp.resolve("with-baseline");
+    ReportChanges changes;
+    try (ReportSet set =
+        ReportSet.create(out, AuditMetrics.create(), null, RunAggregates.Limits.DEFAULT, Renames::exchange,
+            new ReportSet.Settings(ReportFormat.DEFAULTS, EnumSet.of(Flag.DIRTY), old))) {
+      set.begin(Runs.start(report));
+      for (AuditEntry e : report.entries()) {
+        set.entry(e);
+      }
+      assertThat(set.changes()).isNull();
+      set.end(Runs.start(report), Runs.end(report));
+      changes = set.changes();
+      set.commit();
+    }
+    assertThat(changes.added()).isEqualTo(3);
+    assertThat(changes.failingNew()).isEqualTo(2);
+    JsonNode inJson = JSON.readTree(out.resolve("report.json").toFile()).get("changes");
+    List<String> lines = Files.readAllLines(out.resolve("report.jsonl"));
+    assertThat(JSON.readTree(lines.get(lines.size() - 1)).get("changes")).isEqualTo(inJson);
+    assertThat(inJson.at("/counts/added").asInt()).isEqualTo(3);
+    assertThat(inJson.at("/counts/failingNew").asInt()).isEqualTo(2);
+    assertThat(inJson.get("added").size()).isEqualTo(3);
+    assertThat(inJson.at("/baseline/files").asInt()).isEqualTo(7);
+    String html = Files.readString(out.resolve("report.html"));
+    assertThat(html)
+        .contains("<h2>Changes since baseline</h2>")
+        .contains("zz&lt;script&gt;alert(1)&lt;/script&gt;&lt;U+202E&gt;.img")
+        .doesNotContain("<script>alert");
+  }
+
+  @Test
   void inputsGivenOutOfSortedOrderLineUpInputByInput() throws IOException {
     Path old = write("old", List.of(raw("zeta/1", 1), raw("zeta/2", 1), raw("alpha/1", 1)), EnumSet.of(ReportFormat.JSONL));
     Path neu = write("new", List.of(raw("zeta/2", 1), raw("alpha/1", 1), raw("alpha/2", 1)), EnumSet.of(ReportFormat.JSONL));
