@@ -55,5 +55,14 @@ final class ExitCodes {
     "     a second signal exits at once and leaves the previous outputs as they were",
   };
 
+  /** The help footer of {@code image-audit diff}. */
+  static final String[] DIFF_FOOTER = {
+    "  0  NEW has no problem OLD did not have",
+    "  1  NEW has problems OLD did not (a flag gained, a new image with flags, a path",
+    "     no longer readable, a new VM config error)",
+    "  2  usage error, or OLD or NEW is not a whole report",
+    "  4  fatal: a report could not be read or --json written",
+  };
+
   private ExitCodes() {}
 }

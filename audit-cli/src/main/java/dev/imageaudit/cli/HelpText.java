@@ -41,6 +41,14 @@ final class HelpText {
     "      one report of two scans, in that order",
   };
 
+  /** Examples for {@code image-audit diff --help}. */
+  static final String[] DIFF_EXAMPLES = {
+    "  image-audit diff reports/run-2026-01-01-020000 reports/run-2026-01-02-020000",
+    "      what changed overnight; exit 1 for problems the old run did not have",
+    "  image-audit diff --json changes.json old/report.jsonl new/report.json",
+    "      every change as JSON, a summary on stdout",
+  };
+
   /** How picocli expands {@code @FILE}: for every command. */
   static final String[] ARGFILES = {
     "Argument files: @FILE anywhere on the command line stands for the arguments",

@@ -86,10 +86,12 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new TopCommand());
     commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
     commandLine.addSubcommand("report", new ReportCommand(out, err));
+    commandLine.addSubcommand("diff", new DiffCommand(out, err));
     commandLine.addSubcommand("help", new CommandLine.HelpCommand());
     withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
     withFooter(commandLine.getSubcommands().get("scan").getCommandSpec(), HelpText.SCAN_EXAMPLES);
     withFooter(commandLine.getSubcommands().get("report").getCommandSpec(), HelpText.REPORT_EXAMPLES);
+    withFooter(commandLine.getSubcommands().get("diff").getCommandSpec(), HelpText.DIFF_EXAMPLES, ExitCodes.DIFF_FOOTER);
     withFooter(commandLine.getSubcommands().get("help").getCommandSpec(), new String[0]);
     return commandLine
         .setOut(out)
@@ -100,6 +102,11 @@ public final class Main {
 
   /** Examples (when there are any), how to use an @argfile, and the exit codes, after the options. */
   private static void withFooter(CommandSpec spec, String[] examples) {
+    withFooter(spec, examples, ExitCodes.FOOTER);
+  }
+
+  /** As above, with a command's own exit codes. */
+  private static void withFooter(CommandSpec spec, String[] examples, String[] exitCodes) {
     List<String> footer = new ArrayList<>();
     if (examples.length > 0) {
       footer.add("Examples:");
@@ -109,7 +116,7 @@ public final class Main {
     footer.addAll(List.of(HelpText.ARGFILES));
     footer.add("");
     footer.add("Exit codes:");
-    footer.addAll(List.of(ExitCodes.FOOTER));
+    footer.addAll(List.of(exitCodes));
     spec.usageMessage().footerHeading("%n").footer(footer.toArray(String[]::new));
     spec.usageMessage().showAtFileInUsageHelp(true);
     spec.usageMessage().autoWidth(true);

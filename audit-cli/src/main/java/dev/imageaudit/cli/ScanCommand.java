@@ -13,9 +13,14 @@ import dev.imageaudit.report.Policy;
 import dev.imageaudit.report.PolicyException;
 import dev.imageaudit.report.PolicyGate;
 import dev.imageaudit.report.Provenance;
+import dev.imageaudit.report.ReportChanges;
+import dev.imageaudit.report.ReportFormat;
+import dev.imageaudit.report.ReportReader;
 import dev.imageaudit.report.ReportSet;
+import dev.imageaudit.report.RunFolders;
 import dev.imageaudit.report.RunJudgement;
 import java.time.Clock;
+import java.time.Instant;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -108,8 +113,43 @@ final class ScanCommand implements Callable<Integer> {
       paramLabel = "DIR",
       defaultValue = "image-audit-report",
       description =
-          "Where report.json, report.html and metrics.prom go (default: ${DEFAULT-VALUE}).")
+          "Where the reports go (default: ${DEFAULT-VALUE}). Its last part may hold {date} (UTC"
+              + " yyyy-MM-dd) and {time} (UTC HHmmss), filled in once when the run starts: a folder per run.")
   private String output;
+
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      split = ",",
+      description =
+          "Which files to write, repeatable or comma-separated: json (report.json), jsonl (report.jsonl),"
+              + " html (report.html), prom (metrics.prom), sarif (report.sarif), junit (report.junit.xml),"
+              + " csv (report.csv) (default: json,jsonl,html,prom).")
+  private List<String> formats = new ArrayList<>();
+
+  @Option(
+      names = "--keep",
+      paramLabel = "N",
+      description =
+          "With {date}/{time} in --output: after the run, delete all but the N newest run folders that"
+              + " match the same pattern and that image-audit wrote (this one included).")
+  private Integer keep;
+
+  @Option(
+      names = "--baseline",
+      paramLabel = "OLD",
+      description =
+          "Compare this run with an earlier report (a report folder, report.json or report.jsonl) as"
+              + " it streams: report.json, report.jsonl's summary record and report.html get a"
+              + " 'changes' section (as image-audit diff computes it).")
+  private String baseline;
+
+  @Option(
+      names = "--fail-on-new",
+      description =
+          "With --baseline: exit 1 only for problems the baseline lacked (an image that gained a"
+              + " --fail-on flag, a new VM config error), not for those it already had.")
+  private boolean failOnNew;
 
   @Option(
       names = "--io-threads",
@@ -204,6 +244,8 @@ final class ScanCommand implements Callable<Integer> {
     Set<Flag> gate = parseFailOn();
     Policy policy = policy(gate);
     gate = policy.failOn();
+    Set<ReportFormat> reportFormats = parseFormats();
+    Path baselinePath = baselinePath();
     List<AuditInput> inputs = inputs();
     Path outputDir = outputDir();
     try {
@@ -238,7 +280,16 @@ final class ScanCommand implements Callable<Integer> {
 
     ReportSet reports;
     try {
-      reports = ReportSet.create(outputDir, metrics, PolicyGate.of(policy, clock), provenance(inputs), export);
+      reports =
+          ReportSet.builder(outputDir, metrics)
+              .formats(reportFormats)
+              .policy(PolicyGate.of(policy, clock))
+              .provenance(provenance(inputs))
+              .export(export)
+              .baseline(baselinePath)
+              .create();
+    } catch (ReportReader.ReportFormatException e) {
+      throw new ParameterException(spec.commandLine(), "--baseline: " + Terminal.safe(e.getMessage()));
     } catch (IOException e) {
       return cannotWrite(e, outputDir);
     }
@@ -285,23 +336,47 @@ final class ScanCommand implements Callable<Integer> {
       Fatal.onHalt(null);
     }
 
+    if (keep != null) {
+      pruneOldRuns(outputDir);
+    }
+    ReportChanges changes = reports.changes();
     RunJudgement judgement = reports.verdict();
-    int exitCode = ExitCodes.of(end, judgement);
+    int exitCode;
+    if (failOnNew && end.interrupted() == null && end.complete()) {
+      // Only what the baseline lacked fails the run; incomplete still wins, as it does without.
+      exitCode =
+          changes.failingNew() > 0 || (!gate.isEmpty() && changes.newConfigErrors() > 0)
+              ? ExitCodes.FLAGGED
+              : ExitCodes.OK;
+    } else {
+      exitCode = ExitCodes.of(end, judgement);
+    }
     exitCode = metricsOptions.afterPush(reports.push(), exitCode, err);
     if (!quiet) {
-      Summary.print(out, tally, gate, outputDir, written, exitCode, judgement);
+      if (changes != null) {
+        out.printf("Since baseline %s:%n", Terminal.safe(baseline));
+        DiffCommand.printCounts(out, changes);
+        if (failOnNew) {
+          out.printf(
+              "--fail-on-new: %s gained a --fail-on flag; %d new VM config errors.%n",
+              Summary.count(changes.failingNew(), "image"), changes.newConfigErrors());
+        }
+        out.println();
+      }
+      // The verdict is the summary's last line.
       metricsOptions.printWhere(out, export, reports.push());
+      Summary.print(out, tally, gate, outputDir, written, exitCode, judgement);
     }
     if (end.interrupted() != null) {
       err.printf(
           "image-audit: interrupted by %s: the outputs say so (complete: false) (see %s)%n",
-          end.interrupted(), Terminal.safe(written.json().toString()));
+          end.interrupted(), Terminal.safe(mainReport(written).toString()));
       err.flush();
     } else if (!end.complete()) {
       err.printf(
           "image-audit: audit incomplete: %s could not be audited (see %s)%n",
           Summary.incompleteWhat(end),
-          Terminal.safe(written.json().toString()));
+          Terminal.safe(mainReport(written).toString()));
       err.flush();
     }
     return exitCode;
@@ -458,9 +533,89 @@ final class ScanCommand implements Callable<Integer> {
     return List.copyOf(unique.values());
   }
 
-  private Path outputDir() {
+  /** Validates --baseline and --fail-on-new; returns the baseline, or null. */
+  private Path baselinePath() {
+    if (failOnNew && baseline == null) {
+      throw new ParameterException(spec.commandLine(), "--fail-on-new needs --baseline OLD: new since when?");
+    }
+    if (baseline == null) {
+      return null;
+    }
+    Path path;
     try {
-      return Path.of(output);
+      path = Path.of(baseline);
+    } catch (InvalidPathException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid --baseline '" + Terminal.safe(baseline) + "': " + e.getReason());
+    }
+    // Before the audit, not after it: a baseline that is not a whole report is a usage error.
+    try (ReportReader reader = ReportReader.open(path)) {
+      if (!reader.files().get(0).getFileName().toString().endsWith(".json")) {
+        reader.peekSummary();
+      }
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--baseline: " + Terminal.safe(String.valueOf(e.getMessage())));
+    }
+    return path;
+  }
+
+  /** The file a person should open to see why: report.json when written, else the first file. */
+  private static Path mainReport(ReportSet.Written written) {
+    return written.files().contains(written.json()) ? written.json() : written.files().get(0);
+  }
+
+  /** Deletes the older run folders beside this one (--keep); a failure is reported, never fatal. */
+  private void pruneOldRuns(Path outputDir) {
+    try {
+      RunFolders.prune(output, outputDir, keep);
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "image-audit: warning: could not delete older run folders beside "
+              + Terminal.safe(outputDir.toString())
+              + ": "
+              + Terminal.safe(e instanceof IOException io ? reason(io, outputDir) : String.valueOf(e.getMessage())));
+      err.flush();
+    }
+  }
+
+  /** Validates --format: known ids; none given means the defaults. */
+  private Set<ReportFormat> parseFormats() {
+    if (formats.isEmpty()) {
+      return ReportFormat.DEFAULTS;
+    }
+    Set<ReportFormat> chosen = EnumSet.noneOf(ReportFormat.class);
+    for (String id : formats) {
+      String trimmed = id.trim();
+      chosen.add(
+          ReportFormat.byId(trimmed)
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          spec.commandLine(),
+                          "unknown --format '"
+                              + Terminal.safe(trimmed)
+                              + "'; known formats: "
+                              + Arrays.stream(ReportFormat.values()).map(ReportFormat::id).collect(Collectors.joining(", ")))));
+    }
+    return chosen;
+  }
+
+  /** The output folder: --output with {date} and {time} filled in, once, from the run's start. */
+  private Path outputDir() {
+    if (keep != null && keep < 1) {
+      throw new ParameterException(spec.commandLine(), "--keep must be at least 1, not " + keep);
+    }
+    if (keep != null && !RunFolders.hasPlaceholders(output)) {
+      throw new ParameterException(
+          spec.commandLine(), "--keep needs {date} or {time} in --output, so each run has a folder of its own");
+    }
+    try {
+      RunFolders.check(output);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--output: " + Terminal.safe(e.getMessage()));
+    }
+    try {
+      return Path.of(RunFolders.expand(output, Instant.now()));
     } catch (InvalidPathException e) {
       throw new ParameterException(
           spec.commandLine(), "invalid --output '" + Terminal.safe(output) + "': " + e.getReason());

@@ -131,10 +131,9 @@ final class Summary {
 
     out.println();
     out.printf("Report in %s%n", Terminal.safe(outputDir.toString()));
-    out.printf("  %s%n", Terminal.safe(written.jsonl().toString()));
-    out.printf("  %s%n", Terminal.safe(written.json().toString()));
-    out.printf("  %s%n", Terminal.safe(written.html().toString()));
-    out.printf("  %s%n", Terminal.safe(written.metrics().toString()));
+    for (Path file : written.files()) {
+      out.printf("  %s%n", Terminal.safe(file.toString()));
+    }
     policy(out, judgement);
     out.println();
     out.println(verdictLine(judgement));

@@ -8,6 +8,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Gathers each entry into the run's bounded aggregates, then renders report.html from them at the end. */
 final class HtmlOutput implements Output {
@@ -18,7 +19,12 @@ final class HtmlOutput implements Output {
   private RunAggregates run;
   private ComplianceView.Waived waived;
 
-  HtmlOutput(Path path, RunAggregates.Limits limits, Provenance provenance) throws IOException {
+  private final Supplier<ReportChanges> changes;
+
+  /** With a "Changes since baseline" section when {@code changes} gives some. */
+  HtmlOutput(Path path, RunAggregates.Limits limits, Provenance provenance, Supplier<ReportChanges> changes)
+      throws IOException {
+    this.changes = changes;
     this.limits = limits;
     this.provenance = provenance;
     file = StagedFile.create(path);
@@ -51,7 +57,9 @@ final class HtmlOutput implements Output {
   @Override
   public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
     Writer out = new OutputStreamWriter(file.out(), StandardCharsets.UTF_8);
-    HtmlReport.render(HtmlView.of(start, end, run), HtmlReport.compliance(start, end, judgement, provenance, waived), out);
+    HtmlReport.render(
+        HtmlView.of(start, end, run), HtmlReport.compliance(start, end, judgement, provenance, waived),
+        HtmlChanges.of(changes.get()), out);
     out.flush();
     file.finish();
   }

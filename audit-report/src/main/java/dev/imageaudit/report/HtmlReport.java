@@ -72,7 +72,9 @@ public final class HtmlReport {
     }
     RunStart start = Runs.start(report);
     RunEnd end = Runs.end(report);
-    render(HtmlView.of(start, end, run), compliance(start, end, gate.judge(end), provenance, waived), out);
+    render(
+        HtmlView.of(start, end, run), compliance(start, end, gate.judge(end), provenance, waived), HtmlChanges.of(null),
+        out);
   }
 
   static ComplianceView.Compliance compliance(
@@ -80,10 +82,13 @@ public final class HtmlReport {
     return ComplianceView.of(start, end, judgement, provenance, waived, SCRIPT_HASH);
   }
 
-  /** Renders {@code page} and its {@code compliance} part to {@code out}, then flushes {@code out} without closing it. */
-  static void render(HtmlView.Page page, ComplianceView.Compliance compliance, Writer out) {
-    // Two scopes: names are looked up in the compliance part first, then in the page.
-    TEMPLATE.execute(out, List.of(page, compliance));
+  /**
+   * Renders {@code page}, its {@code compliance} part and the {@code changes} since a baseline
+   * ({@code changes.changes()} null: none) to {@code out}, then flushes {@code out} without closing it.
+   */
+  static void render(HtmlView.Page page, ComplianceView.Compliance compliance, HtmlChanges changes, Writer out) {
+    // Three scopes: names are looked up in the compliance part first, then the page, then the changes.
+    TEMPLATE.execute(out, List.of(changes, page, compliance));
     try {
       out.flush();
     } catch (IOException e) {

@@ -131,6 +131,33 @@ public final class JsonLinesDecoder {
     throw new MalformedLineException("a summary record, not an entry", null);
   }
 
+  /**
+   * Reads the entry object starting at {@code p}'s current {@link JsonToken#START_OBJECT}: an
+   * element of report.json's {@code images}, read by {@link ReportReader} as it streams.
+   */
+  static AuditEntry readEntry(JsonParser p) {
+    Map<String, Object> object = map(read(p, p.currentToken()), "entry");
+    try {
+      return entry(object);
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+      throw new MalformedLineException("not a report entry: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads the value starting at {@code token} (objects as maps in key order, arrays as lists). */
+  static Object readValue(JsonParser p, JsonToken token) {
+    return read(p, token);
+  }
+
+  /** Returns the run that report.json's top-level properties (all but {@code images}) describe. */
+  static SummaryLine summaryOf(Map<String, Object> properties) {
+    try {
+      return summary(properties);
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException | DateTimeParseException e) {
+      throw new MalformedLineException("not a report's run properties: " + e.getMessage(), e);
+    }
+  }
+
   // ---- values ----
 
   /** Reads the value that starts at {@code token}: maps keep their key order. */

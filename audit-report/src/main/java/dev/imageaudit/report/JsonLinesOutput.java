@@ -5,6 +5,7 @@ import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
 
 /** Writes report.jsonl: each entry's line as it arrives, through one generator, then the summary record. */
@@ -13,9 +14,15 @@ final class JsonLinesOutput implements Output {
   private final StagedFile file;
   private final JsonGenerator lines;
   private final Provenance provenance;
+  private final Supplier<ReportChanges> changes;
 
-  JsonLinesOutput(Path path, Provenance provenance) throws IOException {
+  /**
+   * @param provenance who made the run, or null
+   * @param changes the changes since a baseline for the summary record, null when there is none
+   */
+  JsonLinesOutput(Path path, Provenance provenance, Supplier<ReportChanges> changes) throws IOException {
     this.provenance = provenance;
+    this.changes = changes;
     file = StagedFile.create(path);
     lines = JsonLinesReport.generator(file.out());
   }
@@ -40,7 +47,7 @@ final class JsonLinesOutput implements Output {
 
   @Override
   public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
-    JsonLinesReport.writeSummary(lines, start, end, judgement, provenance);
+    JsonLinesReport.writeSummary(lines, start, end, judgement, provenance, changes.get());
     lines.close();
     file.finish();
   }

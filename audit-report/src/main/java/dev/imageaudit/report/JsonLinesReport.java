@@ -63,10 +63,20 @@ public final class JsonLinesReport {
   /** Writes the run's summary record as one line: the file's last. */
   static void writeSummary(
       JsonGenerator g, RunStart start, RunEnd end, RunJudgement judgement, Provenance provenance) {
+    writeSummary(g, start, end, judgement, provenance, null);
+  }
+
+  /** As above, with the {@code changes} since a baseline last when there are some ({@link ReportChanges}). */
+  static void writeSummary(
+      JsonGenerator g, RunStart start, RunEnd end, RunJudgement judgement, Provenance provenance,
+      ReportChanges changes) {
     g.writeStartObject();
     g.writeStringProperty("record", SUMMARY_RECORD);
     JsonReport.writeRun(g, start, end, judgement, provenance);
     JsonReport.writeConfigs(g, end.configs());
+    if (changes != null) {
+      changes.writeProperty(g);
+    }
     g.writeEndObject();
     g.writeRaw('\n');
   }

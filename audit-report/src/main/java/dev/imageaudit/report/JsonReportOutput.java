@@ -42,6 +42,7 @@ final class JsonReportOutput implements Output {
   private final BooleanSupplier abandoned;
   private final Provenance provenance;
   private final Supplier<MetricsPush> push;
+  private final Supplier<ReportChanges> changes;
   private long entries;
   private StagedFile json;
 
@@ -52,11 +53,14 @@ final class JsonReportOutput implements Output {
    * @param abandoned true once the set is being closed without commit: stop copying
    * @param provenance who made the run, or null
    * @param push how the run's push went (null: no push), asked for at {@link #end}
+   * @param changes the changes since a baseline, written after {@code configs} (null: none)
    */
   JsonReportOutput(
-      Path path, Path jsonl, BooleanSupplier abandoned, Provenance provenance, Supplier<MetricsPush> push) {
+      Path path, Path jsonl, BooleanSupplier abandoned, Provenance provenance, Supplier<MetricsPush> push,
+      Supplier<ReportChanges> changes) {
     this.provenance = provenance;
     this.push = push;
+    this.changes = changes;
     this.path = path;
     this.jsonl = jsonl;
     this.abandoned = abandoned;
@@ -96,7 +100,7 @@ final class JsonReportOutput implements Output {
     }
     out.write(']');
     out.write(',');
-    out.write(tail(end, push.get()));
+    out.write(tail(end, push.get(), changes.get()));
     out.write('\n');
     json.finish();
   }
@@ -146,12 +150,15 @@ final class JsonReportOutput implements Output {
   }
 
   /** Returns the configs property as the document's tail, without the opening brace of its own object. */
-  private static byte[] tail(RunEnd end, MetricsPush push) {
-    // VM configs are few (those named on the command line), so this is small.
+  private static byte[] tail(RunEnd end, MetricsPush push, ReportChanges changes) {
+    // VM configs are few (those named on the command line) and the changes capped, so this is small.
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (JsonGenerator g = JsonReport.prettyGenerator(bytes)) {
       g.writeStartObject();
       JsonReport.writeConfigs(g, end.configs());
+      if (changes != null) {
+        changes.writeProperty(g);
+      }
       if (push != null) {
         writePush(g, push);
       }

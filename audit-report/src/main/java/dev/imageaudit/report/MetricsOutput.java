@@ -9,7 +9,7 @@ import java.nio.file.Path;
 /** Counts each entry into the run's metrics, then writes metrics.prom once the run is recorded. */
 final class MetricsOutput implements Output {
 
-  private final StagedFile file;
+  private final StagedFile file; // null: counted, not written
   private final AuditMetrics metrics;
   private final Object run;
 
@@ -21,7 +21,8 @@ final class MetricsOutput implements Output {
   MetricsOutput(Path path, AuditMetrics metrics, Object run) throws IOException {
     this.metrics = metrics;
     this.run = run;
-    file = StagedFile.create(path);
+    // No path: metrics.prom was not asked for, but the caller's registry still counts the run.
+    file = path == null ? null : StagedFile.create(path);
   }
 
   @Override
@@ -35,12 +36,16 @@ final class MetricsOutput implements Output {
   @Override
   public void end(RunStart start, RunEnd end) throws IOException {
     metrics.recordRun(run == null ? end : run, start, end);
-    PrometheusText.write(metrics.registry(), file.out());
-    file.finish();
+    if (file != null) {
+      PrometheusText.write(metrics.registry(), file.out());
+      file.finish();
+    }
   }
 
   @Override
   public void close() throws IOException {
-    file.close();
+    if (file != null) {
+      file.close();
+    }
   }
 }

@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
 
 /**
  * Reads a run's results back, one entry at a time in walk order and in constant memory (one line
@@ -29,7 +33,11 @@ import java.util.regex.Pattern;
  *   <li>a folder holding {@value ReportSet#JSONL} (what {@code image-audit scan} writes);
  *   <li>a folder of parts {@code part-NNNNN.jsonl} and {@value #SUMMARY} (what the Spark job
  *       writes): each part holds entry lines only, in report.jsonl's exact format, and {@value
- *       #SUMMARY} holds the run's summary record (one line, as report.jsonl's last).
+ *       #SUMMARY} holds the run's summary record (one line, as report.jsonl's last);
+ *   <li>a {@code report.json} file (a file whose name ends in {@code .json}), or a folder holding
+ *       report.json but no report.jsonl: its {@code images} read one at a time with jackson-core's
+ *       streaming parser, whatever the document's layout; its run properties (those before and after
+ *       {@code images}) give the summary at the end.
  * </ul>
  *
  * <p>Parts are read in the order of their number, not of their names' text ({@code part-100000}
@@ -71,6 +79,10 @@ public final class ReportReader implements Closeable {
   private int lineLength;
   private JsonLinesDecoder.SummaryLine summary;
   private boolean done;
+  // report.json: read with a streaming parser; the run properties gathered around its images.
+  private boolean jsonDocument;
+  private JsonParser parser;
+  private final java.util.Map<String, Object> properties = new java.util.LinkedHashMap<>();
 
   private ReportReader(List<Path> files, Path summaryFile) {
     this.files = files;
@@ -85,7 +97,9 @@ public final class ReportReader implements Closeable {
    */
   public static ReportReader open(Path path) throws IOException {
     if (Files.isRegularFile(path)) {
-      return new ReportReader(List.of(path), null);
+      ReportReader reader = new ReportReader(List.of(path), null);
+      reader.jsonDocument = path.getFileName().toString().endsWith(".json");
+      return reader;
     }
     if (!Files.isDirectory(path)) {
       throw new ReportFormatException(path + ": no such file or folder", null);
@@ -93,6 +107,12 @@ public final class ReportReader implements Closeable {
     Path jsonl = path.resolve(ReportSet.JSONL);
     if (Files.isRegularFile(jsonl)) {
       return new ReportReader(List.of(jsonl), null);
+    }
+    Path json = path.resolve(ReportSet.JSON);
+    if (Files.isRegularFile(json)) {
+      ReportReader reader = new ReportReader(List.of(json), null);
+      reader.jsonDocument = true;
+      return reader;
     }
     List<Path> parts = parts(path);
     Path summary = path.resolve(SUMMARY);
@@ -135,6 +155,9 @@ public final class ReportReader implements Closeable {
    *     entries follow a summary record
    */
   public AuditEntry next() throws IOException {
+    if (jsonDocument) {
+      return nextImage();
+    }
     while (!done) {
       if (in == null && !openNext()) {
         finish();
@@ -183,6 +206,9 @@ public final class ReportReader implements Closeable {
    * @throws ReportFormatException if there is none: the report was cut short
    */
   public JsonLinesDecoder.SummaryLine peekSummary() throws IOException {
+    if (jsonDocument) {
+      throw new IllegalStateException("report.json's summary is known once its images are read");
+    }
     if (summaryFile != null) {
       JsonLinesDecoder.SummaryLine s = readSummaryFile();
       if (s == null) {
@@ -241,9 +267,81 @@ public final class ReportReader implements Closeable {
     }
   }
 
+  /**
+   * The next image of report.json, or null after the last (its run properties then read to the
+   * end): one entry object in memory at a time.
+   */
+  private AuditEntry nextImage() throws IOException {
+    if (done) {
+      return null;
+    }
+    try {
+      if (parser == null) {
+        in = Files.newInputStream(files.get(0));
+        parser = JsonSupport.FACTORY.createParser(ObjectReadContext.empty(), in);
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+          throw new ReportFormatException(files.get(0) + ": not a JSON object", null);
+        }
+        if (!toImages()) {
+          return finishDocument();
+        }
+      }
+      JsonToken token = parser.nextToken();
+      if (token == JsonToken.END_ARRAY) {
+        if (toImages()) {
+          throw new ReportFormatException(files.get(0) + ": two images arrays", null);
+        }
+        return finishDocument();
+      }
+      if (token != JsonToken.START_OBJECT) {
+        throw new ReportFormatException(files.get(0) + ": an image that is not an object", null);
+      }
+      return JsonLinesDecoder.readEntry(parser);
+    } catch (JsonLinesDecoder.MalformedLineException e) {
+      throw new ReportFormatException(files.get(0) + ": " + where() + e.getMessage(), e);
+    } catch (JacksonException e) {
+      throw new ReportFormatException(files.get(0) + ": " + where() + "not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private String where() {
+    return parser == null ? "" : "line " + parser.currentLocation().getLineNr() + ": ";
+  }
+
+  /**
+   * Reads top-level properties into {@link #properties} until {@code images} opens (true) or the
+   * document ends (false).
+   */
+  private boolean toImages() {
+    for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+      JsonToken value = parser.nextToken();
+      if (name.equals("images")) {
+        if (value != JsonToken.START_ARRAY) {
+          throw new JsonLinesDecoder.MalformedLineException("images is not an array", null);
+        }
+        return true;
+      }
+      properties.put(name, JsonLinesDecoder.readValue(parser, value));
+    }
+    return false;
+  }
+
+  private AuditEntry finishDocument() throws IOException {
+    done = true;
+    summary = JsonLinesDecoder.summaryOf(properties);
+    properties.clear();
+    parser.close();
+    in.close();
+    in = null;
+    return null;
+  }
+
   @Override
   public void close() throws IOException {
     done = true;
+    if (parser != null) {
+      parser.close();
+    }
     if (in != null) {
       in.close();
       in = null;

@@ -7,8 +7,15 @@ import dev.imageaudit.core.RunStart;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import dev.imageaudit.core.Flag;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -26,8 +33,13 @@ import java.util.Objects;
  *       (which therefore comes first) ({@link JsonReport});
  *   <li>{@value #HTML}: rendered at the end from bounded aggregates ({@link HtmlReport});
  *   <li>{@value #METRICS}: each entry counted into the {@link AuditMetrics} as it arrives, the
- *       registry written at the end.
+ *       registry written at the end;
+ *   <li>{@code report.sarif}, {@code report.junit.xml}, {@code report.csv} when asked for ({@link
+ *       ReportFormat}, {@link #builder}): SARIF results and CSV rows as entries arrive, JUnit from
+ *       bounded per-rule lists at the end ({@link SarifOutput}, {@link JunitOutput}, {@link CsvOutput}).
  * </ul>
+ *
+ * <p>Whichever formats are written, they are staged together and replace the previous set together.
  *
  * <p>The output folder belongs to image-audit and is replaced whole: see {@link OutputFolder} for
  * which folders it will replace (absent, empty, or marked with a {@code .image-audit} file) and
@@ -51,6 +63,9 @@ public final class ReportSet implements RunSink, AutoCloseable {
   /** The Prometheus text file. */
   public static final String METRICS = "metrics.prom";
 
+  /** report.jsonl's name while it is only report.json's source, deleted before the commit. */
+  private static final String JSONL_PART = ".report.jsonl.part";
+
   /**
    * Where a committed set's outputs are, under the output folder as the caller named it.
    *
@@ -59,8 +74,145 @@ public final class ReportSet implements RunSink, AutoCloseable {
    * @param json the JSON report
    * @param html the HTML report
    * @param metrics the Prometheus text file
+   * @param files every file written, in {@link ReportFormat} order
    */
-  public record Written(Path folder, Path jsonl, Path json, Path html, Path metrics) {}
+  public record Written(Path folder, Path jsonl, Path json, Path html, Path metrics, List<Path> files) {
+    public Written {
+      files = List.copyOf(files);
+    }
+  }
+
+  /**
+   * What a set writes besides where: which formats, the policy that judges the run (SARIF's result
+   * levels and JUnit's failures follow its flags), the baseline, who made the run and where else the
+   * metrics go.
+   *
+   * @param formats the files to write; report.json alone still needs report.jsonl, which is then
+   *     written as a part and deleted before the commit
+   * @param gate the policy gate, a fresh one: it counts this run's entries
+   * @param baseline a report to compare the run with ({@link ReportChanges}), or null
+   * @param provenance who made the run, or null
+   * @param export where else the metrics go
+   */
+  record Settings(
+      Set<ReportFormat> formats, PolicyGate gate, Path baseline, Provenance provenance, MetricsExport export) {
+
+    Settings {
+      if (formats.isEmpty()) {
+        throw new IllegalArgumentException("at least one format");
+      }
+      formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
+      Objects.requireNonNull(gate, "gate");
+      Objects.requireNonNull(export, "export");
+    }
+
+    /** The default formats and policy, without baseline, provenance or export. */
+    static Settings defaults() {
+      return new Settings(ReportFormat.DEFAULTS, defaultGate(), null, null, MetricsExport.NONE);
+    }
+
+    /** As {@link #defaults()}, writing {@code formats}, failing on {@code failOn}. */
+    static Settings of(Set<ReportFormat> formats, Set<Flag> failOn) {
+      return of(formats, failOn, null);
+    }
+
+    /** As {@link #of(Set, Set)}, compared with {@code baseline} (null: none). */
+    static Settings of(Set<ReportFormat> formats, Set<Flag> failOn, Path baseline) {
+      return new Settings(
+          formats, PolicyGate.of(Policy.quick(failOn), Clock.systemUTC()), baseline, null, MetricsExport.NONE);
+    }
+
+    /** The flags that fail the run. */
+    Set<Flag> failOn() {
+      return gate.policy().failOn();
+    }
+
+    private static PolicyGate defaultGate() {
+      return PolicyGate.of(Policy.DEFAULT, Clock.systemUTC());
+    }
+  }
+
+  /** Builds a {@link ReportSet}: {@link ReportSet#builder}, optional settings, {@link #create()}. */
+  public static final class Builder {
+    private final Path outputDir;
+    private final AuditMetrics metrics;
+    private Set<ReportFormat> formats = ReportFormat.DEFAULTS;
+    private PolicyGate gate;
+    private Path baseline;
+    private Provenance provenance;
+    private MetricsExport export = MetricsExport.NONE;
+
+    private Builder(Path outputDir, AuditMetrics metrics) {
+      this.outputDir = Objects.requireNonNull(outputDir, "outputDir");
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** The files to write (default {@link ReportFormat#DEFAULTS}); not empty. */
+    public Builder formats(Set<ReportFormat> formats) {
+      this.formats = Objects.requireNonNull(formats, "formats");
+      return this;
+    }
+
+    /**
+     * The flags that fail the run, as {@code --fail-on} gives them (default
+     * unsupported-partition-image); empty for none. Replaces any {@link #policy}.
+     */
+    public Builder failOn(Set<Flag> failOn) {
+      this.gate = PolicyGate.of(Policy.quick(Objects.requireNonNull(failOn, "failOn")), Clock.systemUTC());
+      return this;
+    }
+
+    /** The policy that judges the run: a fresh gate, which counts this run's entries. */
+    public Builder policy(PolicyGate gate) {
+      this.gate = Objects.requireNonNull(gate, "gate");
+      return this;
+    }
+
+    /**
+     * A report to compare the run with as it streams (a report folder, report.json or
+     * report.jsonl): its {@code changes} go into report.json, report.jsonl's summary record and
+     * report.html, and {@link ReportSet#changes()}.
+     */
+    public Builder baseline(Path baseline) {
+      this.baseline = baseline;
+      return this;
+    }
+
+    /** Who made the run, named in the reports (null: nobody is named). */
+    public Builder provenance(Provenance provenance) {
+      this.provenance = provenance;
+      return this;
+    }
+
+    /**
+     * Where else the metrics go: a file of their own, made atomically at {@link #commit()}, and a
+     * Pushgateway, pushed to at {@link #end} (whether the run is complete, incomplete or
+     * interrupted) before report.json is written, which records how the push went in its {@code
+     * push} object (see {@link #push()}).
+     */
+    public Builder export(MetricsExport export) {
+      this.export = Objects.requireNonNull(export, "export");
+      return this;
+    }
+
+    /**
+     * Stages the set as {@link ReportSet#create(Path, AuditMetrics)} does.
+     *
+     * @throws ReportReader.ReportFormatException if the baseline is not a report
+     * @throws IOException as {@link ReportSet#create(Path, AuditMetrics)} does, or if no file can be
+     *     made beside the export's file
+     */
+    public ReportSet create() throws IOException {
+      return ReportSet.create(
+          outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange,
+          new Settings(formats, gate == null ? Settings.defaultGate() : gate, baseline, provenance, export));
+    }
+  }
+
+  /** Returns a builder for a set written into {@code outputDir}, counting into {@code metrics}. */
+  public static Builder builder(Path outputDir, AuditMetrics metrics) {
+    return new Builder(outputDir, metrics);
+  }
 
   private enum State { CREATED, BEGUN, ENDED, COMMITTED, FAILED, CLOSED }
 
@@ -74,20 +226,23 @@ public final class ReportSet implements RunSink, AutoCloseable {
   private MetricsFileOutput metricsFile;
   // Written by end() before report.json, which reports it; read by the caller after the run.
   private volatile MetricsPush push;
+  private BaselineOutput baseline;
+  private final Settings settings;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
   private State state = State.CREATED;
 
   private ReportSet(
-      OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, PolicyGate gate, AuditMetrics metrics,
-      MetricsExport export) {
-    this.gate = gate;
+      OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, AuditMetrics metrics,
+      Settings settings) {
+    this.settings = settings;
+    this.gate = settings.gate();
     this.folder = folder;
     this.staging = staging;
     this.outputs = outputs;
     this.metrics = metrics;
-    this.export = export;
+    this.export = settings.export();
   }
 
   /**
@@ -100,20 +255,12 @@ public final class ReportSet implements RunSink, AutoCloseable {
    *     no {@code .image-audit} file in it), not a folder, or the staging folder cannot be made
    */
   public static ReportSet create(Path outputDir, AuditMetrics metrics) throws IOException {
-    return create(outputDir, metrics, MetricsExport.NONE);
+    return builder(outputDir, metrics).create();
   }
 
-  /**
-   * As {@link #create(Path, AuditMetrics)}, and sends the metrics where {@code export} says too: a
-   * file of their own, made atomically at {@link #commit()}, and a Pushgateway, pushed to at {@link
-   * #end} (whether the run is complete, incomplete or interrupted) before report.json is written,
-   * which records how the push went in its {@code push} object (see {@link #push()}).
-   *
-   * @throws IOException as {@link #create(Path, AuditMetrics)} does, or if no file can be made
-   *     beside {@code export.file()}
-   */
+  /** As {@link #create(Path, AuditMetrics)}, exporting the metrics as {@link Builder#export} says. */
   public static ReportSet create(Path outputDir, AuditMetrics metrics, MetricsExport export) throws IOException {
-    return create(outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, export);
+    return builder(outputDir, metrics).export(export).create();
   }
 
   /**
@@ -122,15 +269,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
    */
   public static ReportSet create(Path outputDir, AuditMetrics metrics, PolicyGate gate, Provenance provenance)
       throws IOException {
-    return create(outputDir, metrics, gate, provenance, MetricsExport.NONE);
-  }
-
-  /** As {@link #create(Path, AuditMetrics, PolicyGate, Provenance)}, exporting as {@link #create(Path, AuditMetrics, MetricsExport)} does. */
-  public static ReportSet create(
-      Path outputDir, AuditMetrics metrics, PolicyGate gate, Provenance provenance, MetricsExport export)
-      throws IOException {
-    return create(
-        outputDir, metrics, null, RunAggregates.Limits.DEFAULT, Renames::exchange, gate, provenance, export);
+    return builder(outputDir, metrics).policy(gate).provenance(provenance).create();
   }
 
   /**
@@ -140,7 +279,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange)
       throws IOException {
-    return create(outputDir, metrics, run, limits, exchange, MetricsExport.NONE);
+    return create(outputDir, metrics, run, limits, exchange, Settings.defaults());
   }
 
   static ReportSet create(
@@ -151,39 +290,71 @@ public final class ReportSet implements RunSink, AutoCloseable {
       OutputFolder.Exchange exchange,
       MetricsExport export)
       throws IOException {
-    return create(
-        outputDir, metrics, run, limits, exchange, PolicyGate.of(Policy.DEFAULT, java.time.Clock.systemUTC()), null,
-        export);
+    Settings d = Settings.defaults();
+    return create(outputDir, metrics, run, limits, exchange, new Settings(d.formats(), d.gate(), null, null, export));
   }
 
   static ReportSet create(
       Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
       PolicyGate gate, Provenance provenance)
       throws IOException {
-    return create(outputDir, metrics, run, limits, exchange, gate, provenance, MetricsExport.NONE);
+    return create(
+        outputDir, metrics, run, limits, exchange,
+        new Settings(ReportFormat.DEFAULTS, gate, null, provenance, MetricsExport.NONE));
   }
 
+  /** As above, writing what {@code settings} names. */
   static ReportSet create(
-      Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
-      PolicyGate gate, Provenance provenance, MetricsExport export)
+      Path outputDir,
+      AuditMetrics metrics,
+      Object run,
+      RunAggregates.Limits limits,
+      OutputFolder.Exchange exchange,
+      Settings settings)
       throws IOException {
     Objects.requireNonNull(metrics, "metrics");
-    Objects.requireNonNull(gate, "gate");
-    Objects.requireNonNull(export, "export");
     OutputFolder folder = OutputFolder.of(outputDir, exchange);
     OutputFolder.Staging staging = folder.stage();
     Path dir = staging.dir();
-    List<Output> outputs = new ArrayList<>(4);
-    ReportSet set = new ReportSet(folder, staging, outputs, gate, metrics, export);
+    Set<ReportFormat> formats = settings.formats();
+    Provenance provenance = settings.provenance();
+    MetricsExport export = settings.export();
+    List<Output> outputs = new ArrayList<>(formats.size() + 2);
+    ReportSet set = new ReportSet(folder, staging, outputs, metrics, settings);
     try {
-      outputs.add(new JsonLinesOutput(dir.resolve(JSONL), provenance));
-      outputs.add(
-          new JsonReportOutput(dir.resolve(JSON), dir.resolve(JSONL), () -> set.closing, provenance, () -> set.push));
-      outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance));
-      outputs.add(new MetricsOutput(dir.resolve(METRICS), metrics, run));
+      // The baseline first: its changes are whole before the outputs that show them end.
+      Supplier<ReportChanges> changes = () -> null;
+      if (settings.baseline() != null) {
+        BaselineOutput baseline = new BaselineOutput(settings.baseline(), settings.failOn());
+        outputs.add(baseline);
+        changes = baseline::changes;
+        set.baseline = baseline;
+      }
+      // report.jsonl next: report.json copies its lines at the end.
+      Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
+      if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
+        outputs.add(new JsonLinesOutput(jsonl, provenance, changes));
+      }
+      if (formats.contains(ReportFormat.JSON)) {
+        outputs.add(new JsonReportOutput(dir.resolve(JSON), jsonl, () -> set.closing, provenance, () -> set.push, changes));
+      }
+      if (formats.contains(ReportFormat.HTML)) {
+        outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance, changes));
+      }
+      // The metrics are counted whether metrics.prom is written or not: the caller's registry needs them.
+      outputs.add(new MetricsOutput(formats.contains(ReportFormat.PROM) ? dir.resolve(METRICS) : null, metrics, run));
       if (export.file() != null) {
         set.metricsFile = new MetricsFileOutput(export.file(), metrics);
         outputs.add(set.metricsFile);
+      }
+      if (formats.contains(ReportFormat.SARIF)) {
+        outputs.add(new SarifOutput(dir.resolve(ReportFormat.SARIF.fileName()), settings.failOn()));
+      }
+      if (formats.contains(ReportFormat.JUNIT)) {
+        outputs.add(new JunitOutput(dir.resolve(ReportFormat.JUNIT.fileName()), settings.failOn()));
+      }
+      if (formats.contains(ReportFormat.CSV)) {
+        outputs.add(new CsvOutput(dir.resolve(ReportFormat.CSV.fileName())));
       }
     } catch (IOException | RuntimeException | Error e) {
       set.closeQuietly(e);
@@ -195,6 +366,14 @@ public final class ReportSet implements RunSink, AutoCloseable {
   /** Returns how the push to the Pushgateway went, once {@link #end} ran; null without a Pushgateway. */
   public MetricsPush push() {
     return push;
+  }
+
+  /**
+   * Returns what changed since the baseline once the run {@link #end ended}; null without a
+   * baseline or before the end.
+   */
+  public ReportChanges changes() {
+    return baseline == null ? null : baseline.changes();
   }
 
   /** Returns the staging folder the outputs are written into until {@link #commit()}. */
@@ -248,6 +427,8 @@ public final class ReportSet implements RunSink, AutoCloseable {
       expect(State.BEGUN);
       judgement = gate.judge(end);
       each(Phase.END, start, null, null, end);
+      // report.json was asked for without report.jsonl: its source lines go now.
+      Files.deleteIfExists(staging.dir().resolve(JSONL_PART));
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
       state = State.ENDED;
@@ -287,7 +468,11 @@ public final class ReportSet implements RunSink, AutoCloseable {
         // Only the marker's lock, which closing released anyway: the outputs are in place.
       }
       Path dir = folder.given();
-      return new Written(dir, dir.resolve(JSONL), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(METRICS));
+      List<Path> files = new ArrayList<>();
+      for (ReportFormat format : settings.formats()) {
+        files.add(dir.resolve(format.fileName()));
+      }
+      return new Written(dir, dir.resolve(JSONL), dir.resolve(JSON), dir.resolve(HTML), dir.resolve(METRICS), files);
     }
   }
 
