@@ -275,7 +275,7 @@ final class ScanCommand implements Callable<Integer> {
             .observer(observer)
             .fileTimeout(fileTimeout)
             .stop(stop)
-            .headSha256(policy.needsHeadSha256())
+            .headSha256For(policy.headSha256Flags())
             .build();
 
     ReportSet reports;

@@ -103,11 +103,15 @@ final class Summary {
     out.println();
     long matching = run.matching();
     long broken = brokenConfigs(end);
-    if (failOn.isEmpty()) {
+    if (failOn.isEmpty() && judgement.policy().source() == null) {
       out.println("--fail-on none: flags and VM config errors do not fail the run.");
+    } else if (failOn.isEmpty()) {
+      out.printf("Policy %s: failOn is empty: no image flag fails the run.%n", Terminal.safe(judgement.policy().source()));
     } else {
+      String source = judgement.policy().source();
       out.printf(
-          "--fail-on %s: %s %s%s.%n",
+          "%s %s: %s %s%s.%n",
+          source == null ? "--fail-on" : "Policy " + Terminal.safe(source) + ", failOn",
           failOn.stream().map(Flag::id).collect(Collectors.joining(",")),
           count(matching, "image"),
           matching == 1 ? "matches" : "match",

@@ -90,7 +90,7 @@ public final class ImageAudit {
                     options.observer(),
                     options.ioThreads(),
                     Pools.maxStuck(options.ioThreads()),
-                    options.headSha256() ? open -> Auditor.audit(open, true) : Auditor::audit)
+                    options.headSha256For().isEmpty() ? Auditor::audit : open -> Auditor.audit(open, options.headSha256For()))
                 .entries(
                     Walker.walk(copy, options.followLinks(), configSink, options.stop(), cutShort)
                         .subscribeOn(pools.walk)

@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How an audit runs. Build with {@link #builder()}; {@link #defaults()} suits most stores.
@@ -14,18 +15,18 @@ import java.util.Objects;
  * @param fileTimeout how long one file's reads may take before its entry becomes a {@link
  *     ErrorKind#TIMEOUT} error and the run goes on without it
  * @param stop asks the run to stop taking new paths (SIGINT, SIGTERM)
- * @param headSha256 give each image's details a {@code headSha256}: the SHA-256 of its first 64 KiB
- *     (one more read of at most 64 KiB per image larger than the head already read; for policies
- *     that waive images by content)
+ * @param headSha256For give each image carrying one of these flags a {@code headSha256} in its
+ *     details: the SHA-256 of its first 64 KiB (one more read of at most 64 KiB per such image
+ *     larger than the head already read; for policies that waive flags by content); empty: none
  */
 public record ScanOptions(
     int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop,
-    boolean headSha256) {
+    Set<Flag> headSha256For) {
 
   /** The options without a head hash, as before {@code headSha256} was added. */
   public ScanOptions(
       int ioThreads, boolean followLinks, Clock clock, AuditObserver observer, Duration fileTimeout, StopSignal stop) {
-    this(ioThreads, followLinks, clock, observer, fileTimeout, stop, false);
+    this(ioThreads, followLinks, clock, observer, fileTimeout, stop, Set.of());
   }
 
   /** The most reading threads an audit uses, whatever it is asked. */
@@ -45,6 +46,7 @@ public record ScanOptions(
       throw new IllegalArgumentException("fileTimeout must be positive: " + fileTimeout);
     }
     Objects.requireNonNull(stop, "stop");
+    headSha256For = Set.copyOf(headSha256For);
   }
 
   /**
@@ -72,7 +74,7 @@ public record ScanOptions(
     private Clock clock = Clock.systemUTC();
     private AuditObserver observer = AuditObserver.NONE;
     private Duration fileTimeout = DEFAULT_FILE_TIMEOUT;
-    private boolean headSha256;
+    private Set<Flag> headSha256For = Set.of();
     private StopSignal stop = new StopSignal();
 
     private Builder() {}
@@ -113,15 +115,19 @@ public record ScanOptions(
       return this;
     }
 
-    /** Hashes each image's first 64 KiB into its details' {@code headSha256} (default: false). */
-    public Builder headSha256(boolean headSha256) {
-      this.headSha256 = headSha256;
+    /**
+     * Hashes the first 64 KiB of each image carrying one of {@code flags} into its details'
+     * {@code headSha256} (default: none). Hashing every image would cost a 64 KiB read and hash per
+     * file; only the flags a content waiver names need it.
+     */
+    public Builder headSha256For(Set<Flag> flags) {
+      this.headSha256For = flags;
       return this;
     }
 
     /** Returns the options. */
     public ScanOptions build() {
-      return new ScanOptions(ioThreads, followLinks, clock, observer, fileTimeout, stop, headSha256);
+      return new ScanOptions(ioThreads, followLinks, clock, observer, fileTimeout, stop, headSha256For);
     }
   }
 }

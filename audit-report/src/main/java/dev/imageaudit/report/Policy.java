@@ -79,9 +79,18 @@ public record Policy(
     return new Policy(all, failOnConfigRules, waivers, source, sha256);
   }
 
-  /** Returns true when some waiver names its images by SHA-256: the audit must then hash each image's head. */
-  public boolean needsHeadSha256() {
-    return waivers.stream().anyMatch(w -> w.sha256() != null);
+  /**
+   * Returns the flags some waiver waives by SHA-256: the audit must hash the head of each image
+   * carrying one ({@code ScanOptions.Builder.headSha256For}); empty when no waiver names a hash.
+   */
+  public Set<Flag> headSha256Flags() {
+    EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+    for (Waiver w : waivers) {
+      if (w.sha256() != null && w.flag() != null) {
+        flags.add(w.flag());
+      }
+    }
+    return flags;
   }
 
   private static Set<ConfigRule> errorRules() {
@@ -272,6 +281,9 @@ public record Policy(
       }
       if ((flag == null) == (rule == null)) {
         throw new PolicyException(at + "waive exactly one of flag, rule");
+      }
+      if (rule != null && fields.containsKey("sha256")) {
+        throw new PolicyException(at + "a sha256 names image contents: it waives a flag, not a VM config rule");
       }
       for (String required : List.of("reason", "owner", "expires")) {
         if (!fields.containsKey(required)) {

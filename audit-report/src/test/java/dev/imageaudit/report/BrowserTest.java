@@ -89,7 +89,7 @@ class BrowserTest {
     try (ReportSet set =
         ReportSet.create(out, AuditMetrics.create(), PolicyGate.of(policy, Clock.systemUTC()),
             new Provenance("host", "user", List.of(), "test", "unknown", List.of("image-audit", "scan")))) {
-      ImageAudit.run(inputs, ScanOptions.builder().headSha256(policy.needsHeadSha256()).build(), set).block();
+      ImageAudit.run(inputs, ScanOptions.builder().headSha256For(policy.headSha256Flags()).build(), set).block();
       set.commit();
     }
     Path html = out.resolve("report.html");

@@ -246,4 +246,37 @@ class HtmlReportTest {
         .contains("&lt;script&gt;x&lt;/script&gt; &larr; a&amp;b.img")
         .contains("&lt;i&gt;gone&lt;/i&gt;&lt;U+202E&gt;");
   }
+
+  @Test
+  void theComplianceParts() {
+    StringWriter out = new StringWriter();
+    HtmlReport.write(Fixtures.report(), out, PolicyGate.of(Fixtures.policy(), Fixtures.CLOCK), Fixtures.provenance());
+    String html = out.toString();
+    // The banner comes first in the body, with the verdict and its reasons.
+    assertThat(html.indexOf("<section id=\"verdict\" class=\"verdict incomplete\"")).isLessThan(html.indexOf("<header>"));
+    assertThat(section(html, "<section id=\"verdict\"", "</section>"))
+        .contains(">INCOMPLETE<")
+        .contains("<li>1 path could not be audited</li>")
+        .contains("<li>1 image carries crosvm-unsupported</li>")
+        .contains("expired on 2025-12-31 (owner vm-team)");
+    assertThat(html)
+        .contains("<dt>host</dt><dd>build-host</dd>")
+        .contains("image-audit scan --policy policy.yaml store --fd 3")
+        .contains("sha256:0000000000000000000000000000000000000000000000000000000000000000");
+    String waivers = section(html, "<table class=\"waivers\">", "</table>");
+    assertThat(waivers)
+        .contains("<td class=\"used\">used</td>")
+        .contains("<td class=\"unused\">unused</td>")
+        .contains("<td class=\"expired\">expired</td>");
+    assertThat(section(html, "<table class=\"waived\">", "</table>"))
+        .contains("<td class=\"path\">store/composite.img</td><td><code>unsupported-partition-image</code></td><td class=\"num\">#0</td>")
+        .contains("legacy VM boots it through crosvm");
+    assertThat(html).contains("@media print").contains("<input id=\"filter\" type=\"search\"");
+  }
+
+  @Test
+  void withoutWaiversThereIsNoWaiverSection() {
+    String html = html(Fixtures.report());
+    assertThat(html).doesNotContain("id=\"waivers\"").doesNotContain("id=\"waived\"").contains("class=\"verdict incomplete\"");
+  }
 }

@@ -66,7 +66,7 @@ class PolicyTest {
     assertThat(policy.failOnConfigRules()).contains(ConfigRule.MISSING_FILE).doesNotContain(ConfigRule.RELATIVE_PATHS);
     assertThat(policy.waivers()).hasSize(2);
     assertThat(policy.waivers().get(1).sha256()).isEqualTo(SHA);
-    assertThat(policy.needsHeadSha256()).isTrue();
+    assertThat(policy.headSha256Flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
     assertThat(policy.sha256()).hasSize(64);
   }
 
@@ -102,6 +102,9 @@ class PolicyTest {
     assertThatThrownBy(
             () -> yaml("waivers:\n  - path: a\n    glob: b\n    flag: dirty\n    reason: r\n    owner: o\n    expires: 2026-01-01\n"))
         .hasMessage("policy.yaml:2:5: waiver #0: name its images by exactly one of path, glob, sha256");
+    assertThatThrownBy(
+            () -> yaml("waivers: [{sha256: " + SHA + ", rule: missing-file, reason: r, owner: o, expires: 2026-01-01}]"))
+        .hasMessage("policy.yaml:1:11: waiver #0: a sha256 names image contents: it waives a flag, not a VM config rule");
     assertThatThrownBy(() -> yaml("failOn: dirty\n")).hasMessage("policy.yaml:1:9: failOn is a list, found a string");
     assertThatThrownBy(() -> yaml("failOn: [dirty]\nfailOn: [corrupt]\n")).hasMessageStartingWith("policy.yaml:2:1: key 'failOn' given twice");
     assertThatThrownBy(() -> yaml("failOn: [dirty\n")).hasMessageStartingWith("policy.yaml:").hasMessageContaining("not valid YAML");

@@ -66,7 +66,9 @@ class ReportSetTest {
       }
       // Lines are written as entries arrive: nothing waits for the end but the buffer.
       assertThat(out).doesNotExist();
+      assertThat(set.verdict()).as("no verdict before the end").isNull();
       set.end(Runs.start(report), Runs.end(report));
+      assertThat(set.verdict().verdict()).isEqualTo(RunVerdict.INCOMPLETE);
       assertThat(out).doesNotExist();
       assertThat(ReportSetTest.names(staging)).containsExactlyElementsOf(OUTPUTS);
 

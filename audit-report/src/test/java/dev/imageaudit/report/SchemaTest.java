@@ -104,7 +104,7 @@ class SchemaTest {
             List.of("image-audit", "scan"));
     try (ReportSet set =
         ReportSet.create(out, AuditMetrics.create(), PolicyGate.of(withWaivers, java.time.Clock.systemUTC()), provenance)) {
-      ImageAudit.run(inputs, ScanOptions.builder().headSha256(true).build(), set).block();
+      ImageAudit.run(inputs, ScanOptions.builder().headSha256For(withWaivers.headSha256Flags()).build(), set).block();
       set.commit();
     }
     JsonNode json = JSON.readTree(out.resolve("report.json").toFile());

@@ -62,15 +62,16 @@ public final class Auditor {
    * @param item what to open and how to name it
    */
   public static AuditEntry audit(WalkItem.Open item) {
-    return audit(item, false);
+    return audit(item, Set.of());
   }
 
   /**
-   * As {@link #audit(WalkItem.Open)}; with {@code hashHead}, an image's details also hold {@value
-   * #HEAD_SHA256}: the SHA-256 of its first {@value #HEAD_SHA256_BYTES} bytes (one more read of at
-   * most that much, from the descriptor already open, within the per-file read cap).
+   * As {@link #audit(WalkItem.Open)}; an image carrying one of {@code hashHead}'s flags also gets
+   * {@value #HEAD_SHA256} in its details: the SHA-256 of its first {@value #HEAD_SHA256_BYTES} bytes
+   * (one more read of at most that much, from the descriptor already open, within the per-file
+   * read cap).
    */
-  public static AuditEntry audit(WalkItem.Open item, boolean hashHead) {
+  public static AuditEntry audit(WalkItem.Open item, Set<Flag> hashHead) {
     if (LinuxFiles.AVAILABLE) {
       return NativeOpen.audit(item, hashHead);
     }
@@ -97,7 +98,7 @@ public final class Auditor {
    */
   public static AuditEntry.Image judge(String display, String target, ImageSource source, long statSize)
       throws IOException {
-    return judge(display, target, source, statSize, false);
+    return judge(display, target, source, statSize, Set.of());
   }
 
   /** The details key of an image's head hash (see {@link #audit(WalkItem.Open, boolean)}). */
@@ -106,9 +107,12 @@ public final class Auditor {
   /** How much of an image's head {@link #HEAD_SHA256} covers: 64 KiB (less for a smaller file). */
   public static final int HEAD_SHA256_BYTES = 64 * 1024;
 
-  /** As {@link #judge(String, String, ImageSource, long)}; with {@code hashHead}, adds {@value #HEAD_SHA256}. */
+  /**
+   * As {@link #judge(String, String, ImageSource, long)}; adds {@value #HEAD_SHA256} to an image
+   * carrying one of {@code hashHead}'s flags.
+   */
   public static AuditEntry.Image judge(String display, String target, ImageSource source, long statSize,
-      boolean hashHead) throws IOException {
+      Set<Flag> hashHead) throws IOException {
     long fileSize = source.size();
     // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
@@ -129,7 +133,7 @@ public final class Auditor {
     flags.addAll(AvfPartitionHazards.flags(
         partition.type(), CrosvmDiskRules.detectImageType(head, fileSize), statSize, fileSize));
     Map<String, Object> details = DetailsBudget.bound(detection.details());
-    if (hashHead) {
+    if (!hashHead.isEmpty() && !java.util.Collections.disjoint(flags, hashHead)) {
       details = new java.util.LinkedHashMap<>(details);
       details.put(HEAD_SHA256, headSha256(head, source, fileSize));
     }

@@ -18,7 +18,7 @@ final class NativeOpen {
 
   private NativeOpen() {}
 
-  static AuditEntry audit(WalkItem.Open item, boolean hashHead) {
+  static AuditEntry audit(WalkItem.Open item, java.util.Set<dev.imageaudit.core.Flag> hashHead) {
     int flags = LinuxFiles.O_RDONLY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_NOCTTY | LinuxFiles.O_CLOEXEC;
     if (!item.followLinks()) {
       flags |= LinuxFiles.O_NOFOLLOW;

@@ -35,7 +35,7 @@ class BlockingCallsTest {
       // JNA binds its native methods itself, past BlockHound's native-method hook: mark the Java
       // methods every native open and read goes through.
       builder.markAsBlocking(NativeOpen.class, "audit",
-          "(Ldev/imageaudit/core/internal/WalkItem$Open;Z)Ldev/imageaudit/core/AuditEntry;");
+          "(Ldev/imageaudit/core/internal/WalkItem$Open;Ljava/util/Set;)Ldev/imageaudit/core/AuditEntry;");
       builder.markAsBlocking(NativeSource.class, "read", "(JI)[B");
       builder.markAsBlocking("sun.nio.fs.UnixNativeDispatcher", "opendir0", "(J)J");
       builder.markAsBlocking("sun.nio.fs.UnixNativeDispatcher", "readdir0", "(J)[B");
