@@ -67,6 +67,8 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code image_audit_files_per_second}</td><td>gauge</td><td></td><td>entries per second of the run</td></tr>
  *   <tr><td>{@code image_audit_run_complete}</td><td>gauge</td><td></td>
  *       <td>1 if every path and VM config was audited and the run was not interrupted, else 0</td></tr>
+ *   <tr><td>{@code image_audit_run_verdict}</td><td>gauge</td><td>verdict</td>
+ *       <td>1 for the last run's verdict (pass, fail, incomplete), 0 for the others</td></tr>
  *   <tr><td>{@code image_audit_run_interrupted}</td><td>gauge</td><td></td><td>1 if a signal stopped the run</td></tr>
  *   <tr><td>{@code image_audit_last_run_timestamp_seconds}</td><td>gauge</td><td></td>
  *       <td>when the last run finished, complete or not (Unix time)</td></tr>
@@ -103,6 +105,8 @@ public final class AuditMetrics implements AuditObserver {
   private final AtomicLongArray skipped = new AtomicLongArray(SkipReason.values().length);
   private final AtomicLongArray flagged = new AtomicLongArray(Flag.values().length);
   private final AtomicLongArray configFindings = new AtomicLongArray(ConfigRule.values().length);
+  // 1 for the last run's verdict, 0 for the others (all 0 until a verdict is recorded).
+  private final AtomicLongArray verdicts = new AtomicLongArray(RunVerdict.values().length);
   // files, bytes read
   private final AtomicLongArray totals = new AtomicLongArray(2);
   private final Timer detection;
@@ -153,6 +157,10 @@ public final class AuditMetrics implements AuditObserver {
     for (ConfigRule rule : ConfigRule.values()) {
       gauge("image.audit.config.findings", "VM config findings of the last run, by rule", configFindings,
           rule.ordinal(), "rule", rule.id());
+    }
+    for (RunVerdict verdict : RunVerdict.values()) {
+      gauge("image.audit.run.verdict", "1 for the last run's verdict under its policy, 0 for the others", verdicts,
+          verdict.ordinal(), "verdict", verdict.id());
     }
     Gauge.builder("image.audit.files", totals, a -> a.get(0))
         .description("Entries (images, skips and errors) of the last run")
@@ -427,6 +435,14 @@ public final class AuditMetrics implements AuditObserver {
     if (complete) {
       lastSuccess = finishedSeconds;
       registerSuccessGauge();
+    }
+  }
+
+  /** Records the run's verdict: its series becomes 1, the others 0. */
+  public void recordVerdict(RunVerdict verdict) {
+    Objects.requireNonNull(verdict, "verdict");
+    for (RunVerdict v : RunVerdict.values()) {
+      verdicts.set(v.ordinal(), v == verdict ? 1 : 0);
     }
   }
 

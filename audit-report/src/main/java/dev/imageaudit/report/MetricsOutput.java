@@ -34,6 +34,12 @@ final class MetricsOutput implements Output {
   }
 
   @Override
+  public void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
+    metrics.recordVerdict(judgement.verdict());
+    end(start, end);
+  }
+
+  @Override
   public void end(RunStart start, RunEnd end) throws IOException {
     metrics.recordRun(run == null ? end : run, start, end);
     if (file != null) {

@@ -267,7 +267,7 @@ class AuditMetricsTest {
     assertThat(text.lines()).noneMatch(l -> l.contains("secret") || l.contains("store/") || l.contains("/"));
     // Every sample line is NAME{labels} VALUE with known labels, nothing per file.
     assertThat(text.lines().filter(l -> !l.startsWith("#")))
-        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{((crosvm|format|partition|flag|reason|kind|rule|le|version|revision)=\"[^\"]*\",?)+\\})? \\S+"), "known labels");
+        .allMatch(l -> l.matches("image_audit_[a-z_]+(\\{((crosvm|format|partition|flag|reason|kind|rule|le|version|revision|verdict)=\"[^\"]*\",?)+\\})? \\S+"), "known labels");
   }
 
   @Test

@@ -120,7 +120,33 @@ class ReportSetTest {
     assertThat(Files.readString(out.resolve("report.html")))
         .contains("<span class=\"status interrupted\">INTERRUPTED (SIGINT)</span>")
         .contains("Stopped by SIGINT before the walk ended: this report covers the 100 paths met until then.");
-    assertThat(Files.readString(out.resolve("metrics.prom"))).contains("image_audit_run_complete 0.0");
+    assertThat(Files.readString(out.resolve("metrics.prom")))
+        .contains(
+            "image_audit_run_complete 0.0",
+            "image_audit_run_verdict{verdict=\"incomplete\"} 1.0",
+            "image_audit_run_verdict{verdict=\"fail\"} 0.0",
+            "image_audit_run_verdict{verdict=\"pass\"} 0.0");
+  }
+
+  @Test
+  void theMetricsCarryTheVerdictOfEachRun() throws IOException {
+    Path out = tmp.resolve("out");
+    List<AuditEntry> images =
+        Fixtures.entries().stream().filter(e -> e instanceof AuditEntry.Image).toList();
+    assertThat(images).anyMatch(e -> ((AuditEntry.Image) e).flags().contains(dev.imageaudit.core.Flag.UNSUPPORTED_PARTITION_IMAGE));
+    write(Fixtures.report(images, List.of("store")), out);
+    assertThat(Files.readString(out.resolve("metrics.prom")))
+        .contains(
+            "image_audit_run_verdict{verdict=\"fail\"} 1.0",
+            "image_audit_run_verdict{verdict=\"incomplete\"} 0.0",
+            "image_audit_run_verdict{verdict=\"pass\"} 0.0");
+
+    write(one("clean.img"), out);
+    assertThat(Files.readString(out.resolve("metrics.prom")))
+        .contains(
+            "image_audit_run_verdict{verdict=\"pass\"} 1.0",
+            "image_audit_run_verdict{verdict=\"fail\"} 0.0",
+            "image_audit_run_verdict{verdict=\"incomplete\"} 0.0");
   }
 
   @Test
