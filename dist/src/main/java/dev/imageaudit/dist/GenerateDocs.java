@@ -31,11 +31,16 @@ public final class GenerateDocs {
     CommandLine top = new Main(discard, discard, InputStream.nullInputStream()).commandLine();
 
     Path man = Files.createDirectories(out.resolve("man"));
-    writeManPage(man.resolve("image-audit.adoc"), top, "image-audit-scan(1), image-audit-report(1)");
     writeManPage(
-        man.resolve("image-audit-scan.adoc"), top.getSubcommands().get("scan"), "image-audit(1), image-audit-report(1)");
+        man.resolve("image-audit.adoc"), top, "image-audit-scan(1), image-audit-report(1), image-audit-diff(1)");
     writeManPage(
-        man.resolve("image-audit-report.adoc"), top.getSubcommands().get("report"), "image-audit(1), image-audit-scan(1)");
+        man.resolve("image-audit-scan.adoc"), top.getSubcommands().get("scan"),
+        "image-audit(1), image-audit-report(1), image-audit-diff(1)");
+    writeManPage(
+        man.resolve("image-audit-report.adoc"), top.getSubcommands().get("report"),
+        "image-audit(1), image-audit-scan(1)");
+    writeManPage(
+        man.resolve("image-audit-diff.adoc"), top.getSubcommands().get("diff"), "image-audit(1), image-audit-scan(1)");
 
     Path completion = Files.createDirectories(out.resolve("completion"));
     String bash = AutoComplete.bash("image-audit", top);

@@ -102,6 +102,10 @@ class ReleaseArchiveIT {
     assertThat(Files.readString(man1.resolve("image-audit.1"))).contains(".TH \"IMAGE\\-AUDIT\" \"1\"");
     assertThat(Files.readString(man1.resolve("image-audit-scan.1")))
         .contains(".TH \"IMAGE\\-AUDIT\\-SCAN\" \"1\"");
+    assertThat(Files.readString(man1.resolve("image-audit-report.1")))
+        .contains(".TH \"IMAGE\\-AUDIT\\-REPORT\" \"1\"");
+    assertThat(Files.readString(man1.resolve("image-audit-diff.1")))
+        .contains(".TH \"IMAGE\\-AUDIT\\-DIFF\" \"1\"");
     assumeTrue(Command.ci() || Command.exists("man"), "man is not installed");
     Command.Result page =
         Command.run(tmp, Map.of("MANWIDTH", "100"), List.of("man", "-l", man1.resolve("image-audit-scan.1").toString()));
@@ -118,7 +122,7 @@ class ReleaseArchiveIT {
   @Test
   void bashCompletesCommandsAndOptions() throws Exception {
     assertThat(complete("image-audit ")).contains("scan", "help");
-    assertThat(complete("image-audit scan --fa")).containsExactly("--fail-on");
+    assertThat(complete("image-audit scan --fa")).containsExactlyInAnyOrder("--fail-on", "--fail-on-new");
     assertThat(complete("image-audit scan --fail-on ")).contains("backing-file", "encrypted");
   }
 
