@@ -116,6 +116,27 @@ class SchemaTest {
       assertThat(errors(line, JSON.readTree(text))).as(text).isEmpty();
     }
     assertThat(JSON.readTree(lines.get(lines.size() - 1)).get("record").stringValue()).isEqualTo("summary");
+
+    // Again, compared with the first run as a baseline: the changes section matches too.
+    Path again = tmp.resolve("again");
+    try (ReportSet set =
+        ReportSet.builder(again, AuditMetrics.create())
+            .policy(PolicyGate.of(withWaivers, java.time.Clock.systemUTC()))
+            .provenance(provenance)
+            .baseline(out)
+            .create()) {
+      ImageAudit.run(inputs, ScanOptions.builder().headSha256For(withWaivers.headSha256Flags()).build(), set).block();
+      set.commit();
+    }
+    JsonNode compared = JSON.readTree(again.resolve("report.json").toFile());
+    assertThat(compared.get("changes").get("counts").get("unchanged").asLong()).isEqualTo(json.get("images").size());
+    assertThat(errors(report, compared)).isEmpty();
+    List<String> comparedLines = Files.readAllLines(again.resolve("report.jsonl"), StandardCharsets.UTF_8);
+    JsonNode summary = JSON.readTree(comparedLines.get(comparedLines.size() - 1));
+    assertThat(summary.has("changes")).isTrue();
+    assertThat(errors(line, summary)).isEmpty();
+    ((tools.jackson.databind.node.ObjectNode) compared.get("changes").get("counts")).put("added", -1);
+    assertThat(errors(report, compared)).isNotEmpty();
   }
 
   @Test
