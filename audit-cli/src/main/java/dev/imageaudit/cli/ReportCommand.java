@@ -77,6 +77,16 @@ final class ReportCommand implements Callable<Integer> {
   private List<String> failOn = new ArrayList<>();
 
   @Option(
+      names = "--policy",
+      paramLabel = "FILE",
+      description = {
+        "A policy, as scan --policy takes it: the results are judged by it as scan would judge"
+            + " them. A sha256 waiver matches only entries that carry details.headSha256 (a scan"
+            + " with that policy records it; the Spark job does not)."
+      })
+  private String policyFile;
+
+  @Option(
       names = {"-q", "--quiet"},
       description = "Print no summary.")
   private boolean quiet;
@@ -92,6 +102,8 @@ final class ReportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Set<Flag> gate = ScanCommand.parseFailOn(spec, failOn);
+    Policy policy = ScanCommand.policy(spec, policyFile, gate);
+    gate = policy.failOn();
     List<Path> paths = new ArrayList<>();
     for (String source : sources) {
       paths.add(path(source, "SOURCE"));
@@ -110,7 +122,7 @@ final class ReportCommand implements Callable<Integer> {
     try {
       reports =
           ReportSet.create(
-              outputDir, AuditMetrics.create(), PolicyGate.of(Policy.quick(gate), Clock.systemUTC()),
+              outputDir, AuditMetrics.create(), PolicyGate.of(policy, Clock.systemUTC()),
               provenance(paths));
     } catch (IOException e) {
       return cannotWrite(e, outputDir);

@@ -242,7 +242,7 @@ final class ScanCommand implements Callable<Integer> {
           "--io-threads must be 1.." + ScanOptions.MAX_IO_THREADS + ", not " + ioThreads);
     }
     Set<Flag> gate = parseFailOn();
-    Policy policy = policy(gate);
+    Policy policy = policy(spec, policyFile, gate);
     gate = policy.failOn();
     Set<ReportFormat> reportFormats = parseFormats();
     Path baselinePath = baselinePath();
@@ -384,9 +384,9 @@ final class ScanCommand implements Callable<Integer> {
 
   /**
    * Returns the run's policy: the --policy file's, with an explicit --fail-on's flags added; or the
-   * quick form of --fail-on alone.
+   * quick form of --fail-on alone. Shared with {@code report}.
    */
-  private Policy policy(Set<Flag> failOnFlags) {
+  static Policy policy(CommandSpec spec, String policyFile, Set<Flag> failOnFlags) {
     if (policyFile == null) {
       return Policy.quick(failOnFlags);
     }

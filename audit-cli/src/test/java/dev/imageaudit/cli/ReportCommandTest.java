@@ -111,4 +111,42 @@ class ReportCommandTest {
     assertThat(Cli.run("report", "-o", dir.toString(), dir.toString()).err()).contains("--output must not be a source");
     assertThat(Cli.run("report", "--fail-on", "nope", tmp.toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
   }
+
+  @Test
+  void aPolicyJudgesTheResultsAsScanWithItWould() throws IOException {
+    Path store = tmp.resolve("store");
+    Cli.qcow2(store.resolve("legacy/old.qcow2"));
+    Cli.raw(store.resolve("b.img"));
+    Path policy =
+        Files.writeString(
+            tmp.resolve("policy.yaml"),
+            """
+            waivers:
+              - glob: "**/legacy/*.qcow2"
+                flag: unsupported-partition-image
+                reason: the 2019 VM still boots it
+                owner: storage-team
+                expires: 2999-12-31
+            """);
+    Path scanned = tmp.resolve("scan");
+    assertThat(Cli.run("scan", "-q", "-o", scanned.toString(), store.toString()).exitCode()).isEqualTo(ExitCodes.FLAGGED);
+    Path withPolicy = tmp.resolve("with-policy");
+    assertThat(Cli.run("scan", "-q", "--policy", policy.toString(), "-o", withPolicy.toString(), store.toString())
+        .exitCode()).isEqualTo(ExitCodes.OK);
+
+    // The scan without a policy, rendered with it: the same verdict and entries as the scan with it.
+    Path rendered = tmp.resolve("rendered");
+    Cli.Result report = Cli.run("report", "--policy", policy.toString(), "-o", rendered.toString(), scanned.toString());
+    assertThat(report.exitCode()).as(report.err()).isEqualTo(ExitCodes.OK);
+    assertThat(report.out()).endsWith("Verdict: PASS\n");
+    List<String> want = Files.readAllLines(withPolicy.resolve("report.jsonl"));
+    List<String> got = Files.readAllLines(rendered.resolve("report.jsonl"));
+    assertThat(got.subList(0, got.size() - 1)).containsExactlyElementsOf(want.subList(0, want.size() - 1));
+    assertThat(Cli.report(rendered).get("verdict").stringValue()).isEqualTo("pass");
+    assertThat(Cli.report(rendered).get("policy").get("waivers").get(0).get("matched").asLong()).isEqualTo(1);
+
+    Files.writeString(policy, "failOn: [no-such-flag]\n");
+    assertThat(Cli.run("report", "--policy", policy.toString(), "-o", tmp.resolve("bad").toString(),
+        scanned.toString()).exitCode()).isEqualTo(ExitCodes.USAGE);
+  }
 }
