@@ -31,7 +31,7 @@ final class DmgDetector implements FormatDetector {
       return null;
     }
     long koly = fileSize - TRAILER;
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     long headerSize = Bytes.u32beUnsigned(tail, at + 8);
     long dataOffset = Bytes.u64be(tail, at + 0x18);
     long rsrcOffset = Bytes.u64be(tail, at + 0x28);
@@ -57,8 +57,8 @@ final class DmgDetector implements FormatDetector {
     }
     if (Long.compareUnsigned(sectors, Long.MAX_VALUE / 512) > 0) {
       found.invalid("sector count times 512 passes 2^63");
-      return found.detection(ImageFormat.DMG, null);
+      return found.toDetection(ImageFormat.DMG, null);
     }
-    return found.detection(ImageFormat.DMG, U64.of(sectors * 512));
+    return found.toDetection(ImageFormat.DMG, U64.of(sectors * 512));
   }
 }

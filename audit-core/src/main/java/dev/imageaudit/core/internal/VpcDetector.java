@@ -78,9 +78,9 @@ final class VpcDetector implements FormatDetector {
         return null;
       }
       if (head.length < FOOTER) {
-        HeaderFindings f = new HeaderFindings();
+        Findings f = new Findings();
         f.truncated("footer");
-        return f.detection(ImageFormat.VPC, null);
+        return f.toDetection(ImageFormat.VPC, null);
       }
       return read(probe, Arrays.copyOf(head, FOOTER), false);
     }
@@ -95,7 +95,7 @@ final class VpcDetector implements FormatDetector {
   }
 
   private Detection read(Probe probe, byte[] footer, boolean fromTail) throws IOException {
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     int type = Bytes.u32be(footer, 60);
     String creatorApp = fourCc(footer, 28);
     int cylinders = Bytes.u16be(footer, 56);
@@ -137,10 +137,10 @@ final class VpcDetector implements FormatDetector {
     if (!fromTail && (type == TYPE_DYNAMIC || type == TYPE_DIFFERENCING)) {
       dynamic(probe, footer, type, sectors, f);
     }
-    return f.detection(ImageFormat.VPC, virtualSize);
+    return f.toDetection(ImageFormat.VPC, virtualSize);
   }
 
-  private static void dynamic(Probe probe, byte[] footer, int type, long sectors, HeaderFindings f)
+  private static void dynamic(Probe probe, byte[] footer, int type, long sectors, Findings f)
       throws IOException {
     long size = probe.size();
     long dataOffset = Bytes.u64be(footer, 16);
@@ -193,7 +193,7 @@ final class VpcDetector implements FormatDetector {
   }
 
   /** Reports a differencing disk's parent: its name, UUID and locators, with their paths when short. */
-  private static void parent(Probe probe, byte[] header, HeaderFindings f) throws IOException {
+  private static void parent(Probe probe, byte[] header, Findings f) throws IOException {
     String name = utf16(header, PARENT_NAME_AT, PARENT_NAME_BYTES, false);
     if (!name.isEmpty()) {
       f.putIfPresent("parentName", name);
