@@ -28,6 +28,12 @@ final class CloopDetector implements FormatDetector {
   private static final int TABLE = 136;
   private static final long MAX_BLOCK_SIZE = 64L << 20;
 
+  /** A shell preamble: text, which a short file matches by its first bytes only. */
+  @Override
+  public int probeScore() {
+    return SCORE_TEXT_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();

@@ -19,6 +19,12 @@ final class DmgDetector implements FormatDetector {
   private static final byte[] MAGIC = {'k', 'o', 'l', 'y'};
   private static final int TRAILER = 512;
 
+  /** The {@code koly} trailer, 512 bytes before the end: a header at 0 must win over it. */
+  @Override
+  public int probeScore() {
+    return SCORE_TRAILER;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     long fileSize = probe.size();

@@ -23,6 +23,12 @@ final class Iso9660Detector implements FormatDetector {
   static final long DESCRIPTOR_OFFSET = 0x8000;
   private static final byte[] IDENTIFIER = {'C', 'D', '0', '0', '1'};
 
+  /** {@code CD001} at 0x8001, past a system area that hybrid images fill with other formats. */
+  @Override
+  public int probeScore() {
+    return SCORE_DESCRIPTOR_AT_32K;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     long fileSize = probe.size();

@@ -14,6 +14,12 @@ abstract class MagicDetector implements FormatDetector {
     this.magic = magic;
   }
 
+  /** A magic at byte 0 and the header's checks: {@link #SCORE_MAGIC_AT_ZERO}. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public final Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();

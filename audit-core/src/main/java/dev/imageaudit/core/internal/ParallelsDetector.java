@@ -23,6 +23,12 @@ final class ParallelsDetector implements FormatDetector {
   /** "Ynot": the image was open for writing and not closed. */
   private static final long IN_USE = 0x746F6E59L;
 
+  /** A 16-byte magic at 0 and the header's checks. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) {
     byte[] head = probe.head();

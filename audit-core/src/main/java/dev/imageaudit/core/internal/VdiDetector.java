@@ -27,6 +27,12 @@ final class VdiDetector implements FormatDetector {
   private static final int TYPE_UNDO = 3;
   private static final int TYPE_DIFFERENCING = 4;
 
+  /** A 4-byte signature at 0x40, where other formats' headers may hold anything. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_PAST_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) {
     byte[] head = probe.head();

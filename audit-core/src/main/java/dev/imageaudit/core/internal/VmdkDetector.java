@@ -66,6 +66,12 @@ final class VmdkDetector implements FormatDetector {
   /** Largest sector count whose byte count fits in a u64. */
   private static final long MAX_SECTORS = -1L >>> 9;
 
+  /** {@code KDMV} or {@code COWD} at 0, or a descriptor whose first line names itself. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();

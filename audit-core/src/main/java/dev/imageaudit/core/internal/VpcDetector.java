@@ -20,8 +20,9 @@ import java.util.Map;
  * <p>Two instances: {@link #atHead()} names a VHD by its footer copy at 0 and reads its dynamic
  * header; {@link #fixedAtTail()} names a fixed VHD by the footer at EOF - 512. QEMU's probe only
  * looks at 0 and so calls a fixed VHD raw, with the footer counted in its size; this audit names it
- * vpc and sizes it as {@code qemu-img info -f vpc} does. The tail instance must come after every
- * detector that looks at the head, so a real header at 0 always wins over a footer at the end.
+ * vpc and sizes it as {@code qemu-img info -f vpc} does. The tail instance scores below every
+ * detector that looks at the head ({@link #probeScore}), so a real header at 0 always wins over a
+ * footer at the end.
  *
  * <p>The size follows QEMU (block/vpc.c, since 10.0): CHS x 512 when the creator application is
  * {@code vpc } or {@code qemu}, unless the geometry is the 65535 x 16 x 255 maximum; otherwise the
@@ -68,6 +69,15 @@ final class VpcDetector implements FormatDetector {
   /** Returns the detector of VHDs whose only footer is at the end (fixed disks). */
   static VpcDetector fixedAtTail() {
     return new VpcDetector(true);
+  }
+
+  /**
+   * The footer copy at 0 ({@code conectix}) scores {@link #SCORE_MAGIC_AT_ZERO}; the footer at the end
+   * alone, after what may be any other format's bytes, {@link #SCORE_FOOTER_ONLY}: a header at 0 wins.
+   */
+  @Override
+  public int probeScore() {
+    return atTail ? SCORE_FOOTER_ONLY : SCORE_MAGIC_AT_ZERO;
   }
 
   @Override

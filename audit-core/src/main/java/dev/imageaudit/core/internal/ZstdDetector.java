@@ -29,6 +29,12 @@ final class ZstdDetector implements FormatDetector {
   /** A frame header is at most 14 bytes after the 4-byte magic. */
   private static final int MAX_FRAME_HEADER = 18;
 
+  /** A 4-byte magic, or one of 16 skippable-frame magics that wrap arbitrary bytes. */
+  @Override
+  public int probeScore() {
+    return SCORE_CONTAINER_MAGIC;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
