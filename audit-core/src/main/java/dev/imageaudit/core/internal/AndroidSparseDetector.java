@@ -5,10 +5,8 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Names Android sparse images and checks them as libsparse reads them (FORMATS.md section 5; AOSP
@@ -19,7 +17,7 @@ import java.util.Set;
  * {@code details.crosvm} is crosvm's stricter one, from {@link CrosvmDiskRules#androidSparse}. The
  * virtual size is total_blks x blk_sz, as virtmgr, crosvm and simg2img take it.
  */
-final class AndroidSparseDetector implements FormatDetector {
+final class AndroidSparseDetector extends MagicDetector {
 
   static final int FILE_HEADER_SIZE = 28;
   static final int CHUNK_HEADER_SIZE = 12;
@@ -31,20 +29,17 @@ final class AndroidSparseDetector implements FormatDetector {
   /** The verdict of a walk that stopped at {@link Caps#SPARSE_CHUNKS}. */
   static final String NOT_JUDGED = "not judged: the chunk walk stopped at the cap of " + Caps.SPARSE_CHUNKS + " chunks";
 
+  AndroidSparseDetector() {
+    super(Magic.ANDROID_SPARSE);
+  }
+
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, Magic.ANDROID_SPARSE)) {
-      return null;
-    }
-    Map<String, Object> details = new LinkedHashMap<>();
-    Set<Flag> flags = EnumSet.noneOf(Flag.class);
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
     if (head.length < FILE_HEADER_SIZE) {
-      details.put("headerTruncated", true);
-      details.put("libsparse", "file header shorter than 28 bytes");
-      details.put("crosvm", "file header shorter than 28 bytes");
-      flags.add(Flag.TRUNCATED);
-      return new Detection(ImageFormat.ANDROID_SPARSE, null, details, flags);
+      found.headerTruncated();
+      found.put("libsparse", "file header shorter than 28 bytes");
+      found.put("crosvm", "file header shorter than 28 bytes");
+      return found.toDetection(ImageFormat.ANDROID_SPARSE, null);
     }
     int major = Bytes.u16le(head, 4);
     int fileHeaderSize = Bytes.u16le(head, 8);
@@ -52,14 +47,14 @@ final class AndroidSparseDetector implements FormatDetector {
     long blockSize = Bytes.u32leUnsigned(head, 12);
     long totalBlocks = Bytes.u32leUnsigned(head, 16);
     long totalChunks = Bytes.u32leUnsigned(head, 20);
-    details.put("majorVersion", major);
-    details.put("minorVersion", Bytes.u16le(head, 6));
-    details.put("fileHeaderSize", fileHeaderSize);
-    details.put("chunkHeaderSize", chunkHeaderSize);
-    details.put("blockSize", blockSize);
-    details.put("totalBlocks", totalBlocks);
-    details.put("totalChunks", totalChunks);
-    details.put("imageChecksum", Bytes.u32leUnsigned(head, 24));
+    found.put("majorVersion", major);
+    found.put("minorVersion", Bytes.u16le(head, 6));
+    found.put("fileHeaderSize", fileHeaderSize);
+    found.put("chunkHeaderSize", chunkHeaderSize);
+    found.put("blockSize", blockSize);
+    found.put("totalBlocks", totalBlocks);
+    found.put("totalChunks", totalChunks);
+    found.put("imageChecksum", Bytes.u32leUnsigned(head, 24));
     U64 expanded = U64.ofProduct(Bytes.u32le(head, 16), Bytes.u32le(head, 12));
 
     String headerRule = null;
@@ -73,23 +68,22 @@ final class AndroidSparseDetector implements FormatDetector {
     // sparse_format.h asks for a non-zero multiple of 4; libsparse itself does not check it.
     String blockRule = blockSize == 0 || blockSize % 4 != 0 ? "blk_sz " + blockSize + " is not a non-zero multiple of 4" : null;
     if (headerRule != null || blockRule != null) {
-      details.put("invalidHeader", headerRule != null ? headerRule : blockRule);
-      flags.add(Flag.INVALID_HEADER);
+      found.invalid(headerRule != null ? headerRule : blockRule);
     }
 
     ChunkHeaders headers = new ChunkHeaders(probe);
     if (headerRule != null) {
-      details.put("libsparse", headerRule);
+      found.put("libsparse", headerRule);
     } else {
-      walk(headers, fileHeaderSize, chunkHeaderSize, blockSize, totalBlocks, totalChunks, details, flags);
+      walk(headers, fileHeaderSize, chunkHeaderSize, blockSize, totalBlocks, totalChunks, found);
     }
-    details.put("crosvm", CrosvmDiskRules.androidSparse(head, headers::at, probe.size()));
-    return new Detection(ImageFormat.ANDROID_SPARSE, expanded, details, flags);
+    found.put("crosvm", CrosvmDiskRules.androidSparse(head, headers::at, probe.size()));
+    return found.toDetection(ImageFormat.ANDROID_SPARSE, expanded);
   }
 
   /** libsparse's walk (sparse_file_read_sparse and process_chunk), chunk header by chunk header. */
   private static void walk(ChunkHeaders headers, int fileHeaderSize, int chunkHeaderSize, long blockSize,
-      long totalBlocks, long totalChunks, Map<String, Object> details, Set<Flag> flags) throws IOException {
+      long totalBlocks, long totalChunks, Findings found) throws IOException {
     long[] counts = new long[5];
     long blocks = 0;
     long offset = fileHeaderSize;
@@ -178,16 +172,15 @@ final class AndroidSparseDetector implements FormatDetector {
     chunkCounts.put("dontCare", counts[2]);
     chunkCounts.put("crc32", counts[3]);
     chunkCounts.put("unknown", counts[4]);
-    details.put("chunks", chunkCounts);
-    details.put("chunksWalked", walked);
-    details.put("chunkBlocks", blocks);
-    details.put("chunkWalk", NOT_JUDGED.equals(verdict) ? "stopped at cap" : "complete");
-    details.put("libsparse", verdict == null ? "ok" : verdict);
+    found.put("chunks", chunkCounts);
+    found.put("chunksWalked", walked);
+    found.put("chunkBlocks", blocks);
+    found.put("chunkWalk", NOT_JUDGED.equals(verdict) ? "stopped at cap" : "complete");
+    found.put("libsparse", verdict == null ? "ok" : verdict);
     if (truncated) {
-      flags.add(Flag.TRUNCATED);
+      found.flag(Flag.TRUNCATED);
     } else if (verdict != null && !NOT_JUDGED.equals(verdict)) {
-      details.putIfAbsent("invalidHeader", verdict);
-      flags.add(Flag.INVALID_HEADER);
+      found.invalid(verdict);
     }
   }
 

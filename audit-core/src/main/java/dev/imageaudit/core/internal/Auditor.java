@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +28,11 @@ import java.util.Set;
 public final class Auditor {
 
   /**
-   * Every detector, in the order their answers win: formats with a magic at 0 first, then iso9660
-   * (one read at 0x8000), then formats found by their trailer alone. All of them run on every
-   * image, so that bytes two formats claim are flagged ({@link AmbiguousFormat}).
+   * Every detector, one line each, in no particular order: {@link #rank} orders them by their
+   * {@link FormatDetector#probeScore}. All of them run on every image, so that bytes two formats
+   * claim are flagged ({@link AmbiguousFormat}).
    */
-  private static final List<FormatDetector> DETECTORS =
+  static final List<FormatDetector> REGISTERED =
       List.of(
           new QcowDetector(),
           new AndroidSparseDetector(),
@@ -47,9 +48,11 @@ public final class Auditor {
           new VdiDetector(),
           new Iso9660Detector(),
           new ZstdDetector(),
-          // Formats named from the tail go last: a real header at 0 must win over a footer at the end.
           new DmgDetector(),
           VpcDetector.fixedAtTail());
+
+  /** The registered detectors in the order their answers win. */
+  private static final List<FormatDetector> DETECTORS = rank(REGISTERED);
 
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};
@@ -167,10 +170,36 @@ public final class Auditor {
     }
   }
 
+  /**
+   * Returns {@code detectors} in the order their answers win: highest {@link
+   * FormatDetector#probeScore} first, ties (detectors whose signatures cannot both match) by class
+   * name. The result does not depend on the order given.
+   *
+   * @throws IllegalStateException if two detectors share both score and class name
+   */
+  static List<FormatDetector> rank(List<FormatDetector> detectors) {
+    Comparator<FormatDetector> order = Comparator.comparingInt(FormatDetector::probeScore)
+        .reversed()
+        .thenComparing(d -> d.getClass().getName());
+    List<FormatDetector> ranked = new ArrayList<>(detectors);
+    ranked.sort(order);
+    for (int i = 1; i < ranked.size(); i++) {
+      if (order.compare(ranked.get(i - 1), ranked.get(i)) == 0) {
+        throw new IllegalStateException("two detectors tie: " + ranked.get(i).getClass().getName());
+      }
+    }
+    return List.copyOf(ranked);
+  }
+
   /** Returns every detector's answer, in detector order. */
   private static List<Detection> detectAll(Probe probe) throws IOException {
+    return detectAll(probe, DETECTORS);
+  }
+
+  /** Returns the answers of {@code ranked} (as {@link #rank} orders them), in that order. */
+  static List<Detection> detectAll(Probe probe, List<FormatDetector> ranked) throws IOException {
     List<Detection> matches = new ArrayList<>();
-    for (FormatDetector detector : DETECTORS) {
+    for (FormatDetector detector : ranked) {
       Detection detection = detector.detect(probe);
       if (detection != null) {
         matches.add(detection);
@@ -179,8 +208,11 @@ public final class Auditor {
     return matches;
   }
 
-  /** Returns the first answer (raw when there is none), with its partition table and ambiguity. */
-  private static Detection choose(Probe probe, List<Detection> matches) throws IOException {
+  /**
+   * Returns the first answer, the highest-scoring (raw, score 0, when there is none), with its
+   * partition table and ambiguity.
+   */
+  static Detection choose(Probe probe, List<Detection> matches) throws IOException {
     Detection chosen = matches.isEmpty()
         ? new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of())
         : matches.get(0);

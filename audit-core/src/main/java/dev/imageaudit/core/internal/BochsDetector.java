@@ -2,6 +2,7 @@ package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * 512-byte sectors, as QEMU counts it. The checks are QEMU's: version, subtype, catalog and extent
  * sizes; the catalog must lie inside the file. Nothing is read past the head.
  */
-final class BochsDetector implements FormatDetector {
+final class BochsDetector extends MagicDetector {
 
   static final byte[] MAGIC = "Bochs Virtual HD Image".getBytes(StandardCharsets.US_ASCII);
   private static final int HEADER_SIZE = 512;
@@ -23,16 +24,14 @@ final class BochsDetector implements FormatDetector {
   /** QEMU's limit: a million entries covers the largest image bximage makes (about 8 TB). */
   private static final long MAX_CATALOG = 0x100000;
 
+  BochsDetector() {
+    super(MAGIC);
+  }
+
   @Override
-  public Detection detect(Probe probe) {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, MAGIC)) {
-      return null;
-    }
-    HeaderFindings found = new HeaderFindings();
-    if (head.length < HEADER_SIZE) {
-      found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
-      return found.detection(ImageFormat.BOCHS, null);
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
+    if (found.headerShort(head, HEADER_SIZE)) {
+      return found.toDetection(ImageFormat.BOCHS, null);
     }
     String type = Bytes.asciiz(head, 32, 16);
     String subtype = Bytes.asciiz(head, 48, 16);
@@ -62,6 +61,6 @@ final class BochsDetector implements FormatDetector {
     } else if (headerBytes + catalog * 4 > probe.size()) {
       found.truncated("catalog ends past the end of the file");
     }
-    return found.detection(ImageFormat.BOCHS, U64.of(sectors << 9));
+    return found.toDetection(ImageFormat.BOCHS, U64.of(sectors << 9));
   }
 }

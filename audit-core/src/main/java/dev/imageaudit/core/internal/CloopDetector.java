@@ -28,6 +28,12 @@ final class CloopDetector implements FormatDetector {
   private static final int TABLE = 136;
   private static final long MAX_BLOCK_SIZE = 64L << 20;
 
+  /** A shell preamble: text, which a short file matches by its first bytes only. */
+  @Override
+  public int probeScore() {
+    return SCORE_TEXT_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
@@ -35,11 +41,10 @@ final class CloopDetector implements FormatDetector {
     if (compare < MIN_MATCH || !Bytes.startsWith(head, 0, java.util.Arrays.copyOf(PREAMBLE, compare))) {
       return null;
     }
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     found.put("version", "2.0");
-    if (head.length < TABLE) {
-      found.truncated("header ends at byte " + head.length + " of " + TABLE);
-      return found.detection(ImageFormat.CLOOP, null);
+    if (found.headerShort(head, TABLE)) {
+      return found.toDetection(ImageFormat.CLOOP, null);
     }
     long blockSize = Bytes.u32beUnsigned(head, 128);
     long blocks = Bytes.u32beUnsigned(head, 132);
@@ -54,10 +59,10 @@ final class CloopDetector implements FormatDetector {
     } else {
       checkOffsets(probe, head, blocks, found);
     }
-    return found.detection(ImageFormat.CLOOP, size);
+    return found.toDetection(ImageFormat.CLOOP, size);
   }
 
-  private static void checkOffsets(Probe probe, byte[] head, long blocks, HeaderFindings found) throws IOException {
+  private static void checkOffsets(Probe probe, byte[] head, long blocks, Findings found) throws IOException {
     long tableEnd = TABLE + (blocks + 1) * 8;
     if (tableEnd > probe.size()) {
       found.truncated("offsets table ends past the end of the file");

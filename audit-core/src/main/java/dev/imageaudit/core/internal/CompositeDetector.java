@@ -12,26 +12,25 @@ import java.util.Map;
  * crosvm composite disks: the 15-byte magic, then one protobuf {@code CompositeDisk} to end of file
  * (FORMATS.md section 7). Component paths are reported, never opened.
  */
-final class CompositeDetector implements FormatDetector {
+final class CompositeDetector extends MagicDetector {
+
+  CompositeDetector() {
+    super(Magic.COMPOSITE);
+  }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, Magic.COMPOSITE)) {
-      return null;
-    }
-    Map<String, Object> details = new LinkedHashMap<>();
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
     int start = Magic.COMPOSITE.length;
     // A device of unknown size: the descriptor is what the head holds.
     long size = probe.size() > 0 ? probe.size() : head.length;
     if (size - start > Caps.COMPOSITE_DESCRIPTOR) {
-      details.put("descriptorError", "descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes");
-      return new Detection(ImageFormat.COMPOSITE, null, details);
+      found.put("descriptorError", "descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes");
+      return found.toDetection(ImageFormat.COMPOSITE, null);
     }
     byte[] descriptor = ProbeBytes.read(probe, start, (int) (size - start));
     try {
       CompositeDescriptor parsed = CompositeDescriptor.parse(descriptor);
-      details.put("version", parsed.version());
+      found.put("version", parsed.version());
       List<Map<String, Object>> components = new ArrayList<>();
       for (CompositeDescriptor.Component c : parsed.components()) {
         Map<String, Object> component = new LinkedHashMap<>();
@@ -41,24 +40,18 @@ final class CompositeDetector implements FormatDetector {
         component.put("fileOffset", c.fileOffset());
         components.add(component);
       }
-      details.put("components", components);
+      found.put("components", components);
       if (parsed.componentCount() > components.size()) {
-        CappedList.noteCut(details, "components", parsed.componentCount());
+        CappedList.noteCut(found.details(), "components", parsed.componentCount());
       }
-      details.put("length", parsed.length());
-      putIfPresent(details, "lastOffset", parsed.lastOffset());
-      putIfPresent(details, "duplicateOffset", parsed.duplicateOffset());
-      details.put("rules", rules(parsed));
-      return new Detection(ImageFormat.COMPOSITE, parsed.length(), details);
+      found.put("length", parsed.length());
+      found.putIfPresent("lastOffset", parsed.lastOffset());
+      found.putIfPresent("duplicateOffset", parsed.duplicateOffset());
+      found.put("rules", rules(parsed));
+      return found.toDetection(ImageFormat.COMPOSITE, parsed.length());
     } catch (CompositeDescriptor.MalformedException e) {
-      details.put("descriptorError", e.getMessage());
-      return new Detection(ImageFormat.COMPOSITE, null, details);
-    }
-  }
-
-  private static void putIfPresent(Map<String, Object> details, String key, Object value) {
-    if (value != null) {
-      details.put(key, value);
+      found.put("descriptorError", e.getMessage());
+      return found.toDetection(ImageFormat.COMPOSITE, null);
     }
   }
 

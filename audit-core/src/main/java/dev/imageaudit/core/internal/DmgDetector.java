@@ -19,6 +19,12 @@ final class DmgDetector implements FormatDetector {
   private static final byte[] MAGIC = {'k', 'o', 'l', 'y'};
   private static final int TRAILER = 512;
 
+  /** The {@code koly} trailer, 512 bytes before the end: a header at 0 must win over it. */
+  @Override
+  public int probeScore() {
+    return SCORE_TRAILER;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     long fileSize = probe.size();
@@ -31,7 +37,7 @@ final class DmgDetector implements FormatDetector {
       return null;
     }
     long koly = fileSize - TRAILER;
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     long headerSize = Bytes.u32beUnsigned(tail, at + 8);
     long dataOffset = Bytes.u64be(tail, at + 0x18);
     long rsrcOffset = Bytes.u64be(tail, at + 0x28);
@@ -57,8 +63,8 @@ final class DmgDetector implements FormatDetector {
     }
     if (Long.compareUnsigned(sectors, Long.MAX_VALUE / 512) > 0) {
       found.invalid("sector count times 512 passes 2^63");
-      return found.detection(ImageFormat.DMG, null);
+      return found.toDetection(ImageFormat.DMG, null);
     }
-    return found.detection(ImageFormat.DMG, U64.of(sectors * 512));
+    return found.toDetection(ImageFormat.DMG, U64.of(sectors * 512));
   }
 }

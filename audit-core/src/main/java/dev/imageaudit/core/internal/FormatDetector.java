@@ -2,8 +2,33 @@ package dev.imageaudit.core.internal;
 
 import java.io.IOException;
 
-/** Names one format from an image's bytes and reads what its header says. */
+/**
+ * Names one format from an image's bytes and reads what its header says. Every detector runs on
+ * every image; when several match, the one with the highest {@link #probeScore} names the image
+ * and the others are listed as {@code alsoMatches} ({@link AmbiguousFormat}).
+ */
 interface FormatDetector {
+
+  /** A magic of four bytes or more at byte 0, followed by the header's own checks. */
+  int SCORE_MAGIC_AT_ZERO = 100;
+
+  /** A text signature at byte 0 (a shell preamble), which a short file matches by its start. */
+  int SCORE_TEXT_AT_ZERO = 90;
+
+  /** A binary signature at a fixed offset past 0, inside bytes other formats may leave free. */
+  int SCORE_MAGIC_PAST_ZERO = 80;
+
+  /** A volume descriptor 32 KiB in, past the system area any other format may fill. */
+  int SCORE_DESCRIPTOR_AT_32K = 70;
+
+  /** A short magic at 0 that also admits containers of arbitrary bytes (zstd's skippable frames). */
+  int SCORE_CONTAINER_MAGIC = 60;
+
+  /** A trailer with a magic of its own, in the last bytes of the file. */
+  int SCORE_TRAILER = 50;
+
+  /** A footer copy at the end that a fixed-size image leaves after raw data. */
+  int SCORE_FOOTER_ONLY = 40;
 
   /**
    * Returns what the image's header says if the image is of this detector's format, else {@code
@@ -13,4 +38,14 @@ interface FormatDetector {
    * @throws IOException if a read fails
    */
   Detection detect(Probe probe) throws IOException;
+
+  /**
+   * Returns how sure a match of this detector is, from 1 to 100, as QEMU's {@code bdrv_probe}
+   * scores: the highest-scoring match names the image, whatever order the detectors are registered
+   * in. Raw, the answer when nothing matches, scores 0. Two detectors may share a score only when
+   * their signatures cannot both match one file (different magics at the same offset); the tie is
+   * then broken by the detector's class name, so the order stays total. docs/formats.md lists each
+   * format's score.
+   */
+  int probeScore();
 }

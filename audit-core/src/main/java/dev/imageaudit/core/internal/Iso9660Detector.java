@@ -23,6 +23,12 @@ final class Iso9660Detector implements FormatDetector {
   static final long DESCRIPTOR_OFFSET = 0x8000;
   private static final byte[] IDENTIFIER = {'C', 'D', '0', '0', '1'};
 
+  /** {@code CD001} at 0x8001, past a system area that hybrid images fill with other formats. */
+  @Override
+  public int probeScore() {
+    return SCORE_DESCRIPTOR_AT_32K;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     long fileSize = probe.size();
@@ -34,11 +40,11 @@ final class Iso9660Detector implements FormatDetector {
     if (!Bytes.startsWith(d, 1, IDENTIFIER)) {
       return null;
     }
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     U64 size = U64.of(fileSize);
     if (d.length < 0x88) {
       found.truncated("volume descriptor ends at byte " + d.length + " of " + DESCRIPTOR_CAP);
-      return found.detection(ImageFormat.ISO9660, size);
+      return found.toDetection(ImageFormat.ISO9660, size);
     }
     int type = Bytes.u8(d, 0);
     long blocks = Bytes.u32leUnsigned(d, 0x50);
@@ -59,6 +65,6 @@ final class Iso9660Detector implements FormatDetector {
     if (d.length < DESCRIPTOR_CAP) {
       found.truncated("volume descriptor ends at byte " + d.length + " of " + DESCRIPTOR_CAP);
     }
-    return found.detection(ImageFormat.ISO9660, size);
+    return found.toDetection(ImageFormat.ISO9660, size);
   }
 }

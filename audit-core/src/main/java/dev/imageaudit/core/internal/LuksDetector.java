@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * 4 KiB binary header is read under {@link Caps#LUKS2_JSON}, its checksum verified, and virtualSize taken
  * from the first data segment (a "dynamic" size runs to the end of the file).
  */
-final class LuksDetector implements FormatDetector {
+final class LuksDetector extends MagicDetector {
 
   /**
    * Reads the JSON area's text, which is one JSON value and nothing after it. Nesting is limited so
@@ -66,17 +66,16 @@ final class LuksDetector implements FormatDetector {
   /** LUKS1 key material is aligned to the 4 KiB header, in 512-byte sectors. */
   private static final long HEADER_SECTORS = 8;
 
+  LuksDetector() {
+    super(MAGIC);
+  }
+
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, MAGIC)) {
-      return null;
-    }
-    HeaderFindings found = new HeaderFindings();
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
     found.flag(Flag.ENCRYPTED);
     if (head.length < 8) {
-      found.truncated("header ends at byte " + head.length + " before the version");
-      return found.detection(ImageFormat.LUKS, null);
+      found.headerEndsAt(head, "before the version");
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     int version = Bytes.u16be(head, 6);
     found.put("version", version);
@@ -85,15 +84,15 @@ final class LuksDetector implements FormatDetector {
       case 2 -> luks2(probe, head, found);
       default -> {
         found.invalid("version " + version + " is neither 1 nor 2");
-        yield found.detection(ImageFormat.LUKS, null);
+        yield found.toDetection(ImageFormat.LUKS, null);
       }
     };
   }
 
-  private static Detection luks1(Probe probe, byte[] head, HeaderFindings found) {
+  private static Detection luks1(Probe probe, byte[] head, Findings found) {
     if (head.length < 112) {
-      found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
-      return found.detection(ImageFormat.LUKS, null);
+      found.headerEndsAt(head, "of " + V1_HEADER);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     found.put("cipherName", Bytes.asciiz(head, 8, 32)).put("cipherMode", Bytes.asciiz(head, 40, 32));
     found.put("hashSpec", Bytes.asciiz(head, 72, 32));
@@ -107,16 +106,15 @@ final class LuksDetector implements FormatDetector {
     } else {
       size = U64.of(probe.size() - payload);
     }
-    if (head.length < V1_HEADER) {
-      found.truncated("header ends at byte " + head.length + " of " + V1_HEADER);
-      return found.detection(ImageFormat.LUKS, size);
+    if (found.headerShort(head, V1_HEADER)) {
+      return found.toDetection(ImageFormat.LUKS, size);
     }
     found.put("uuid", Bytes.asciiz(head, 168, 40));
     checkKeySlots(head, found, payloadSectors, keyBytes);
-    return found.detection(ImageFormat.LUKS, size);
+    return found.toDetection(ImageFormat.LUKS, size);
   }
 
-  private static void checkKeySlots(byte[] head, HeaderFindings found, long payloadSectors, long keyBytes) {
+  private static void checkKeySlots(byte[] head, Findings found, long payloadSectors, long keyBytes) {
     long[] start = new long[8];
     long[] length = new long[8];
     int active = 0;
@@ -150,10 +148,10 @@ final class LuksDetector implements FormatDetector {
     found.put("activeKeySlots", active);
   }
 
-  private static Detection luks2(Probe probe, byte[] head, HeaderFindings found) throws IOException {
+  private static Detection luks2(Probe probe, byte[] head, Findings found) throws IOException {
     if (head.length < V2_BINARY_HEADER) {
       found.truncated("binary header ends at byte " + head.length + " of " + V2_BINARY_HEADER);
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     long headerSize = Bytes.u64be(head, 8);
     found.put("headerSize", U64.of(headerSize));
@@ -162,7 +160,7 @@ final class LuksDetector implements FormatDetector {
     found.put("checksumAlgorithm", checksumAlgorithm);
     if (Long.bitCount(headerSize) != 1 || headerSize < 16 * 1024 || headerSize > 4 * 1024 * 1024) {
       found.invalid("header size is not a power of two from 16 KiB to 4 MiB");
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     if (Bytes.u64be(head, 256) != 0) {
       found.invalid("primary header does not say it is at offset 0");
@@ -172,7 +170,7 @@ final class LuksDetector implements FormatDetector {
     byte[] json = probe.source().read(V2_BINARY_HEADER, want);
     if (json.length < want) {
       found.truncated("JSON metadata ends past the end of the file");
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     if (want == area) {
       verifyChecksum(head, json, checksumAlgorithm, found);
@@ -185,7 +183,7 @@ final class LuksDetector implements FormatDetector {
     }
     if (end == json.length && want < area) {
       found.put("metadataError", "JSON metadata longer than the cap of " + Caps.LUKS2_JSON + " bytes");
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     String text = new String(json, 0, end, StandardCharsets.UTF_8);
     JsonNode metadata;
@@ -194,21 +192,21 @@ final class LuksDetector implements FormatDetector {
     } catch (StreamConstraintsException e) {
       // The length limits are never reached (see MAPPER): the depth is the limit passed.
       found.invalid("JSON metadata: nesting deeper than " + Caps.LUKS2_JSON_DEPTH);
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     } catch (JacksonException e) {
       long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
       found.invalid("JSON metadata: " + e.getOriginalMessage() + (at < 0 ? "" : " at offset " + at));
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     if (metadata.isMissingNode()) {
       // Nothing but blanks before the first NUL.
       found.invalid("JSON metadata: unexpected end at offset " + text.length());
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     return segments(probe, metadata, found);
   }
 
-  private static void verifyChecksum(byte[] head, byte[] json, String algorithm, HeaderFindings found) {
+  private static void verifyChecksum(byte[] head, byte[] json, String algorithm, Findings found) {
     String javaName = switch (algorithm) {
       case "sha1" -> "SHA-1";
       case "sha256" -> "SHA-256";
@@ -237,11 +235,11 @@ final class LuksDetector implements FormatDetector {
     }
   }
 
-  private static Detection segments(Probe probe, JsonNode root, HeaderFindings found) {
+  private static Detection segments(Probe probe, JsonNode root, Findings found) {
     JsonNode segments = root.path("segments");
     if (!segments.isObject()) {
       found.invalid("JSON metadata has no segments object");
-      return found.detection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null);
     }
     if (root.path("keyslots").isObject()) {
       found.put("keySlots", root.path("keyslots").size());
@@ -252,7 +250,7 @@ final class LuksDetector implements FormatDetector {
       Long index = parseIndex(e.getKey());
       if (index == null || !e.getValue().isObject()) {
         found.invalid("segment \"" + e.getKey() + "\" is not an indexed object");
-        return found.detection(ImageFormat.LUKS, null);
+        return found.toDetection(ImageFormat.LUKS, null);
       }
       byIndex.put(index, e.getValue());
     }
@@ -269,7 +267,7 @@ final class LuksDetector implements FormatDetector {
       U64 length = dynamic ? null : parseU64(rawSize);
       if (offset == null || (!dynamic && length == null)) {
         found.invalid("segment " + e.getKey() + " offset or size is not a decimal u64 string");
-        return found.detection(ImageFormat.LUKS, null);
+        return found.toDetection(ImageFormat.LUKS, null);
       }
       out.put("offset", offset);
       out.put("size", dynamic ? "dynamic" : length);
@@ -291,10 +289,10 @@ final class LuksDetector implements FormatDetector {
     if (reported.count() == 0) {
       found.invalid("JSON metadata has no data segment");
     }
-    return found.detection(ImageFormat.LUKS, size);
+    return found.toDetection(ImageFormat.LUKS, size);
   }
 
-  private static U64 segmentSize(long fileSize, U64 offset, U64 length, long index, HeaderFindings found) {
+  private static U64 segmentSize(long fileSize, U64 offset, U64 length, long index, Findings found) {
     if (length == null) {
       // A "dynamic" segment runs from its offset to the end of the device.
       if (Long.compareUnsigned(offset.bits(), fileSize) > 0) {

@@ -23,6 +23,12 @@ final class ParallelsDetector implements FormatDetector {
   /** "Ynot": the image was open for writing and not closed. */
   private static final long IN_USE = 0x746F6E59L;
 
+  /** A 16-byte magic at 0 and the header's checks. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) {
     byte[] head = probe.head();
@@ -30,11 +36,10 @@ final class ParallelsDetector implements FormatDetector {
     if (!ext && !Bytes.startsWith(head, 0, MAGIC)) {
       return null;
     }
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     found.put("magic", new String(ext ? MAGIC_EXT : MAGIC, StandardCharsets.US_ASCII));
-    if (head.length < HEADER_SIZE) {
-      found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
-      return found.detection(ImageFormat.PARALLELS, null);
+    if (found.headerShort(head, HEADER_SIZE)) {
+      return found.toDetection(ImageFormat.PARALLELS, null);
     }
     long version = Bytes.u32leUnsigned(head, 16);
     long tracks = Bytes.u32leUnsigned(head, 28);
@@ -69,8 +74,8 @@ final class ParallelsDetector implements FormatDetector {
     }
     if (Long.compareUnsigned(sectors, -1L >>> 9) > 0) {
       found.invalid("sector count times 512 passes 2^64");
-      return found.detection(ImageFormat.PARALLELS, null);
+      return found.toDetection(ImageFormat.PARALLELS, null);
     }
-    return found.detection(ImageFormat.PARALLELS, U64.of(sectors * 512));
+    return found.toDetection(ImageFormat.PARALLELS, U64.of(sectors * 512));
   }
 }

@@ -43,7 +43,7 @@ final class PartitionTables {
     }
     Map<String, Object> details = new LinkedHashMap<>(detection.details());
     Set<Flag> flags = detection.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(detection.flags());
-    HeaderFindings table = read(probe, detection.format() == ImageFormat.ISO9660);
+    Findings table = read(probe, detection.format() == ImageFormat.ISO9660);
     if (table == null) {
       return detection;
     }
@@ -56,7 +56,7 @@ final class PartitionTables {
    * Returns the table's findings, or {@code null} if the first sector holds no MBR. An isohybrid
    * ISO's MBR maps the whole image from sector 0, the MBR included: allowed for ISOs only.
    */
-  private static HeaderFindings read(Probe probe, boolean iso) throws IOException {
+  private static Findings read(Probe probe, boolean iso) throws IOException {
     byte[] head = probe.head();
     if (head.length < 512 || Bytes.u8(head, 510) != 0x55 || Bytes.u8(head, 511) != 0xAA || isVolumeBootRecord(head)) {
       return null;
@@ -100,9 +100,9 @@ final class PartitionTables {
       p.put("sizeBytes", U64.of(count * 512));
       partitions.add(p);
     }
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     if (protective) {
-      HeaderFindings gpt = readGpt(probe, 512);
+      Findings gpt = readGpt(probe, 512);
       if (gpt == null) {
         gpt = readGpt(probe, 4096);
       }
@@ -139,7 +139,7 @@ final class PartitionTables {
   }
 
   /** Returns the GPT whose header sits at LBA 1 for {@code lbaSize}, or {@code null} if there is none. */
-  private static HeaderFindings readGpt(Probe probe, int lbaSize) throws IOException {
+  private static Findings readGpt(Probe probe, int lbaSize) throws IOException {
     byte[] head = probe.head();
     byte[] header;
     if (lbaSize + 92 <= head.length) {
@@ -152,7 +152,7 @@ final class PartitionTables {
     if (!Bytes.startsWith(header, 0, GPT_SIGNATURE)) {
       return null;
     }
-    HeaderFindings found = new HeaderFindings();
+    Findings found = new Findings();
     found.put("partitionTable", "gpt").put("sectorSize", lbaSize);
     if (header.length < 92) {
       found.truncated("GPT header ends at byte " + header.length + " of 92");
@@ -212,7 +212,7 @@ final class PartitionTables {
   }
 
   private static List<Map<String, Object>> gptEntries(
-      byte[] entries, int entrySize, int lbaSize, long fileSize, HeaderFindings found) {
+      byte[] entries, int entrySize, int lbaSize, long fileSize, Findings found) {
     List<Map<String, Object>> partitions = new ArrayList<>();
     for (int i = 0; (i + 1) * entrySize <= entries.length; i++) {
       int at = i * entrySize;

@@ -7,11 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Names qcow (version 1) and qcow2 (versions 2 and 3) images and reads their big-endian headers and
@@ -23,7 +19,7 @@ import java.util.Set;
  * details.invalidHeader}. Names the header points to (backing file, external data file) are
  * reported, never opened.
  */
-final class QcowDetector implements FormatDetector {
+final class QcowDetector extends MagicDetector {
 
   /** Header extension: the backing file's format, as QEMU writes it. */
   static final int EXT_QEMU_BACKING_FORMAT = 0xE2792ACA;
@@ -47,25 +43,25 @@ final class QcowDetector implements FormatDetector {
   /** QEMU keeps a backing format name in a 16-byte buffer, NUL included. */
   private static final int MAX_BACKING_FORMAT_LENGTH = 15;
 
+  QcowDetector() {
+    super(Magic.QCOW);
+  }
+
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, Magic.QCOW)) {
-      return null;
-    }
-    Header h = new Header(probe);
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
+    Header h = new Header(probe, found);
     if (head.length < 8) {
-      h.truncated();
-      return h.detection(ImageFormat.QCOW2, null);
+      h.found.headerTruncated();
+      return h.found.toDetection(ImageFormat.QCOW2, null);
     }
     long version = Bytes.u32beUnsigned(head, 4);
-    h.details.put("version", version);
+    h.found.put("version", version);
     if (version == 1) {
       return qcowV1(h);
     }
     if (version != 2 && version != 3) {
-      h.invalid("version " + version + " is not 1, 2 or 3");
-      return h.detection(ImageFormat.QCOW2, null);
+      h.found.invalid("version " + version + " is not 1, 2 or 3");
+      return h.found.toDetection(ImageFormat.QCOW2, null);
     }
     return qcow2(h, (int) version);
   }
@@ -73,54 +69,54 @@ final class QcowDetector implements FormatDetector {
   private static Detection qcowV1(Header h) throws IOException {
     byte[] head = h.head;
     if (head.length < 32) {
-      h.truncated();
-      return h.detection(ImageFormat.QCOW, null);
+      h.found.headerTruncated();
+      return h.found.toDetection(ImageFormat.QCOW, null);
     }
     U64 size = U64.of(Bytes.u64be(head, 24));
     if (head.length < V1_HEADER_LENGTH) {
-      h.truncated();
-      return h.detection(ImageFormat.QCOW, size);
+      h.found.headerTruncated();
+      return h.found.toDetection(ImageFormat.QCOW, size);
     }
     int clusterBits = Bytes.u8(head, 32);
     int l2Bits = Bytes.u8(head, 33);
     long cryptMethod = Bytes.u32beUnsigned(head, 36);
-    h.details.put("clusterBits", clusterBits);
-    h.details.put("l2Bits", l2Bits);
+    h.found.put("clusterBits", clusterBits);
+    h.found.put("l2Bits", l2Bits);
     h.encryption(cryptMethod, cryptMethod == 1 ? "aes" : null);
     // block/qcow.c's checks, in its order.
     if (Long.compareUnsigned(size.bits(), 1) <= 0) {
-      h.invalid("size " + size + " is below 2 bytes");
+      h.found.invalid("size " + size + " is below 2 bytes");
     }
     if (clusterBits < 9 || clusterBits > 16) {
-      h.invalid("cluster_bits " + clusterBits + " is outside 9..16");
+      h.found.invalid("cluster_bits " + clusterBits + " is outside 9..16");
     }
     if (l2Bits < 6 || l2Bits > 13) {
-      h.invalid("l2_bits " + l2Bits + " is outside 6..13");
+      h.found.invalid("l2_bits " + l2Bits + " is outside 6..13");
     }
     if (cryptMethod > 1) {
-      h.invalid("crypt_method " + cryptMethod + " is not 0 (none) or 1 (AES)");
+      h.found.invalid("crypt_method " + cryptMethod + " is not 0 (none) or 1 (AES)");
     }
     // qcow v1 has no cluster-sized header area: the name may lie anywhere in the file.
     h.backingFile(Long.MAX_VALUE);
-    return h.detection(ImageFormat.QCOW, size);
+    return h.found.toDetection(ImageFormat.QCOW, size);
   }
 
   private static Detection qcow2(Header h, int version) throws IOException {
     byte[] head = h.head;
     int headerLength = version == 2 ? V2_HEADER_LENGTH : V3_MIN_HEADER_LENGTH;
     if (head.length < 32) {
-      h.truncated();
-      return h.detection(ImageFormat.QCOW2, null);
+      h.found.headerTruncated();
+      return h.found.toDetection(ImageFormat.QCOW2, null);
     }
     U64 size = U64.of(Bytes.u64be(head, 24));
     long clusterBits = Bytes.u32beUnsigned(head, 20);
-    h.details.put("clusterBits", clusterBits);
+    h.found.put("clusterBits", clusterBits);
     boolean clusterOk = clusterBits >= MIN_CLUSTER_BITS && clusterBits <= MAX_CLUSTER_BITS;
     long clusterSize = clusterOk ? 1L << clusterBits : 0;
     if (clusterOk) {
-      h.details.put("clusterSize", clusterSize);
+      h.found.put("clusterSize", clusterSize);
     } else {
-      h.invalid("cluster_bits " + clusterBits + " is outside 9..21");
+      h.found.invalid("cluster_bits " + clusterBits + " is outside 9..21");
     }
     if (head.length < headerLength) {
       // The fields read so far stand; the rest of the header is missing.
@@ -128,13 +124,13 @@ final class QcowDetector implements FormatDetector {
         long cryptMethod = Bytes.u32beUnsigned(head, 32);
         h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
       }
-      h.truncated();
+      h.found.headerTruncated();
       h.backingFile(clusterOk ? clusterSize : Long.MAX_VALUE);
-      return h.detection(ImageFormat.QCOW2, size);
+      return h.found.toDetection(ImageFormat.QCOW2, size);
     }
     long cryptMethod = Bytes.u32beUnsigned(head, 32);
     h.encryption(cryptMethod, qcow2Encryption(cryptMethod));
-    h.details.put("snapshots", Bytes.u32beUnsigned(head, 60));
+    h.found.put("snapshots", Bytes.u32beUnsigned(head, 60));
     long declaredLength = V2_HEADER_LENGTH;
     int compressionType = 0;
     long incompatible = 0;
@@ -143,26 +139,26 @@ final class QcowDetector implements FormatDetector {
       long compatible = Bytes.u64be(head, 80);
       long refcountOrder = Bytes.u32beUnsigned(head, 96);
       declaredLength = Bytes.u32beUnsigned(head, 100);
-      h.details.put("headerLength", declaredLength);
-      h.details.put("incompatibleFeatures", U64.of(incompatible));
-      h.details.put("compatibleFeatures", U64.of(compatible));
-      h.details.put("autoclearFeatures", U64.of(Bytes.u64be(head, 88)));
-      h.details.put("refcountOrder", refcountOrder);
+      h.found.put("headerLength", declaredLength);
+      h.found.put("incompatibleFeatures", U64.of(incompatible));
+      h.found.put("compatibleFeatures", U64.of(compatible));
+      h.found.put("autoclearFeatures", U64.of(Bytes.u64be(head, 88)));
+      h.found.put("refcountOrder", refcountOrder);
       if (refcountOrder <= 6) {
-        h.details.put("refcountBits", 1L << refcountOrder);
+        h.found.put("refcountBits", 1L << refcountOrder);
       }
-      h.details.put("dirty", (incompatible & 1) != 0);
-      h.details.put("corrupt", (incompatible & 2) != 0);
-      h.details.put("lazyRefcounts", (compatible & 1) != 0);
-      h.details.put("extendedL2", (incompatible & 16) != 0);
+      h.found.put("dirty", (incompatible & 1) != 0);
+      h.found.put("corrupt", (incompatible & 2) != 0);
+      h.found.put("lazyRefcounts", (compatible & 1) != 0);
+      h.found.put("extendedL2", (incompatible & 16) != 0);
       if ((incompatible & 1) != 0) {
-        h.flags.add(Flag.DIRTY);
+        h.found.flag(Flag.DIRTY);
       }
       if ((incompatible & 2) != 0) {
-        h.flags.add(Flag.CORRUPT);
+        h.found.flag(Flag.CORRUPT);
       }
       if ((incompatible & 4) != 0) {
-        h.flags.add(Flag.EXTERNAL_DATA_FILE);
+        h.found.flag(Flag.EXTERNAL_DATA_FILE);
       }
       List<Integer> unknown = new ArrayList<>();
       for (int bit = 5; bit < 64; bit++) {
@@ -171,38 +167,38 @@ final class QcowDetector implements FormatDetector {
         }
       }
       if (!unknown.isEmpty()) {
-        h.details.put("unknownIncompatibleFeatures", unknown);
-        h.flags.add(Flag.UNKNOWN_FEATURES);
+        h.found.put("unknownIncompatibleFeatures", unknown);
+        h.found.flag(Flag.UNKNOWN_FEATURES);
       }
       if (declaredLength < V3_MIN_HEADER_LENGTH) {
-        h.invalid("header_length " + declaredLength + " is below 104");
+        h.found.invalid("header_length " + declaredLength + " is below 104");
       } else if (clusterOk && declaredLength > clusterSize) {
-        h.invalid("header_length " + declaredLength + " passes the first cluster");
+        h.found.invalid("header_length " + declaredLength + " passes the first cluster");
       }
       if (declaredLength > V3_MIN_HEADER_LENGTH && head.length > V3_MIN_HEADER_LENGTH) {
         compressionType = Bytes.u8(head, V3_MIN_HEADER_LENGTH);
       }
       if (refcountOrder > 6) {
-        h.invalid("refcount_order " + refcountOrder + " is above 6");
+        h.found.invalid("refcount_order " + refcountOrder + " is above 6");
       }
     }
     if (version == 2) {
       // Version 2 has no refcount_order field: its refcounts are always 16 bits (order 4).
-      h.details.put("refcountOrder", 4L);
-      h.details.put("refcountBits", 16L);
+      h.found.put("refcountOrder", 4L);
+      h.found.put("refcountBits", 16L);
     }
-    h.details.put("compressionType", compressionType == 0 ? "zlib" : compressionType == 1 ? "zstd" : "unknown");
+    h.found.put("compressionType", compressionType == 0 ? "zlib" : compressionType == 1 ? "zstd" : "unknown");
     if (compressionType > 1) {
-      h.invalid("compression type " + compressionType + " is not 0 (zlib) or 1 (zstd)");
+      h.found.invalid("compression type " + compressionType + " is not 0 (zlib) or 1 (zstd)");
     } else if ((compressionType != 0) != ((incompatible & 8) != 0)) {
-      h.invalid("compression type " + compressionType + " disagrees with incompatible feature bit 3");
+      h.found.invalid("compression type " + compressionType + " disagrees with incompatible feature bit 3");
     }
     if (cryptMethod > 2) {
-      h.invalid("crypt_method " + cryptMethod + " is not 0, 1 (AES) or 2 (LUKS)");
+      h.found.invalid("crypt_method " + cryptMethod + " is not 0, 1 (AES) or 2 (LUKS)");
     }
     long backingOffset = Bytes.u64be(head, 8);
     if (clusterOk && Long.compareUnsigned(backingOffset, clusterSize) > 0) {
-      h.invalid("backing file offset " + Long.toUnsignedString(backingOffset) + " passes the first cluster");
+      h.found.invalid("backing file offset " + Long.toUnsignedString(backingOffset) + " passes the first cluster");
     }
     h.backingFile(clusterOk ? clusterSize : Long.MAX_VALUE);
     boolean lengthOk = version == 2 || (declaredLength >= V3_MIN_HEADER_LENGTH && declaredLength <= clusterSize);
@@ -211,7 +207,7 @@ final class QcowDetector implements FormatDetector {
       long end = backingOffset != 0 && Long.compareUnsigned(backingOffset, clusterSize) <= 0 ? backingOffset : clusterSize;
       h.extensions((declaredLength + 7) & ~7L, end);
     }
-    return h.detection(ImageFormat.QCOW2, size);
+    return h.found.toDetection(ImageFormat.QCOW2, size);
   }
 
   private static String qcow2Encryption(long cryptMethod) {
@@ -223,38 +219,23 @@ final class QcowDetector implements FormatDetector {
     final byte[] head;
     final Probe probe;
     final long fileSize;
-    final Map<String, Object> details = new LinkedHashMap<>();
-    final Set<Flag> flags = EnumSet.noneOf(Flag.class);
+    final Findings found;
     /** The first cluster's bytes at hand: the head, then, once a walk passes it, up to the cap past it. */
     private byte[] window;
 
-    Header(Probe probe) {
+    Header(Probe probe, Findings found) {
+      this.found = found;
       this.head = probe.head();
       this.probe = probe;
       this.fileSize = probe.size();
       this.window = head;
     }
 
-    Detection detection(ImageFormat format, U64 virtualSize) {
-      return new Detection(format, virtualSize, details, flags);
-    }
-
-    void truncated() {
-      details.put("headerTruncated", true);
-      flags.add(Flag.TRUNCATED);
-    }
-
-    /** Records a failed check; the first one is the one named. */
-    void invalid(String check) {
-      details.putIfAbsent("invalidHeader", check);
-      flags.add(Flag.INVALID_HEADER);
-    }
-
     void encryption(long cryptMethod, String name) {
-      details.put("cryptMethod", cryptMethod);
-      details.put("encryption", cryptMethod == 0 ? "none" : name == null ? "unknown" : name);
+      found.put("cryptMethod", cryptMethod);
+      found.put("encryption", cryptMethod == 0 ? "none" : name == null ? "unknown" : name);
       if (cryptMethod != 0) {
-        flags.add(Flag.ENCRYPTED);
+        found.flag(Flag.ENCRYPTED);
       }
     }
 
@@ -272,21 +253,21 @@ final class QcowDetector implements FormatDetector {
         return;
       }
       // The header names another file: that alone is the finding, whether or not the name is readable.
-      flags.add(Flag.BACKING_FILE);
-      details.put("backingFileOffset", U64.of(offset));
-      details.put("backingFileSize", length);
+      found.flag(Flag.BACKING_FILE);
+      found.put("backingFileOffset", U64.of(offset));
+      found.put("backingFileSize", length);
       if (length > Caps.BACKING_FILE_NAME) {
-        invalid("backing file name length " + length + " is above 1023");
+        found.invalid("backing file name length " + length + " is above 1023");
         return;
       }
       if (offset < 0 || offset > fileSize - length) {
-        invalid("backing file name at " + Long.toUnsignedString(offset) + " passes the end of the file");
+        found.invalid("backing file name at " + Long.toUnsignedString(offset) + " passes the end of the file");
         return;
       }
       if (offset + length > areaEnd) {
-        invalid("backing file name at " + offset + " passes the first cluster");
+        found.invalid("backing file name at " + offset + " passes the first cluster");
       }
-      details.put("backingFile", new String(ProbeBytes.read(probe, offset, (int) length), StandardCharsets.UTF_8));
+      found.put("backingFile", new String(ProbeBytes.read(probe, offset, (int) length), StandardCharsets.UTF_8));
     }
 
     /**
@@ -302,11 +283,11 @@ final class QcowDetector implements FormatDetector {
       String crosvmFormat = null;
       while (offset < end) {
         if (end - offset < 8) {
-          invalid("header extension at " + offset + " passes the end of the extension area");
+          found.invalid("header extension at " + offset + " passes the end of the extension area");
           break;
         }
         if (offset + 8 > fileSize) {
-          truncated();
+          found.headerTruncated();
           break;
         }
         byte[] ext = extensionBytes(offset, 8, end);
@@ -320,11 +301,11 @@ final class QcowDetector implements FormatDetector {
           break;
         }
         if (length > end - offset) {
-          invalid("header extension 0x" + hex(type) + " of " + length + " bytes passes the end of the extension area");
+          found.invalid("header extension 0x" + hex(type) + " of " + length + " bytes passes the end of the extension area");
           break;
         }
         if (offset + length > fileSize) {
-          truncated();
+          found.headerTruncated();
           break;
         }
         if (seen.hasRoom()) {
@@ -343,28 +324,28 @@ final class QcowDetector implements FormatDetector {
         }
         if (type == EXT_QEMU_BACKING_FORMAT) {
           if (length > MAX_BACKING_FORMAT_LENGTH) {
-            invalid("backing format extension of " + length + " bytes is longer than 15");
+            found.invalid("backing format extension of " + length + " bytes is longer than 15");
           } else {
             qemuFormat = text(data);
           }
         } else if (type == EXT_CROSVM_BACKING_FORMAT) {
           crosvmFormat = text(data);
         } else if (type == EXT_DATA_FILE) {
-          details.put("dataFile", text(data));
-          flags.add(Flag.EXTERNAL_DATA_FILE);
+          found.put("dataFile", text(data));
+          found.flag(Flag.EXTERNAL_DATA_FILE);
         } else if (type == EXT_CRYPTO_HEADER && length >= 16) {
-          details.put("cryptoHeaderOffset", U64.of(Bytes.u64be(data, 0)));
-          details.put("cryptoHeaderLength", U64.of(Bytes.u64be(data, 8)));
+          found.put("cryptoHeaderOffset", U64.of(Bytes.u64be(data, 0)));
+          found.put("cryptoHeaderLength", U64.of(Bytes.u64be(data, 8)));
         }
         offset += (length + 7) & ~7L;
       }
-      seen.putInto(details, "headerExtensions");
+      seen.putInto(found.details(), "headerExtensions");
       if (qemuFormat != null || crosvmFormat != null) {
-        details.put("backingFormat", qemuFormat != null ? qemuFormat : crosvmFormat);
-        details.put("backingFormatExtension",
+        found.put("backingFormat", qemuFormat != null ? qemuFormat : crosvmFormat);
+        found.put("backingFormatExtension",
             qemuFormat != null && crosvmFormat != null ? "qemu+crosvm" : qemuFormat != null ? "qemu" : "crosvm");
         if (qemuFormat != null && crosvmFormat != null) {
-          details.put("crosvmBackingFormat", crosvmFormat);
+          found.put("crosvmBackingFormat", crosvmFormat);
         }
       }
     }
@@ -384,9 +365,9 @@ final class QcowDetector implements FormatDetector {
         return Arrays.copyOfRange(window, (int) offset, (int) offset + length);
       }
       if (offset + length > limit) {
-        details.put("headerExtensionWalk", "stopped at cap");
+        found.put("headerExtensionWalk", "stopped at cap");
       } else {
-        truncated();
+        found.headerTruncated();
       }
       return null;
     }

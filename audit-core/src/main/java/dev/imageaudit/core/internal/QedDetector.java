@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * table_size=1} makes images QEMU cannot open), header size, then the backing file name's place.
  * A table past the end of the file is {@code truncated} instead.
  */
-final class QedDetector implements FormatDetector {
+final class QedDetector extends MagicDetector {
 
   static final byte[] MAGIC = {'Q', 'E', 'D', 0};
   private static final int HEADER_SIZE = 64;
@@ -28,17 +28,15 @@ final class QedDetector implements FormatDetector {
   private static final long BACKING_FORMAT_NO_PROBE = 4;
   private static final long KNOWN_FEATURES = BACKING_FILE | NEED_CHECK | BACKING_FORMAT_NO_PROBE;
 
+  QedDetector() {
+    super(MAGIC);
+  }
+
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, MAGIC)) {
-      return null;
-    }
-    HeaderFindings found = new HeaderFindings();
-    if (head.length < HEADER_SIZE) {
-      found.truncated("header ends at byte " + head.length + " of " + HEADER_SIZE);
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
+    if (found.headerShort(head, HEADER_SIZE)) {
       U64 size = head.length >= 56 ? U64.of(Bytes.u64le(head, 48)) : null;
-      return found.detection(ImageFormat.QED, size);
+      return found.toDetection(ImageFormat.QED, size);
     }
     long clusterSize = Bytes.u32leUnsigned(head, 4);
     long tableSize = Bytes.u32leUnsigned(head, 8);
@@ -81,7 +79,7 @@ final class QedDetector implements FormatDetector {
         found.put("backingFormatProbed", true);
       }
     }
-    return found.detection(ImageFormat.QED, U64.of(imageSize));
+    return found.toDetection(ImageFormat.QED, U64.of(imageSize));
   }
 
   private static boolean isPowerOfTwoIn(long value, long min, long max) {
@@ -103,7 +101,7 @@ final class QedDetector implements FormatDetector {
    * clusters), and the last must lie past the first. Returns false after the finding if it fails.
    */
   private static boolean checkL1Table(
-      HeaderFindings found, long fileSize, long clusterSize, long tableSize, long headerClusters, long l1Offset) {
+      Findings found, long fileSize, long clusterSize, long tableSize, long headerClusters, long l1Offset) {
     long headerBytes = clusterSize * headerClusters;
     long tableEnd = l1Offset + (tableSize - 1) * clusterSize;
     if (tableSize == 1) {
@@ -123,7 +121,7 @@ final class QedDetector implements FormatDetector {
     return false;
   }
 
-  private static void backingFile(HeaderFindings found, Probe probe, byte[] head, long headerBytes)
+  private static void backingFile(Findings found, Probe probe, byte[] head, long headerBytes)
       throws IOException {
     long offset = Bytes.u32leUnsigned(head, 56);
     long length = Bytes.u32leUnsigned(head, 60);

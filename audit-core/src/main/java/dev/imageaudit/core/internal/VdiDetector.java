@@ -27,23 +27,29 @@ final class VdiDetector implements FormatDetector {
   private static final int TYPE_UNDO = 3;
   private static final int TYPE_DIFFERENCING = 4;
 
+  /** A 4-byte signature at 0x40, where other formats' headers may hold anything. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_PAST_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) {
     byte[] head = probe.head();
     if (head.length < 0x44 || Bytes.u32le(head, 0x40) != SIGNATURE) {
       return null;
     }
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     if (head.length < 0x48) {
       f.truncated("header");
-      return f.detection(ImageFormat.VDI, null);
+      return f.toDetection(ImageFormat.VDI, null);
     }
     long version = Bytes.u32leUnsigned(head, 0x44);
     f.putIfPresent("version", (version >>> 16) + "." + (version & 0xFFFF));
     if (version != VERSION_1_1) {
       // Version 1.0 headers lay the fields out differently: nothing past the version can be trusted.
       f.invalid("version");
-      return f.detection(ImageFormat.VDI, null);
+      return f.toDetection(ImageFormat.VDI, null);
     }
     U64 virtualSize = null;
     if (head.length >= 0x178) {
@@ -56,7 +62,7 @@ final class VdiDetector implements FormatDetector {
         f.putIfPresent("imageType", typeName((int) Bytes.u32leUnsigned(head, 0x4C)));
       }
       f.truncated("header");
-      return f.detection(ImageFormat.VDI, virtualSize);
+      return f.toDetection(ImageFormat.VDI, virtualSize);
     }
     long type = Bytes.u32leUnsigned(head, 0x4C);
     long blockMapOffset = Bytes.u32leUnsigned(head, 0x154);
@@ -111,7 +117,7 @@ final class VdiDetector implements FormatDetector {
     } else if (Long.compareUnsigned(dataOffset + allocated * blockSize, size) > 0) {
       f.truncated("blocks");
     }
-    return f.detection(ImageFormat.VDI, virtualSize);
+    return f.toDetection(ImageFormat.VDI, virtualSize);
   }
 
   private static String typeName(int type) {

@@ -22,7 +22,7 @@ import java.util.zip.CRC32C;
  * whose paths are reported, never opened. The virtual size is QEMU's: the virtual disk size in
  * whole 512-byte sectors.
  */
-final class VhdxDetector implements FormatDetector {
+final class VhdxDetector extends MagicDetector {
 
   /**
    * Bytes of one region table read: the table's whole 64 KiB, over which its CRC-32C runs. The copy
@@ -62,13 +62,12 @@ final class VhdxDetector implements FormatDetector {
   /** One metadata table entry: its item's place relative to the region. */
   private record Item(long offset, long length) {}
 
+  VhdxDetector() {
+    super(SIGNATURE);
+  }
+
   @Override
-  public Detection detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!Bytes.startsWith(head, 0, SIGNATURE)) {
-      return null;
-    }
-    HeaderFindings f = new HeaderFindings();
+  Detection read(Probe probe, byte[] head, Findings f) throws IOException {
     String creator = utf16le(head, 8, Math.min(512, head.length - 8));
     if (!creator.isEmpty()) {
       f.putIfPresent("creator", creator);
@@ -76,12 +75,12 @@ final class VhdxDetector implements FormatDetector {
     headers(probe, f);
     byte[] table = regionTable(probe, f);
     if (table == null) {
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     long entries = Bytes.u32leUnsigned(table, 8);
     if (entries > MAX_REGION_ENTRIES) {
       f.invalid("regionEntryCount");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     Region metadata = null;
     Region bat = null;
@@ -112,13 +111,13 @@ final class VhdxDetector implements FormatDetector {
     }
     if (metadata == null) {
       f.invalid("metadataRegionMissing");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     return metadata(probe, metadata, bat, f);
   }
 
   /** Validates the two headers as QEMU does: at least one must have its signature and checksum. */
-  private static void headers(Probe probe, HeaderFindings f) throws IOException {
+  private static void headers(Probe probe, Findings f) throws IOException {
     long size = probe.size();
     boolean valid = false;
     boolean cut = false;
@@ -160,7 +159,7 @@ final class VhdxDetector implements FormatDetector {
    * Returns the first region table that passes its signature and checksum, trying the copy when the
    * first fails (the failure is still reported: QEMU reads only the first); null if neither does.
    */
-  private static byte[] regionTable(Probe probe, HeaderFindings f) throws IOException {
+  private static byte[] regionTable(Probe probe, Findings f) throws IOException {
     long size = probe.size();
     for (int copy = 0; copy < REGION_TABLE_OFFSETS.length; copy++) {
       long offset = REGION_TABLE_OFFSETS[copy];
@@ -187,35 +186,35 @@ final class VhdxDetector implements FormatDetector {
     return null;
   }
 
-  private static Detection metadata(Probe probe, Region region, Region bat, HeaderFindings f) throws IOException {
+  private static Detection metadata(Probe probe, Region region, Region bat, Findings f) throws IOException {
     long size = probe.size();
     if (ProbeBytes.passesEnd(region.offset(), 32, size)) {
       f.truncated("metadataTable");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     byte[] tableHeader = ProbeBytes.readExactly(probe, region.offset(), 32);
     if (tableHeader == null) {
       f.truncated("metadataTable");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     if (!Bytes.startsWith(tableHeader, 0, METADATA_SIGNATURE)) {
       f.invalid("metadataSignature");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     int count = Bytes.u16le(tableHeader, 10);
     int tableBytes = 32 + 32 * count;
     if (tableBytes > Caps.VHDX_METADATA_TABLE || tableBytes > region.length()) {
       f.invalid("metadataEntryCount");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     if (ProbeBytes.passesEnd(region.offset(), tableBytes, size)) {
       f.truncated("metadataTable");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     byte[] table = ProbeBytes.readExactly(probe, region.offset() + 32, tableBytes - 32);
     if (table == null) {
       f.truncated("metadataTable");
-      return f.detection(ImageFormat.VHDX, null);
+      return f.toDetection(ImageFormat.VHDX, null);
     }
     int budget = Caps.VHDX_METADATA - tableBytes;
 
@@ -298,14 +297,14 @@ final class VhdxDetector implements FormatDetector {
         }
       }
     }
-    return f.detection(ImageFormat.VHDX, virtualSize);
+    return f.toDetection(ImageFormat.VHDX, virtualSize);
   }
 
   /**
    * Returns the first {@code want} bytes of an item, or null (with the finding) if it is absent, too
    * short, outside its region or the cap, or past the end of the file.
    */
-  private static byte[] item(Probe probe, Region region, Item item, int want, HeaderFindings f) throws IOException {
+  private static byte[] item(Probe probe, Region region, Item item, int want, Findings f) throws IOException {
     if (item == null) {
       return null;
     }
@@ -363,7 +362,7 @@ final class VhdxDetector implements FormatDetector {
    * first {@link Caps#VHDX_LOCATOR_ENTRIES} distinct keys are kept, each cut to {@link
    * Caps#VHDX_LOCATOR_KEY} characters; a key given twice keeps its first value.
    */
-  private static void parentLocator(byte[] data, HeaderFindings f) {
+  private static void parentLocator(byte[] data, Findings f) {
     if (data.length < 20) {
       f.invalid("parentLocator");
       return;

@@ -66,6 +66,12 @@ final class VmdkDetector implements FormatDetector {
   /** Largest sector count whose byte count fits in a u64. */
   private static final long MAX_SECTORS = -1L >>> 9;
 
+  /** {@code KDMV} or {@code COWD} at 0, or a descriptor whose first line names itself. */
+  @Override
+  public int probeScore() {
+    return SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
@@ -160,7 +166,7 @@ final class VmdkDetector implements FormatDetector {
 
   private Detection sparseV4(Probe probe) throws IOException {
     byte[] head = probe.head();
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     f.putIfPresent("headerType", "KDMV");
     if (head.length < V4_HEADER) {
       U64 size = null;
@@ -173,7 +179,7 @@ final class VmdkDetector implements FormatDetector {
         size = bytesOfSectors(capacity);
       }
       f.truncated("header");
-      return f.detection(ImageFormat.VMDK, size);
+      return f.toDetection(ImageFormat.VMDK, size);
     }
     Header4 h = Header4.read(head, 0);
     if (h.gdOffset() == GD_AT_END) {
@@ -181,7 +187,7 @@ final class VmdkDetector implements FormatDetector {
       f.putIfPresent("headerInFooter", true);
       h = streamFooter(probe, f);
       if (h == null) {
-        return f.detection(ImageFormat.VMDK, null);
+        return f.toDetection(ImageFormat.VMDK, null);
       }
     }
     f.putIfPresent("version", h.version());
@@ -255,17 +261,17 @@ final class VmdkDetector implements FormatDetector {
         // QEMU then takes the embedded descriptor as the disk and opens every extent it names.
         f.putIfPresent("descriptorIsDisk", true);
         checkExtents(descriptor, f);
-        return f.detection(ImageFormat.VMDK, descriptorSize(descriptor, f));
+        return f.toDetection(ImageFormat.VMDK, descriptorSize(descriptor, f));
       }
     }
-    return f.detection(ImageFormat.VMDK, virtualSize);
+    return f.toDetection(ImageFormat.VMDK, virtualSize);
   }
 
   /**
    * Returns the header copy in the stream footer at the end of the last whole sector, or null
    * (with the finding) if there is none.
    */
-  private static Header4 streamFooter(Probe probe, HeaderFindings f) throws IOException {
+  private static Header4 streamFooter(Probe probe, Findings f) throws IOException {
     long size = probe.size();
     long start = roundUpToSector(size) - STREAM_FOOTER;
     if (start < 0) {
@@ -295,7 +301,7 @@ final class VmdkDetector implements FormatDetector {
     return Header4.read(footer, 512);
   }
 
-  private static VmdkDescriptor embeddedDescriptor(Probe probe, Header4 h, HeaderFindings f) throws IOException {
+  private static VmdkDescriptor embeddedDescriptor(Probe probe, Header4 h, Findings f) throws IOException {
     if (Long.compareUnsigned(h.descSize(), Caps.VMDK_DESCRIPTOR / 512) > 0) {
       f.invalid("descriptorSize");
       return null;
@@ -320,7 +326,7 @@ final class VmdkDetector implements FormatDetector {
 
   private Detection sparseV3(Probe probe) throws IOException {
     byte[] head = probe.head();
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     f.putIfPresent("headerType", "COWD");
     if (head.length < V3_HEADER) {
       U64 size = null;
@@ -333,7 +339,7 @@ final class VmdkDetector implements FormatDetector {
         size = U64.of(sectors * 512);
       }
       f.truncated("header");
-      return f.detection(ImageFormat.VMDK, size);
+      return f.toDetection(ImageFormat.VMDK, size);
     }
     long sectors = Bytes.u32leUnsigned(head, 12);
     long granularity = Bytes.u32leUnsigned(head, 16);
@@ -364,7 +370,7 @@ final class VmdkDetector implements FormatDetector {
         f.flag(Flag.BACKING_FILE);
       }
     }
-    return f.detection(ImageFormat.VMDK, U64.of(sectors * 512));
+    return f.toDetection(ImageFormat.VMDK, U64.of(sectors * 512));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -372,7 +378,7 @@ final class VmdkDetector implements FormatDetector {
 
   private Detection descriptorFile(Probe probe) throws IOException {
     byte[] head = probe.head();
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     f.putIfPresent("headerType", "descriptor");
     long size = probe.size();
     byte[] text = size <= head.length ? head : ProbeBytes.read(probe, 0, (int) Math.min(size, Caps.VMDK_DESCRIPTOR));
@@ -393,10 +399,10 @@ final class VmdkDetector implements FormatDetector {
     if (descriptor.namesParent()) {
       f.flag(Flag.BACKING_FILE);
     }
-    return f.detection(ImageFormat.VMDK, descriptorSize(descriptor, f));
+    return f.toDetection(ImageFormat.VMDK, descriptorSize(descriptor, f));
   }
 
-  private static void describe(VmdkDescriptor d, HeaderFindings f, String versionKey) {
+  private static void describe(VmdkDescriptor d, Findings f, String versionKey) {
     f.putIfPresent(versionKey, d.version());
     f.putIfPresent("createType", d.createType());
     f.putIfPresent("cid", d.cid());
@@ -411,7 +417,7 @@ final class VmdkDetector implements FormatDetector {
   }
 
   /** Flags a descriptor whose extents QEMU would open: each names a file, and each line must parse. */
-  private static void checkExtents(VmdkDescriptor d, HeaderFindings f) {
+  private static void checkExtents(VmdkDescriptor d, Findings f) {
     if (d.invalidExtentLine() != null) {
       f.invalid("extentLine");
     }
@@ -425,7 +431,7 @@ final class VmdkDetector implements FormatDetector {
    * the other extents (RDONLY, NOACCESS, ZERO) would make VMware's disk larger, that size is in
    * {@code details.allExtentsSize}.
    */
-  private static U64 descriptorSize(VmdkDescriptor d, HeaderFindings f) {
+  private static U64 descriptorSize(VmdkDescriptor d, Findings f) {
     BigInteger sectors = d.qemuSectors();
     BigInteger all = d.allSectors();
     if (!all.equals(sectors) && VmdkDescriptor.fitsInBytes(all)) {

@@ -20,8 +20,9 @@ import java.util.Map;
  * <p>Two instances: {@link #atHead()} names a VHD by its footer copy at 0 and reads its dynamic
  * header; {@link #fixedAtTail()} names a fixed VHD by the footer at EOF - 512. QEMU's probe only
  * looks at 0 and so calls a fixed VHD raw, with the footer counted in its size; this audit names it
- * vpc and sizes it as {@code qemu-img info -f vpc} does. The tail instance must come after every
- * detector that looks at the head, so a real header at 0 always wins over a footer at the end.
+ * vpc and sizes it as {@code qemu-img info -f vpc} does. The tail instance scores below every
+ * detector that looks at the head ({@link #probeScore}), so a real header at 0 always wins over a
+ * footer at the end.
  *
  * <p>The size follows QEMU (block/vpc.c, since 10.0): CHS x 512 when the creator application is
  * {@code vpc } or {@code qemu}, unless the geometry is the 65535 x 16 x 255 maximum; otherwise the
@@ -70,6 +71,15 @@ final class VpcDetector implements FormatDetector {
     return new VpcDetector(true);
   }
 
+  /**
+   * The footer copy at 0 ({@code conectix}) scores {@link #SCORE_MAGIC_AT_ZERO}; the footer at the end
+   * alone, after what may be any other format's bytes, {@link #SCORE_FOOTER_ONLY}: a header at 0 wins.
+   */
+  @Override
+  public int probeScore() {
+    return atTail ? SCORE_FOOTER_ONLY : SCORE_MAGIC_AT_ZERO;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
@@ -78,9 +88,9 @@ final class VpcDetector implements FormatDetector {
         return null;
       }
       if (head.length < FOOTER) {
-        HeaderFindings f = new HeaderFindings();
+        Findings f = new Findings();
         f.truncated("footer");
-        return f.detection(ImageFormat.VPC, null);
+        return f.toDetection(ImageFormat.VPC, null);
       }
       return read(probe, Arrays.copyOf(head, FOOTER), false);
     }
@@ -95,7 +105,7 @@ final class VpcDetector implements FormatDetector {
   }
 
   private Detection read(Probe probe, byte[] footer, boolean fromTail) throws IOException {
-    HeaderFindings f = new HeaderFindings();
+    Findings f = new Findings();
     int type = Bytes.u32be(footer, 60);
     String creatorApp = fourCc(footer, 28);
     int cylinders = Bytes.u16be(footer, 56);
@@ -137,10 +147,10 @@ final class VpcDetector implements FormatDetector {
     if (!fromTail && (type == TYPE_DYNAMIC || type == TYPE_DIFFERENCING)) {
       dynamic(probe, footer, type, sectors, f);
     }
-    return f.detection(ImageFormat.VPC, virtualSize);
+    return f.toDetection(ImageFormat.VPC, virtualSize);
   }
 
-  private static void dynamic(Probe probe, byte[] footer, int type, long sectors, HeaderFindings f)
+  private static void dynamic(Probe probe, byte[] footer, int type, long sectors, Findings f)
       throws IOException {
     long size = probe.size();
     long dataOffset = Bytes.u64be(footer, 16);
@@ -193,7 +203,7 @@ final class VpcDetector implements FormatDetector {
   }
 
   /** Reports a differencing disk's parent: its name, UUID and locators, with their paths when short. */
-  private static void parent(Probe probe, byte[] header, HeaderFindings f) throws IOException {
+  private static void parent(Probe probe, byte[] header, Findings f) throws IOException {
     String name = utf16(header, PARENT_NAME_AT, PARENT_NAME_BYTES, false);
     if (!name.isEmpty()) {
       f.putIfPresent("parentName", name);

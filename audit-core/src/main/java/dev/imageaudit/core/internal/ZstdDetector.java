@@ -5,10 +5,6 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Names Zstandard-compressed images as crosvm does (a frame magic, little-endian 0xFD2FB528, or a
@@ -33,6 +29,12 @@ final class ZstdDetector implements FormatDetector {
   /** A frame header is at most 14 bytes after the 4-byte magic. */
   private static final int MAX_FRAME_HEADER = 18;
 
+  /** A 4-byte magic, or one of 16 skippable-frame magics that wrap arbitrary bytes. */
+  @Override
+  public int probeScore() {
+    return SCORE_CONTAINER_MAGIC;
+  }
+
   @Override
   public Detection detect(Probe probe) throws IOException {
     byte[] head = probe.head();
@@ -44,42 +46,41 @@ final class ZstdDetector implements FormatDetector {
     if (magic != FRAME_MAGIC && !skippable) {
       return null;
     }
-    Map<String, Object> details = new LinkedHashMap<>();
-    Set<Flag> flags = EnumSet.noneOf(Flag.class);
-    details.put("startsWithSkippableFrame", skippable);
+    Findings found = new Findings();
+    found.put("startsWithSkippableFrame", skippable);
     long size = probe.size();
     byte[] tail = size >= FOOTER_SIZE ? probe.tail() : new byte[0];
     if (tail.length >= FOOTER_SIZE && Bytes.u32le(tail, tail.length - 4) == SEEK_TABLE_FOOTER_MAGIC) {
-      return seekable(probe, tail, details, flags);
+      return seekable(probe, tail, found);
     }
-    details.put("seekable", false);
-    U64 contentSize = firstFrameContentSize(probe, details, flags);
-    return new Detection(ImageFormat.ZSTD, contentSize, details, flags);
+    found.put("seekable", false);
+    U64 contentSize = firstFrameContentSize(probe, found);
+    return found.toDetection(ImageFormat.ZSTD, contentSize);
   }
 
-  private static Detection seekable(Probe probe, byte[] tail, Map<String, Object> details, Set<Flag> flags)
+  private static Detection seekable(Probe probe, byte[] tail, Findings found)
       throws IOException {
     long size = probe.size();
     long frames = Bytes.u32leUnsigned(tail, tail.length - FOOTER_SIZE);
     int descriptor = Bytes.u8(tail, tail.length - 5);
     boolean checksums = (descriptor & 0x80) != 0;
-    details.put("seekable", true);
-    details.put("frames", frames);
-    details.put("seekTableDescriptor", descriptor);
-    details.put("checksums", checksums);
+    found.put("seekable", true);
+    found.put("frames", frames);
+    found.put("seekTableDescriptor", descriptor);
+    found.put("checksums", checksums);
     if ((descriptor & 0x7C) != 0) {
-      invalid(details, flags, "seek table descriptor 0x" + Integer.toHexString(descriptor) + " sets reserved bits");
+      found.invalid("seek table descriptor 0x" + Integer.toHexString(descriptor) + " sets reserved bits");
     }
     long entries = frames * (checksums ? 12 : 8);
     long frameStart = size - FOOTER_SIZE - entries - 8;
     if (frameStart < 0) {
-      invalid(details, flags, "seek table of " + frames + " frames is larger than the file");
-      return new Detection(ImageFormat.ZSTD, null, details, flags);
+      found.invalid("seek table of " + frames + " frames is larger than the file");
+      return found.toDetection(ImageFormat.ZSTD, null);
     }
     int tableBytes = (int) Math.min(Integer.MAX_VALUE, entries + 8);
     if (entries + 8 > Caps.ZSTD_SEEK_TABLE) {
-      details.put("seekTableError", "seek table of " + (entries + 8) + " bytes is over the cap of " + Caps.ZSTD_SEEK_TABLE + " bytes: not read");
-      return new Detection(ImageFormat.ZSTD, null, details, flags);
+      found.put("seekTableError", "seek table of " + (entries + 8) + " bytes is over the cap of " + Caps.ZSTD_SEEK_TABLE + " bytes: not read");
+      return found.toDetection(ImageFormat.ZSTD, null);
     }
     byte[] table;
     long tailStart = size - tail.length;
@@ -89,13 +90,13 @@ final class ZstdDetector implements FormatDetector {
     } else {
       table = probe.source().read(frameStart, tableBytes);
       if (table.length < tableBytes) {
-        invalid(details, flags, "seek table could not be read whole");
-        return new Detection(ImageFormat.ZSTD, null, details, flags);
+        found.invalid("seek table could not be read whole");
+        return found.toDetection(ImageFormat.ZSTD, null);
       }
     }
     if (Bytes.u32le(table, 0) != SEEK_TABLE_FRAME_MAGIC
         || Bytes.u32leUnsigned(table, 4) != entries + FOOTER_SIZE) {
-      invalid(details, flags, "seek table is not one skippable frame 0x184D2A5E of its entries and footer");
+      found.invalid("seek table is not one skippable frame 0x184D2A5E of its entries and footer");
     }
     long compressed = 0;
     long decompressed = 0;
@@ -104,72 +105,70 @@ final class ZstdDetector implements FormatDetector {
       compressed += Bytes.u32leUnsigned(table, at);
       decompressed += Bytes.u32leUnsigned(table, at + 4);
     }
-    details.put("compressedSize", U64.of(compressed));
+    found.put("compressedSize", U64.of(compressed));
     // The frames the table lists fill the file up to the table itself.
-    details.put("compressedSizesMatch", compressed == frameStart);
-    return new Detection(ImageFormat.ZSTD, U64.of(decompressed), details, flags);
+    found.put("compressedSizesMatch", compressed == frameStart);
+    return found.toDetection(ImageFormat.ZSTD, U64.of(decompressed));
   }
 
   /** Steps over leading skippable frames and reads the first zstd frame header's content size. */
-  private static U64 firstFrameContentSize(Probe probe, Map<String, Object> details, Set<Flag> flags)
+  private static U64 firstFrameContentSize(Probe probe, Findings found)
       throws IOException {
     long size = probe.size();
     long at = 0;
     for (int hop = 0; ; hop++) {
       byte[] frame = ProbeBytes.read(probe, at, MAX_FRAME_HEADER);
       if (frame.length < 4) {
-        details.put("firstFrame", "none: the file ends after the skippable frames");
+        found.put("firstFrame", "none: the file ends after the skippable frames");
         return null;
       }
       int magic = Bytes.u32le(frame, 0);
       if (magic == FRAME_MAGIC) {
-        return contentSize(frame, details, flags);
+        return contentSize(frame, found);
       }
       if (!isSkippable(magic)) {
-        invalid(details, flags, "bytes at " + at + " are neither a zstd frame nor a skippable frame");
+        found.invalid("bytes at " + at + " are neither a zstd frame nor a skippable frame");
         return null;
       }
       if (frame.length < 8) {
-        details.put("firstFrame", "none: a skippable frame header is cut short");
-        flags.add(Flag.TRUNCATED);
+        found.put("firstFrame", "none: a skippable frame header is cut short");
+        found.flag(Flag.TRUNCATED);
         return null;
       }
       if (hop == Caps.ZSTD_SKIPPABLE_FRAMES) {
-        details.put("firstFrame", "not found within " + Caps.ZSTD_SKIPPABLE_FRAMES + " skippable frames");
+        found.put("firstFrame", "not found within " + Caps.ZSTD_SKIPPABLE_FRAMES + " skippable frames");
         return null;
       }
       at += 8 + Bytes.u32leUnsigned(frame, 4);
       if (at >= size) {
-        details.put("firstFrame", "none: the file holds only skippable frames");
+        found.put("firstFrame", "none: the file holds only skippable frames");
         return null;
       }
     }
   }
 
   /** Frame_Header_Descriptor and Frame_Content_Size (RFC 8878 section 3.1.1.1). */
-  private static U64 contentSize(byte[] frame, Map<String, Object> details, Set<Flag> flags) {
+  private static U64 contentSize(byte[] frame, Findings found) {
     if (frame.length < 5) {
-      details.put("headerTruncated", true);
-      flags.add(Flag.TRUNCATED);
+      found.headerTruncated();
       return null;
     }
     int descriptor = Bytes.u8(frame, 4);
     int fcsFlag = descriptor >>> 6;
     boolean singleSegment = (descriptor & 0x20) != 0;
     if ((descriptor & 0x08) != 0) {
-      invalid(details, flags, "frame header descriptor sets its reserved bit");
+      found.invalid("frame header descriptor sets its reserved bit");
       return null;
     }
     int dictionaryIdSize = new int[] {0, 1, 2, 4}[descriptor & 3];
     int fcsSize = fcsFlag == 0 ? (singleSegment ? 1 : 0) : new int[] {0, 2, 4, 8}[fcsFlag];
     int at = 5 + (singleSegment ? 0 : 1) + dictionaryIdSize;
     if (fcsSize == 0) {
-      details.put("frameContentSize", "absent");
+      found.put("frameContentSize", "absent");
       return null;
     }
     if (frame.length < at + fcsSize) {
-      details.put("headerTruncated", true);
-      flags.add(Flag.TRUNCATED);
+      found.headerTruncated();
       return null;
     }
     long value = 0;
@@ -180,16 +179,11 @@ final class ZstdDetector implements FormatDetector {
       value += 256;
     }
     U64 contentSize = U64.of(value);
-    details.put("frameContentSize", contentSize);
+    found.put("frameContentSize", contentSize);
     return contentSize;
   }
 
   private static boolean isSkippable(int magic) {
     return magic >= SKIPPABLE_LOW && magic <= SKIPPABLE_HIGH;
-  }
-
-  private static void invalid(Map<String, Object> details, Set<Flag> flags, String check) {
-    details.putIfAbsent("invalidHeader", check);
-    flags.add(Flag.INVALID_HEADER);
   }
 }

@@ -1,0 +1,106 @@
+package dev.imageaudit.core.internal;
+
+import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.U64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one builder of a detector's findings: its details in report order and the flags they raise.
+ * The first failed check is kept in {@code details.invalidHeader}, the first missing structure in
+ * {@code details.truncated}. Lists are bounded with {@link CappedList}; the text of all details is
+ * bounded once per entry by {@link DetailsBudget}, after the detector, so a detector puts what it
+ * reads as it reads it.
+ *
+ * <p>The prologue every detector with a magic at byte 0 starts with is {@link #ifStartsWith} (not
+ * this format: {@code null}) and {@link #headerShort} (the head ends inside the fixed header).
+ */
+final class Findings {
+  private final Map<String, Object> details = new LinkedHashMap<>();
+  private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
+
+  /**
+   * Returns new findings if {@code head} starts with {@code magic}, else {@code null}: the image is
+   * not of this format.
+   */
+  static Findings ifStartsWith(byte[] head, byte[] magic) {
+    return Bytes.startsWith(head, 0, magic) ? new Findings() : null;
+  }
+
+  Findings put(String key, Object value) {
+    details.put(key, value);
+    return this;
+  }
+
+  /** Records a detail only when there is one: a {@code null} value leaves the key out. */
+  Findings putIfPresent(String key, Object value) {
+    if (value != null) {
+      details.put(key, value);
+    }
+    return this;
+  }
+
+  /** Raises {@code invalid-header}, naming the failed check (the first one wins). */
+  void invalid(String check) {
+    flags.add(Flag.INVALID_HEADER);
+    details.putIfAbsent("invalidHeader", check);
+  }
+
+  /** Raises {@code truncated}, saying what the file ends before (the first one wins). */
+  void truncated(String what) {
+    flags.add(Flag.TRUNCATED);
+    details.putIfAbsent("truncated", what);
+  }
+
+  /**
+   * Raises {@code truncated} with {@code details.headerTruncated: true}, the form of the formats
+   * whose header has no fixed size to name (qcow, Android sparse, zstd).
+   */
+  void headerTruncated() {
+    flags.add(Flag.TRUNCATED);
+    details.put("headerTruncated", true);
+  }
+
+  /**
+   * Returns true, after raising {@code truncated} ("header ends at byte N of SIZE"), when {@code
+   * head} is shorter than the format's fixed header of {@code headerSize} bytes.
+   */
+  boolean headerShort(byte[] head, int headerSize) {
+    if (head.length >= headerSize) {
+      return false;
+    }
+    headerEndsAt(head, "of " + headerSize);
+    return true;
+  }
+
+  /** Raises {@code truncated}: "header ends at byte N", then {@code where} (what it ends before). */
+  void headerEndsAt(byte[] head, String where) {
+    truncated("header ends at byte " + head.length + " " + where);
+  }
+
+  void flag(Flag flag) {
+    flags.add(flag);
+  }
+
+  boolean has(Flag flag) {
+    return flags.contains(flag);
+  }
+
+  /** Returns the details so far (live, in report order). */
+  Map<String, Object> details() {
+    return details;
+  }
+
+  /** Returns the flags so far (live). */
+  Set<Flag> flags() {
+    return flags;
+  }
+
+  /** Returns what was found, as the detection of {@code format} sized {@code virtualSize} (or unknown: null). */
+  Detection toDetection(ImageFormat format, U64 virtualSize) {
+    return new Detection(format, virtualSize, details, flags);
+  }
+}
