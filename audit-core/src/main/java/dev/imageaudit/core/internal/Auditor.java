@@ -54,10 +54,22 @@ public final class Auditor {
   /** The registered detectors in the order their answers win. */
   private static final List<FormatDetector> DETECTORS = rank(REGISTERED);
 
+  /** What the registered detectors read before any header is parsed, together. */
+  private static final ReadPlan.Needs NEEDS = ReadPlan.Needs.of(REGISTERED);
+
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};
 
   private Auditor() {}
+
+  /**
+   * Returns the first-phase reads of a file of {@code size} bytes (0: unknown) for every registered
+   * detector: one merged set, so that no detector's read of its head, fixed offset or tail costs a
+   * syscall another's already paid.
+   */
+  static ReadPlan plan(long size) {
+    return ReadPlan.of(NEEDS, size);
+  }
 
   /**
    * Audits the file the walk found.

@@ -19,6 +19,12 @@ final class DmgDetector implements FormatDetector {
   private static final byte[] MAGIC = {'k', 'o', 'l', 'y'};
   private static final int TRAILER = 512;
 
+  /** The tail, where the {@code koly} trailer is. */
+  @Override
+  public ReadPlan.Needs reads() {
+    return ReadPlan.Needs.HEAD_AND_TAIL;
+  }
+
   /** The {@code koly} trailer, 512 bytes before the end: a header at 0 must win over it. */
   @Override
   public int probeScore() {

@@ -40,6 +40,16 @@ interface FormatDetector {
   Detection detect(Probe probe) throws IOException;
 
   /**
+   * Returns what this detector reads before it can say whether a file is of its format: the head
+   * (every detector), ranges at fixed offsets, the tail. The auditor plans one merged set of reads
+   * from all detectors' needs ({@link ReadPlan}); reads a header points to are made after, through
+   * {@link Probe#source()}. A detector must not read a fixed range or the tail it does not declare.
+   */
+  default ReadPlan.Needs reads() {
+    return ReadPlan.Needs.HEAD;
+  }
+
+  /**
    * Returns how sure a match of this detector is, from 1 to 100, as QEMU's {@code bdrv_probe}
    * scores: the highest-scoring match names the image, whatever order the detectors are registered
    * in. Raw, the answer when nothing matches, scores 0. Two detectors may share a score only when

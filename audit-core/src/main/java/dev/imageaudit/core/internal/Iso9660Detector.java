@@ -23,6 +23,15 @@ final class Iso9660Detector implements FormatDetector {
   static final long DESCRIPTOR_OFFSET = 0x8000;
   private static final byte[] IDENTIFIER = {'C', 'D', '0', '0', '1'};
 
+  /** The head, and the primary volume descriptor at its fixed offset, 32 KiB in. */
+  @Override
+  public ReadPlan.Needs reads() {
+    return NEEDS;
+  }
+
+  private static final ReadPlan.Needs NEEDS =
+      new ReadPlan.Needs(java.util.List.of(new ReadPlan.Range(DESCRIPTOR_OFFSET, DESCRIPTOR_CAP)), false);
+
   /** {@code CD001} at 0x8001, past a system area that hybrid images fill with other formats. */
   @Override
   public int probeScore() {

@@ -107,12 +107,15 @@ final class LinuxFiles {
   /** A buffer of native memory for one thread's reads; reused for every file that thread reads. */
   static final class ReadBuffer {
     private static final ThreadLocal<ReadBuffer> PER_THREAD = ThreadLocal.withInitial(ReadBuffer::new);
-    /** Enough for the head window and any single capped read; larger reads are done in pieces. */
-    static final int SIZE = 64 * 1024;
+    /**
+     * Enough for any planned read (a file of 64 KiB whole, and the byte past its end that tells a
+     * grown file) and any single capped read; larger reads are done in pieces.
+     */
+    static final int SIZE = 64 * 1024 + 1;
 
     final Memory memory = new Memory(SIZE);
-    /** The head window of the file this thread reads (see {@link NativeSource#WINDOW}). */
-    final byte[] window = new byte[NativeSource.WINDOW];
+    /** The planned ranges of the file this thread reads (see {@link ReadPlan}), reused file after file. */
+    final byte[] plan = new byte[ReadPlan.CAPACITY];
     final Memory statx = new Memory(STATX_BYTES);
 
     static ReadBuffer get() {

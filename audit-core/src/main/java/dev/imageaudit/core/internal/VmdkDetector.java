@@ -66,6 +66,12 @@ final class VmdkDetector implements FormatDetector {
   /** Largest sector count whose byte count fits in a u64. */
   private static final long MAX_SECTORS = -1L >>> 9;
 
+  /** The head, and the tail of a stream-optimized extent: its footer repeats the header. */
+  @Override
+  public ReadPlan.Needs reads() {
+    return ReadPlan.Needs.HEAD_AND_TAIL;
+  }
+
   /** {@code KDMV} or {@code COWD} at 0, or a descriptor whose first line names itself. */
   @Override
   public int probeScore() {

@@ -71,6 +71,12 @@ final class VpcDetector implements FormatDetector {
     return new VpcDetector(true);
   }
 
+  /** The head, and the tail: the footer of a fixed disk, checked against the copy at 0 of a dynamic one. */
+  @Override
+  public ReadPlan.Needs reads() {
+    return ReadPlan.Needs.HEAD_AND_TAIL;
+  }
+
   /**
    * The footer copy at 0 ({@code conectix}) scores {@link #SCORE_MAGIC_AT_ZERO}; the footer at the end
    * alone, after what may be any other format's bytes, {@link #SCORE_FOOTER_ONLY}: a header at 0 wins.

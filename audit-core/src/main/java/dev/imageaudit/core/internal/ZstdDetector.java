@@ -29,6 +29,12 @@ final class ZstdDetector implements FormatDetector {
   /** A frame header is at most 14 bytes after the 4-byte magic. */
   private static final int MAX_FRAME_HEADER = 18;
 
+  /** The head, and the tail of a file that starts with a frame: a seek table's footer ends it. */
+  @Override
+  public ReadPlan.Needs reads() {
+    return ReadPlan.Needs.HEAD_AND_TAIL;
+  }
+
   /** A 4-byte magic, or one of 16 skippable-frame magics that wrap arbitrary bytes. */
   @Override
   public int probeScore() {
