@@ -5,7 +5,6 @@ import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.report.AuditMetrics;
 import dev.imageaudit.report.ReportReader;
 import dev.imageaudit.report.ReportReplay;
-import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.report.Policy;
 import dev.imageaudit.report.Provenance;
 import dev.imageaudit.report.PolicyGate;
@@ -190,11 +189,6 @@ final class ReportCommand implements Callable<Integer> {
     for (Path source : sources) {
       absolute.add(source.toAbsolutePath().normalize().toString());
     }
-    List<String> commandLine = new ArrayList<>();
-    commandLine.add("image-audit");
-    commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
-    return new Provenance(
-        Provenance.hostName(), Provenance.userName(), absolute, ImageAudit.version(), BuildInfo.load().commit(),
-        commandLine);
+    return ScanCommand.provenance(spec, absolute);
   }
 }

@@ -423,11 +423,19 @@ final class ScanCommand implements Callable<Integer> {
         absolute.add(input.describe());
       }
     }
+    return provenance(spec, absolute);
+  }
+
+  /**
+   * Names a command's run for its reports: this host and user, {@code absoluteInputs}, this build and
+   * the command line {@code spec} parsed; shared with {@code report}.
+   */
+  static Provenance provenance(CommandSpec spec, List<String> absoluteInputs) {
     List<String> commandLine = new ArrayList<>();
     commandLine.add("image-audit");
     commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
     return new Provenance(
-        Provenance.hostName(), Provenance.userName(), absolute, ImageAudit.version(), BuildInfo.load().commit(),
+        Provenance.hostName(), Provenance.userName(), absoluteInputs, ImageAudit.version(), BuildInfo.load().commit(),
         commandLine);
   }
 

@@ -282,27 +282,6 @@ public final class ReportSet implements RunSink, AutoCloseable {
     return create(outputDir, metrics, run, limits, exchange, Settings.defaults());
   }
 
-  static ReportSet create(
-      Path outputDir,
-      AuditMetrics metrics,
-      Object run,
-      RunAggregates.Limits limits,
-      OutputFolder.Exchange exchange,
-      MetricsExport export)
-      throws IOException {
-    Settings d = Settings.defaults();
-    return create(outputDir, metrics, run, limits, exchange, new Settings(d.formats(), d.gate(), null, null, export));
-  }
-
-  static ReportSet create(
-      Path outputDir, AuditMetrics metrics, Object run, RunAggregates.Limits limits, OutputFolder.Exchange exchange,
-      PolicyGate gate, Provenance provenance)
-      throws IOException {
-    return create(
-        outputDir, metrics, run, limits, exchange,
-        new Settings(ReportFormat.DEFAULTS, gate, null, provenance, MetricsExport.NONE));
-  }
-
   /** As above, writing what {@code settings} names. */
   static ReportSet create(
       Path outputDir,
