@@ -1,5 +1,6 @@
 package dev.imageaudit.cli;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
@@ -21,7 +22,7 @@ class ProgressTest {
 
   private static AuditEntry.Image image(String path, Verdict partition) {
     return new AuditEntry.Image(path, null, ImageFormat.RAW, 1 << 20, U64.of(1 << 20), U64.of(1 << 20),
-        partition, Verdict.accepted(), Set.of(), Map.of(), 1 << 20);
+        partition, Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()), 1 << 20);
   }
 
   private static void feed(Progress progress) {

@@ -44,7 +44,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
    * @param partition virtmgr's verdict on it as a partition image
    * @param disk crosvm's verdict on it as a whole-disk image
    * @param flags findings, in the order of {@link Flag}
-   * @param details format-specific facts: values are String, Long, Integer, Boolean, U64, List or Map
+   * @param details the format's typed header fields and the audit's notes ({@link ImageDetails#toMap()} is the JSON)
    * @param bytesRead bytes read from the file to reach this verdict
    * @param pathBytes the path's exact bytes in base64 when {@code path} is not them, or {@code null}
    */
@@ -58,7 +58,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       Verdict partition,
       Verdict disk,
       Set<Flag> flags,
-      Map<String, Object> details,
+      ImageDetails details,
       long bytesRead,
       String pathBytes)
       implements AuditEntry {
@@ -74,7 +74,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
         Verdict partition,
         Verdict disk,
         Set<Flag> flags,
-        Map<String, Object> details,
+        ImageDetails details,
         long bytesRead) {
       this(path, target, format, fileSize, virtualSize, partitionSize, partition, disk, flags, details, bytesRead, null);
     }
@@ -91,23 +91,7 @@ public sealed interface AuditEntry permits AuditEntry.Image, AuditEntry.Skipped,
       Objects.requireNonNull(partition, "partition");
       Objects.requireNonNull(disk, "disk");
       flags = Collections.unmodifiableSet(new TreeSet<>(flags));
-      details = immutableDetails(details);
-    }
-
-    /** Copies nested maps and lists too, so an entry shared across threads can never change. */
-    @SuppressWarnings("unchecked")
-    private static <T> T immutableDetails(T value) {
-      if (value instanceof Map<?, ?> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> copy.put(String.valueOf(k), immutableDetails(v)));
-        return (T) Collections.unmodifiableMap(copy);
-      }
-      if (value instanceof List<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
-        list.forEach(v -> copy.add(immutableDetails(v)));
-        return (T) Collections.unmodifiableList(copy);
-      }
-      return value;
+      Objects.requireNonNull(details, "details");
     }
   }
 

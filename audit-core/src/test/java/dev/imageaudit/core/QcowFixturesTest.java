@@ -65,7 +65,7 @@ class QcowFixturesTest {
 
   /** format, virtual-size, cluster-size, backing file and format, and the format-specific flags. */
   static void assertMatches(String name, AuditEntry.Image image, JsonNode info) {
-    Map<String, Object> d = image.details();
+    Map<String, Object> d = image.details().toMap();
     assertThat(image.format().id()).as(name).isEqualTo(info.path("format").stringValue());
     assertThat(image.virtualSize()).as(name).hasToString(String.valueOf(info.path("virtual-size").longValue()));
     long clusterBits = ((Number) d.get("clusterBits")).longValue();
@@ -107,12 +107,12 @@ class QcowFixturesTest {
   void luksImageNamesWhereItsLuksHeaderLies() throws IOException {
     AuditEntry.Image image = fixture("luks.qcow2");
     JsonNode info = JsonMapper.shared().readTree(FIXTURES.resolve("luks.qcow2.qemu-img-info.json"));
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("cryptMethod", 2L)
         .containsEntry("headerExtensions", java.util.List.of("crypto-header"))
         .containsEntry("cryptoHeaderOffset", U64.of(4096 * 4));
     // The LUKS header holds the key slots and ends where qemu's payload offset says.
-    assertThat(image.details().get("cryptoHeaderLength"))
+    assertThat(image.details().toMap().get("cryptoHeaderLength"))
         .isEqualTo(U64.of(info.at("/format-specific/data/encrypt/payload-offset").longValue()));
     // The head and what the other detectors read (tail, ISO descriptor at 32 KiB): no extension read.
     assertThat(image.bytesRead()).isEqualTo(4096 + 4096 + 2048);
@@ -121,7 +121,7 @@ class QcowFixturesTest {
   @Test
   void externalDataFileIsNamedNeverOpenedAndItsBitIsRead() throws IOException {
     AuditEntry.Image image = fixture("external-data.qcow2");
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("dataFile", "external.data")
         .containsEntry("incompatibleFeatures", U64.of(4));
     assertThat(Files.exists(FIXTURES.resolve("external.data"))).isFalse();
@@ -133,7 +133,7 @@ class QcowFixturesTest {
   void backingFormatsComeFromQemusExtensionSoCrosvmRejectsBothOverlays() throws IOException {
     for (String name : new String[] {"backing-raw.qcow2", "backing-qcow2.qcow2"}) {
       AuditEntry.Image image = fixture(name);
-      assertThat(image.details()).as(name).containsEntry("backingFormatExtension", "qemu");
+      assertThat(image.details().toMap()).as(name).containsEntry("backingFormatExtension", "qemu");
       assertThat(image.flags()).as(name).contains(Flag.BACKING_FILE, Flag.CROSVM_UNSUPPORTED);
       assertThat(image.disk().reason()).as(name).contains("without crosvm's backing format extension");
     }
@@ -155,13 +155,13 @@ class QcowFixturesTest {
 
   @Test
   void featureBitsOfTheHeaderAreReported() throws IOException {
-    assertThat(fixture("lazy-refcounts.qcow2").details()).containsEntry("compatibleFeatures", U64.of(1));
-    assertThat(fixture("extended-l2.qcow2").details()).containsEntry("incompatibleFeatures", U64.of(16));
-    assertThat(fixture("zstd-compression.qcow2").details())
+    assertThat(fixture("lazy-refcounts.qcow2").details().toMap()).containsEntry("compatibleFeatures", U64.of(1));
+    assertThat(fixture("extended-l2.qcow2").details().toMap()).containsEntry("incompatibleFeatures", U64.of(16));
+    assertThat(fixture("zstd-compression.qcow2").details().toMap())
         .containsEntry("incompatibleFeatures", U64.of(8))
         .containsEntry("headerLength", 112L);
-    assertThat(fixture("refcount-64.qcow2").details()).containsEntry("refcountOrder", 6L);
-    assertThat(fixture("aes-v1.qcow").details()).containsEntry("cryptMethod", 1L).containsEntry("encryption", "aes");
+    assertThat(fixture("refcount-64.qcow2").details().toMap()).containsEntry("refcountOrder", 6L);
+    assertThat(fixture("aes-v1.qcow").details().toMap()).containsEntry("cryptMethod", 1L).containsEntry("encryption", "aes");
   }
 
   static AuditEntry.Image fixture(String name) throws IOException {

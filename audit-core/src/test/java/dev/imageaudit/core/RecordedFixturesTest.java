@@ -38,17 +38,17 @@ class RecordedFixturesTest {
     AuditEntry.Image image = image(name);
     assertThat(image.format().id()).isEqualTo(group(FORMAT, info));
     assertThat(image.virtualSize()).hasToString(group(VIRTUAL_SIZE, info));
-    long clusterBits = ((Number) image.details().get("clusterBits")).longValue();
+    long clusterBits = ((Number) image.details().toMap().get("clusterBits")).longValue();
     assertThat(1L << clusterBits).hasToString(group(CLUSTER, info));
     Matcher backing = BACKING.matcher(info);
-    assertThat(image.details().get("backingFile")).isEqualTo(backing.find() ? backing.group(1) : null);
+    assertThat(image.details().toMap().get("backingFile")).isEqualTo(backing.find() ? backing.group(1) : null);
   }
 
   @Test
   void qcow2VersionsAreReadFromTheHeader() {
-    assertThat(image("qcow2-v3.qcow2").details()).containsEntry("version", 3L).containsEntry("cryptMethod", 0L);
-    assertThat(image("qcow2-v2.qcow2").details()).containsEntry("version", 2L);
-    assertThat(image("qcow-v1.qcow").details()).containsEntry("version", 1L);
+    assertThat(image("qcow2-v3.qcow2").details().toMap()).containsEntry("version", 3L).containsEntry("cryptMethod", 0L);
+    assertThat(image("qcow2-v2.qcow2").details().toMap()).containsEntry("version", 2L);
+    assertThat(image("qcow-v1.qcow").details().toMap()).containsEntry("version", 1L);
   }
 
   @ParameterizedTest
@@ -77,7 +77,7 @@ class RecordedFixturesTest {
     assertThat(image.format()).isEqualTo(ImageFormat.ANDROID_SPARSE);
     assertThat(image.virtualSize()).isEqualTo(U64.of(expanded));
     assertThat(image.partitionSize()).isEqualTo(U64.of(expanded));
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("blockSize", Long.parseLong(header.get("blk_sz")))
         .containsEntry("totalBlocks", Long.parseLong(header.get("total_blks")))
         .containsEntry("totalChunks", Long.parseLong(header.get("total_chunks")))
@@ -94,9 +94,9 @@ class RecordedFixturesTest {
     AuditEntry.Image image = image("vm-disk.composite");
     assertThat(image.format()).isEqualTo(ImageFormat.COMPOSITE);
     assertThat(image.virtualSize()).hasToString(expected.get("length"));
-    assertThat(image.details()).containsEntry("version", U64.of(Long.parseLong(expected.get("version"))));
+    assertThat(image.details().toMap()).containsEntry("version", U64.of(Long.parseLong(expected.get("version"))));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> components = (List<Map<String, Object>>) image.details().get("components");
+    List<Map<String, Object>> components = (List<Map<String, Object>>) image.details().toMap().get("components");
     assertThat(components)
         .extracting(c -> c.get("path"), c -> c.get("offset"), c -> c.get("readWrite"))
         .containsExactly(
@@ -162,7 +162,7 @@ class RecordedFixturesTest {
     // The head, the tail and the 2 KiB at 0x8000 where an ISO 9660 descriptor would be (every
     // detector looks, for ambiguous formats) and nothing else: base.raw's 1 MiB was not touched.
     assertThat(overlay.bytesRead()).isEqualTo(4096 + 4096 + 2048);
-    assertThat(overlay.details()).containsEntry("backingFile", "base.raw");
+    assertThat(overlay.details().toMap()).containsEntry("backingFile", "base.raw");
   }
 
   static AuditEntry.Image image(String name) {

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ConfigRule;
@@ -260,7 +261,7 @@ public final class JsonLinesDecoder {
         verdict(string(avf, "partition"), string(avf, "reason")),
         verdict(string(avf, "disk"), string(avf, "diskReason")),
         flags,
-        map(o.get("details"), "details"),
+        ImageDetails.recorded(map(o.get("details"), "details")),
         number(o, "bytesRead").longValue(),
         pathBytes);
   }

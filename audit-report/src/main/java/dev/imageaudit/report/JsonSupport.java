@@ -108,7 +108,7 @@ final class JsonSupport {
     g.writeEndArray();
 
     g.writeName("details");
-    writeValue(g, image == null ? Map.of() : image.details());
+    writeValue(g, image == null ? Map.of() : image.details().toMap());
 
     g.writeName("bytesRead");
     if (image == null) {

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -33,7 +34,7 @@ class AuditMetricsTest {
         path, null, ImageFormat.QCOW2, 196_616, U64.of(-1L), null,
         Verdict.rejected("unsupported partition image type: Qcow2"), Verdict.accepted(),
         Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE),
-        Map.of("backingFile", "secret/base.img"), 512);
+        ImageDetails.recorded(Map.of("backingFile", "secret/base.img")), 512);
   }
 
   static final List<AuditEntry> ENTRIES =

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.AuditSummary;
@@ -106,7 +107,7 @@ final class Fixtures {
             Verdict.rejected("unsupported partition image type: Qcow2"),
             Verdict.rejected("qcow2: virtual size 18446744073709551615 is over crosvm's limit of 2^44 bytes (16 TiB)"),
             Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.CROSVM_UNSUPPORTED),
-            qcowDetails,
+            ImageDetails.recorded(qcowDetails),
             512),
         new AuditEntry.Image(
             COMPOSITE,
@@ -118,14 +119,14 @@ final class Fixtures {
             Verdict.rejected("unsupported partition image type: CompositeDisk"),
             Verdict.accepted(),
             Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE),
-            compositeDetails,
+            ImageDetails.recorded(compositeDetails),
             300),
         new AuditEntry.Image(
             RAW, null, ImageFormat.RAW, 67_108_864, U64.of(67_108_864), U64.of(67_108_864),
-            Verdict.accepted(), Verdict.accepted(), Set.of(), Map.of(), 4096),
+            Verdict.accepted(), Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()), 4096),
         new AuditEntry.Image(
             SPARSE, null, ImageFormat.ANDROID_SPARSE, 8_240, U64.of(67_108_864), U64.of(67_108_864),
-            Verdict.accepted(), Verdict.accepted(), Set.of(), sparseDetails, 28),
+            Verdict.accepted(), Verdict.accepted(), Set.of(), ImageDetails.recorded(sparseDetails), 28),
         new AuditEntry.Skipped(LINK, null, SkipReason.SYMLINK),
         new AuditEntry.Failed(FD, "/dev/sdz", ErrorKind.IO_ERROR, "Input/output error"));
   }
@@ -145,7 +146,7 @@ final class Fixtures {
   /** An accepted raw image at {@code path}. */
   static AuditEntry.Image raw(String path, long size) {
     return new AuditEntry.Image(
-        path, null, ImageFormat.RAW, size, U64.of(size), U64.of(size), Verdict.accepted(), Verdict.accepted(), Set.of(), Map.of(),
+        path, null, ImageFormat.RAW, size, U64.of(size), U64.of(size), Verdict.accepted(), Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()),
         4096);
   }
 

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
@@ -83,7 +84,7 @@ class HtmlBoundsTest {
               case 0 -> new AuditEntry.Image(
                   dir + "/a.qcow2", worst, ImageFormat.QCOW2, 1, U64.ZERO, null,
                   Verdict.rejected("backing format '" + worst + "' is not raw"), Verdict.rejected(worst + i),
-                  Set.of(dev.imageaudit.core.Flag.BACKING_FILE), Map.of(), 1);
+                  Set.of(dev.imageaudit.core.Flag.BACKING_FILE), ImageDetails.recorded(Map.of()), 1);
               case 1 -> new AuditEntry.Failed(dir + "/b", worst, ErrorKind.IO_ERROR, worst);
               default -> new AuditEntry.Skipped(dir + "/c", worst, dev.imageaudit.core.SkipReason.FIFO);
             };
@@ -107,7 +108,7 @@ class HtmlBoundsTest {
       run.add(
           new AuditEntry.Image(
               "store/folder-" + i + "/a.qcow2", null, ImageFormat.QCOW2, 1, U64.ZERO, null,
-              Verdict.rejected("reason " + i), Verdict.accepted(), Set.of(), Map.of(), 1));
+              Verdict.rejected("reason " + i), Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()), 1));
     }
     assertThat(run.reasons.counts()).hasSize(3);
     assertThat(run.reasons.otherImages()).isEqualTo(997);

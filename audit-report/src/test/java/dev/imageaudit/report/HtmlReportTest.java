@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
@@ -125,7 +126,7 @@ class HtmlReportTest {
         new AuditEntry.Image(
             "a.qcow2", null, ImageFormat.QCOW2, 1, U64.ZERO, null, dev.imageaudit.core.Verdict.rejected("no"),
             dev.imageaudit.core.Verdict.accepted(),
-            java.util.Set.of(), Map.of(), 1));
+            java.util.Set.of(), ImageDetails.recorded(Map.of()), 1));
     String svg = section(html(Fixtures.report(entries, List.of())), "<svg", "</svg>");
 
     Matcher bar = Pattern.compile("<text[^>]*>([^<]*)</text><rect [^>]*width=\"(\\d+)\"").matcher(svg);

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -91,13 +92,13 @@ class JsonLinesDecoderTest {
     details.put("nested", List.of(Map.of("offset", U64.of(-2L)), List.of(1, 2.25d, "x", true)));
     AuditEntry.Image image =
         new AuditEntry.Image("big.qcow2", null, ImageFormat.QCOW2, Long.MAX_VALUE, U64.of(-1L), U64.of(Long.MIN_VALUE),
-            Verdict.rejected("too big"), Verdict.error("cannot"), Set.of(Flag.TRUNCATED, Flag.DIRTY), details, 0);
+            Verdict.rejected("too big"), Verdict.error("cannot"), Set.of(Flag.TRUNCATED, Flag.DIRTY), ImageDetails.recorded(details), 0);
     assertRoundTrip(image);
     AuditEntry.Image decoded = (AuditEntry.Image)
         JsonLinesDecoder.decodeEntry(new String(JsonLinesEncoder.encode(image), StandardCharsets.UTF_8));
     assertThat(decoded.virtualSize()).isEqualTo(U64.of(-1L));
     assertThat(decoded.partitionSize().toString()).isEqualTo("9223372036854775808");
-    assertThat(decoded.details().get("max")).isEqualTo(U64.of(-1L));
+    assertThat(decoded.details().toMap().get("max")).isEqualTo(U64.of(-1L));
     assertThat(decoded.flags()).containsExactly(Flag.DIRTY, Flag.TRUNCATED);
   }
 

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
@@ -188,11 +189,11 @@ class JsonReportTest {
     AuditEntry.Image max =
         new AuditEntry.Image(
             "max.qcow2", null, ImageFormat.QCOW2, 1024, U64.of(-1L), null, Verdict.rejected("no"), Verdict.accepted(), Set.of(),
-            Map.of("size", U64.of(-2L)), 512);
+            ImageDetails.recorded(Map.of("size", U64.of(-2L))), 512);
     AuditEntry.Image half =
         new AuditEntry.Image(
             "min.qcow2", null, ImageFormat.QCOW2, 1024, U64.of(Long.MIN_VALUE), U64.of(Long.MAX_VALUE),
-            Verdict.rejected("no"), Verdict.accepted(), Set.of(), Map.of(), 512);
+            Verdict.rejected("no"), Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()), 512);
     AuditReport report = Fixtures.report(List.of(max, half), List.of("x"));
 
     String text = new String(json(report), StandardCharsets.UTF_8);

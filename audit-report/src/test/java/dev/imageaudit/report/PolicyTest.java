@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class PolicyTest {
   private static AuditEntry.Image image(String path, Set<Flag> flags, Map<String, Object> details) {
     return new AuditEntry.Image(
         path, null, ImageFormat.QCOW2, 1000, U64.of(1000), null, Verdict.rejected("qcow2"), Verdict.accepted(),
-        flags, details, 512);
+        flags, ImageDetails.recorded(details), 512);
   }
 
   private static RunEnd end(List<AuditEntry> entries, List<VmConfigAudit> configs) {

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class ReportDiffTest {
   static AuditEntry.Image image(String path, ImageFormat format, long size, Verdict partition, Verdict disk, Flag... flags) {
     return new AuditEntry.Image(
         path, null, format, size, U64.of(size), null, partition, disk,
-        flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags), Map.of(), 512);
+        flags.length == 0 ? Set.of() : EnumSet.of(flags[0], flags), ImageDetails.recorded(Map.of()), 512);
   }
 
   static AuditEntry.Image raw(String path, long size, Flag... flags) {

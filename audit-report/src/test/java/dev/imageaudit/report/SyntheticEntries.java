@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ErrorKind;
@@ -56,7 +57,7 @@ final class SyntheticEntries {
       long size = (64L << 20) + (i % 7) * 4096;
       return new AuditEntry.Image(
           dir + "/system-" + i + ".img", null, ImageFormat.RAW, size, U64.of(size), U64.of(size),
-          Verdict.accepted(), Verdict.accepted(), Set.of(), Map.of(), 4096);
+          Verdict.accepted(), Verdict.accepted(), Set.of(), ImageDetails.recorded(Map.of()), 4096);
     }
     if (kind < 14) {
       Map<String, Object> details = new LinkedHashMap<>();
@@ -73,7 +74,7 @@ final class SyntheticEntries {
           kind == 13
               ? Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.BACKING_FILE, Flag.CROSVM_UNSUPPORTED)
               : Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.BACKING_FILE),
-          details, 65_536);
+          ImageDetails.recorded(details), 65_536);
     }
     if (kind < 16) {
       Map<String, Object> details = new LinkedHashMap<>();
@@ -85,7 +86,7 @@ final class SyntheticEntries {
       long size = (16_384L + i % 100) * 4096;
       return new AuditEntry.Image(
           dir + "/vendor-" + i + ".simg", null, ImageFormat.ANDROID_SPARSE, 8_240, U64.of(size), U64.of(size),
-          Verdict.accepted(), Verdict.accepted(), Set.of(), details, 28);
+          Verdict.accepted(), Verdict.accepted(), Set.of(), ImageDetails.recorded(details), 28);
     }
     if (kind == 16) {
       Map<String, Object> component = new LinkedHashMap<>();
@@ -99,7 +100,7 @@ final class SyntheticEntries {
       return new AuditEntry.Image(
           dir + "/os-" + i + ".composite", null, ImageFormat.COMPOSITE, 300, U64.of(1L << 30), null,
           Verdict.rejected("unsupported partition image type: CompositeDisk"), Verdict.accepted(),
-          Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE), details, 300);
+          Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE), ImageDetails.recorded(details), 300);
     }
     if (kind == 17) {
       return new AuditEntry.Image(
@@ -107,7 +108,7 @@ final class SyntheticEntries {
           Verdict.rejected("unsupported partition image type: Qcow2"),
           Verdict.rejected("qcow2: version " + (2 + i % 3) + ", crosvm opens only version 3"),
           Set.of(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.DIRTY, Flag.CROSVM_UNSUPPORTED),
-          Map.of("version", 2, "dirty", true), 65_536);
+          ImageDetails.recorded(Map.of("version", 2, "dirty", true)), 65_536);
     }
     if (kind == 18) {
       return new AuditEntry.Skipped(dir + "/current.img", null, SkipReason.SYMLINK);

@@ -1,5 +1,6 @@
 package dev.imageaudit.report;
 
+import dev.imageaudit.core.ImageDetails;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.Error;
@@ -68,7 +69,7 @@ class ToolFormatsTest {
   static AuditEntry.Image flagged(String path, Flag flag) {
     return new AuditEntry.Image(
         path, null, ImageFormat.QCOW2, 1024, U64.of(1 << 20), null, Verdict.rejected("qcow2"), Verdict.accepted(),
-        Set.of(flag), Map.of(), 512);
+        Set.of(flag), ImageDetails.recorded(Map.of()), 512);
   }
 
   private ReportSet.Written write(AuditReport report, Set<ReportFormat> formats) throws IOException {

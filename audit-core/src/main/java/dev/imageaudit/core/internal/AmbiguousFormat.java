@@ -4,10 +4,7 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * The {@code ambiguous-format} rule, in one place: bytes that more than one non-raw format claims
@@ -35,10 +32,6 @@ final class AmbiguousFormat {
     if (others.isEmpty()) {
       return chosen;
     }
-    Map<String, Object> details = new LinkedHashMap<>(chosen.details());
-    details.put("alsoMatches", List.copyOf(others));
-    Set<Flag> flags = EnumSet.of(Flag.AMBIGUOUS_FORMAT);
-    flags.addAll(chosen.flags());
-    return new Detection(chosen.format(), chosen.virtualSize(), details, flags);
+    return chosen.withNote("alsoMatches", List.copyOf(others), EnumSet.of(Flag.AMBIGUOUS_FORMAT));
   }
 }

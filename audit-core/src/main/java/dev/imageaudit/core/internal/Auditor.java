@@ -3,6 +3,7 @@ package dev.imageaudit.core.internal;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -147,10 +147,9 @@ public final class Auditor {
     }
     flags.addAll(AvfPartitionHazards.flags(
         partition.type(), CrosvmDiskRules.detectImageType(head, fileSize), statSize, fileSize));
-    Map<String, Object> details = DetailsBudget.bound(detection.details());
+    ImageDetails details = DetailsBudget.bound(detection.details());
     if (!hashHead.isEmpty() && !java.util.Collections.disjoint(flags, hashHead)) {
-      details = new java.util.LinkedHashMap<>(details);
-      details.put(HEAD_SHA256, headSha256(head, source, fileSize));
+      details = details.withNote(HEAD_SHA256, headSha256(head, source, fileSize));
     }
     if (source.changed()) {
       flags.add(Flag.CHANGED_DURING_AUDIT);
@@ -212,10 +211,7 @@ public final class Auditor {
   static List<Detection> detectAll(Probe probe, List<FormatDetector> ranked) throws IOException {
     List<Detection> matches = new ArrayList<>();
     for (FormatDetector detector : ranked) {
-      Detection detection = detector.detect(probe);
-      if (detection != null) {
-        matches.add(detection);
-      }
+      detector.detect(probe).ifPresent(matches::add);
     }
     return matches;
   }
@@ -226,7 +222,7 @@ public final class Auditor {
    */
   static Detection choose(Probe probe, List<Detection> matches) throws IOException {
     Detection chosen = matches.isEmpty()
-        ? new Detection(ImageFormat.RAW, U64.of(probe.size()), java.util.Map.of())
+        ? new Detection(ImageFormat.RAW, U64.of(probe.size()), ImageDetails.NONE)
         : matches.get(0);
     return AmbiguousFormat.flag(PartitionTables.refine(chosen, probe), matches);
   }

@@ -54,13 +54,19 @@ final class CappedList<T> {
   }
 
   /**
-   * Puts the kept items into {@code details} under {@code name}; when some were cut, also their
-   * full count under {@code <name>Count} and {@code name} in {@code details.truncatedLists}.
+   * Puts the kept items into {@code found}'s fields under {@code name}; when some were cut, also
+   * notes their full count under {@code <name>Count} and {@code name} in {@code
+   * details.truncatedLists}.
    */
-  void putInto(Map<String, Object> details, String name) {
-    details.put(name, List.copyOf(kept));
+  void putInto(Findings found, String name) {
+    found.put(name, List.copyOf(kept));
+    noteCutInto(found, name);
+  }
+
+  /** Notes in {@code found}, if items were cut, the list's full count (see {@link #noteCut}). */
+  void noteCutInto(Findings found, String name) {
     if (count > kept.size()) {
-      noteCut(details, name, count);
+      noteCut(found.notes(), name, count);
     }
   }
 

@@ -4,6 +4,7 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Compressed loop images (cloop 2.0, made by cloop-utils' {@code create_compressed_fs}): a shell
@@ -35,16 +36,16 @@ final class CloopDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     byte[] head = probe.head();
     int compare = Math.min(head.length, PREAMBLE.length);
     if (compare < MIN_MATCH || !Bytes.startsWith(head, 0, java.util.Arrays.copyOf(PREAMBLE, compare))) {
-      return null;
+      return Optional.empty();
     }
     Findings found = new Findings();
     found.put("version", "2.0");
     if (found.headerShort(head, TABLE)) {
-      return found.toDetection(ImageFormat.CLOOP, null);
+      return Optional.of(found.toDetection(ImageFormat.CLOOP, null));
     }
     long blockSize = Bytes.u32beUnsigned(head, 128);
     long blocks = Bytes.u32beUnsigned(head, 132);
@@ -59,7 +60,7 @@ final class CloopDetector implements FormatDetector {
     } else {
       checkOffsets(probe, head, blocks, found);
     }
-    return found.toDetection(ImageFormat.CLOOP, size);
+    return Optional.of(found.toDetection(ImageFormat.CLOOP, size));
   }
 
   private static void checkOffsets(Probe probe, byte[] head, long blocks, Findings found) throws IOException {

@@ -42,7 +42,7 @@ final class CompositeDetector extends MagicDetector {
       }
       found.put("components", components);
       if (parsed.componentCount() > components.size()) {
-        CappedList.noteCut(found.details(), "components", parsed.componentCount());
+        CappedList.noteCut(found.notes(), "components", parsed.componentCount());
       }
       found.put("length", parsed.length());
       found.putIfPresent("lastOffset", parsed.lastOffset());

@@ -112,7 +112,8 @@ final class CrosvmDiskRules {
   /** Returns the details of the first answer naming one of {@code formats}, or none. */
   private static Map<String, Object> details(List<Detection> matches, ImageFormat... formats) {
     List<ImageFormat> wanted = Arrays.asList(formats);
-    return matches.stream().filter(m -> wanted.contains(m.format())).findFirst().map(Detection::details).orElse(Map.of());
+    return matches.stream().filter(m -> wanted.contains(m.format())).findFirst()
+        .map(d -> d.details().toMap()).orElse(Map.of());
   }
 
   /** qcow/mod.rs: QcowHeader::new, then QcowFile::from, in their order. */

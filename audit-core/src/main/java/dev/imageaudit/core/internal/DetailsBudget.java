@@ -1,5 +1,7 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.FormatDetails;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,6 +27,17 @@ final class DetailsBudget {
   private static final char ELLIPSIS = '\u2026';
 
   private DetailsBudget() {}
+
+  /**
+   * Returns {@code details} if its text is within the caps, else its cut copy: the strings cut, as
+   * {@link FormatDetails.Recorded} fields (a typed record cannot hold a cut value of every field),
+   * with the number cut in {@code truncatedStrings}.
+   */
+  static ImageDetails bound(ImageDetails details) {
+    Map<String, Object> all = details.toMap();
+    Map<String, Object> bounded = all.isEmpty() ? all : bound(all);
+    return bounded == all ? details : ImageDetails.of(new FormatDetails.Recorded(bounded));
+  }
 
   /** Returns {@code details} if its text is within the caps, else a copy with its strings cut. */
   static Map<String, Object> bound(Map<String, Object> details) {

@@ -3,6 +3,7 @@ package dev.imageaudit.core.internal;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Apple disk images (UDIF): a 512-byte big-endian {@code koly} trailer in the last 512 bytes of the
@@ -32,15 +33,15 @@ final class DmgDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     long fileSize = probe.size();
     if (fileSize < TRAILER) {
-      return null;
+      return Optional.empty();
     }
     byte[] tail = probe.tail();
     int at = tail.length - TRAILER;
     if (at < 0 || !Bytes.startsWith(tail, at, MAGIC)) {
-      return null;
+      return Optional.empty();
     }
     long koly = fileSize - TRAILER;
     Findings found = new Findings();
@@ -69,8 +70,8 @@ final class DmgDetector implements FormatDetector {
     }
     if (Long.compareUnsigned(sectors, Long.MAX_VALUE / 512) > 0) {
       found.invalid("sector count times 512 passes 2^63");
-      return found.toDetection(ImageFormat.DMG, null);
+      return Optional.of(found.toDetection(ImageFormat.DMG, null));
     }
-    return found.toDetection(ImageFormat.DMG, U64.of(sectors * 512));
+    return Optional.of(found.toDetection(ImageFormat.DMG, U64.of(sectors * 512)));
   }
 }

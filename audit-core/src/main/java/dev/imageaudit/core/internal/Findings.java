@@ -1,6 +1,8 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.FormatDetails;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.util.EnumSet;
@@ -9,26 +11,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one builder of a detector's findings: its details in report order and the flags they raise.
- * The first failed check is kept in {@code details.invalidHeader}, the first missing structure in
- * {@code details.truncated}. Lists are bounded with {@link CappedList}; the text of all details is
+ * The one builder of a detector's findings: the notes on its header ({@link ImageDetails#notes()})
+ * and the flags they raise; the format's typed fields are given at the end ({@link #toDetection(
+ * ImageFormat, U64, FormatDetails)}). The first failed check is kept in {@code
+ * details.invalidHeader}, the first missing structure in {@code details.truncated}. Lists are bounded with {@link CappedList}; the text of all details is
  * bounded once per entry by {@link DetailsBudget}, after the detector, so a detector puts what it
  * reads as it reads it.
  *
- * <p>The prologue every detector with a magic at byte 0 starts with is {@link #ifStartsWith} (not
- * this format: {@code null}) and {@link #headerShort} (the head ends inside the fixed header).
+ * <p>The prologue of a detector with a magic at byte 0 is {@link MagicDetector} and, for a fixed
+ * header, {@link #headerShort} (the head ends inside it).
  */
 final class Findings {
+  /** Fields of a format not yet given a typed record ({@link FormatDetails.Recorded}). */
   private final Map<String, Object> details = new LinkedHashMap<>();
+  private final Map<String, Object> notes = new LinkedHashMap<>();
   private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
-
-  /**
-   * Returns new findings if {@code head} starts with {@code magic}, else {@code null}: the image is
-   * not of this format.
-   */
-  static Findings ifStartsWith(byte[] head, byte[] magic) {
-    return Bytes.startsWith(head, 0, magic) ? new Findings() : null;
-  }
 
   Findings put(String key, Object value) {
     details.put(key, value);
@@ -46,13 +43,13 @@ final class Findings {
   /** Raises {@code invalid-header}, naming the failed check (the first one wins). */
   void invalid(String check) {
     flags.add(Flag.INVALID_HEADER);
-    details.putIfAbsent("invalidHeader", check);
+    notes.putIfAbsent("invalidHeader", check);
   }
 
   /** Raises {@code truncated}, saying what the file ends before (the first one wins). */
   void truncated(String what) {
     flags.add(Flag.TRUNCATED);
-    details.putIfAbsent("truncated", what);
+    notes.putIfAbsent("truncated", what);
   }
 
   /**
@@ -61,7 +58,7 @@ final class Findings {
    */
   void headerTruncated() {
     flags.add(Flag.TRUNCATED);
-    details.put("headerTruncated", true);
+    notes.put("headerTruncated", true);
   }
 
   /**
@@ -94,6 +91,11 @@ final class Findings {
     return details;
   }
 
+  /** Returns the notes so far (live, in the order found): where cut lists note their full counts. */
+  Map<String, Object> notes() {
+    return notes;
+  }
+
   /** Returns the flags so far (live). */
   Set<Flag> flags() {
     return flags;
@@ -101,6 +103,15 @@ final class Findings {
 
   /** Returns what was found, as the detection of {@code format} sized {@code virtualSize} (or unknown: null). */
   Detection toDetection(ImageFormat format, U64 virtualSize) {
-    return new Detection(format, virtualSize, details, flags);
+    FormatDetails header = details.isEmpty() ? FormatDetails.None.INSTANCE : new FormatDetails.Recorded(details);
+    return toDetection(format, virtualSize, header);
+  }
+
+  /**
+   * Returns what was found, as the detection of {@code format} sized {@code virtualSize} (or
+   * unknown: null) whose header says {@code header}.
+   */
+  Detection toDetection(ImageFormat format, U64 virtualSize, FormatDetails header) {
+    return new Detection(format, virtualSize, new ImageDetails(header, notes), flags);
   }
 }

@@ -1,6 +1,7 @@
 package dev.imageaudit.core.internal;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * Names one format from an image's bytes and reads what its header says. Every detector runs on
@@ -31,13 +32,13 @@ interface FormatDetector {
   int SCORE_FOOTER_ONLY = 40;
 
   /**
-   * Returns what the image's header says if the image is of this detector's format, else {@code
-   * null}. Reads only within the documented caps of its format.
+   * Returns what the image's header says if the image is of this detector's format, else empty:
+   * not this format. Reads only within the documented caps of its format.
    *
    * @param probe the image's head and tail, and the source behind them
    * @throws IOException if a read fails
    */
-  Detection detect(Probe probe) throws IOException;
+  Optional<Detection> detect(Probe probe) throws IOException;
 
   /**
    * Returns what this detector reads before it can say whether a file is of its format: the head

@@ -3,6 +3,7 @@ package dev.imageaudit.core.internal;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * ISO 9660 file system images: the primary volume descriptor at sector 16 (byte 0x8000), {@code
@@ -39,21 +40,21 @@ final class Iso9660Detector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     long fileSize = probe.size();
     // A block device may report size 0: try the read all the same, as for the head.
     if (fileSize != 0 && fileSize < DESCRIPTOR_OFFSET + 6) {
-      return null;
+      return Optional.empty();
     }
     byte[] d = probe.source().read(DESCRIPTOR_OFFSET, DESCRIPTOR_CAP);
     if (!Bytes.startsWith(d, 1, IDENTIFIER)) {
-      return null;
+      return Optional.empty();
     }
     Findings found = new Findings();
     U64 size = U64.of(fileSize);
     if (d.length < 0x88) {
       found.truncated("volume descriptor ends at byte " + d.length + " of " + DESCRIPTOR_CAP);
-      return found.toDetection(ImageFormat.ISO9660, size);
+      return Optional.of(found.toDetection(ImageFormat.ISO9660, size));
     }
     int type = Bytes.u8(d, 0);
     long blocks = Bytes.u32leUnsigned(d, 0x50);
@@ -74,6 +75,6 @@ final class Iso9660Detector implements FormatDetector {
     if (d.length < DESCRIPTOR_CAP) {
       found.truncated("volume descriptor ends at byte " + d.length + " of " + DESCRIPTOR_CAP);
     }
-    return found.toDetection(ImageFormat.ISO9660, size);
+    return Optional.of(found.toDetection(ImageFormat.ISO9660, size));
   }
 }

@@ -285,7 +285,7 @@ final class LuksDetector extends MagicDetector {
         size = segmentSize(probe.size(), offset, length, e.getKey(), found);
       }
     }
-    reported.putInto(found.details(), "segments");
+    reported.putInto(found, "segments");
     if (reported.count() == 0) {
       found.invalid("JSON metadata has no data segment");
     }

@@ -1,10 +1,11 @@
 package dev.imageaudit.core.internal;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The shared prologue of the detectors whose format starts with a magic at byte 0: an image that
- * does not start with it is not of this format ({@code null}); one that does gets new {@link
+ * does not start with it is not of this format (empty); one that does gets new {@link
  * Findings} and is read by the format's own {@link #read}.
  */
 abstract class MagicDetector implements FormatDetector {
@@ -21,10 +22,12 @@ abstract class MagicDetector implements FormatDetector {
   }
 
   @Override
-  public final Detection detect(Probe probe) throws IOException {
+  public final Optional<Detection> detect(Probe probe) throws IOException {
     byte[] head = probe.head();
-    Findings found = Findings.ifStartsWith(head, magic);
-    return found == null ? null : read(probe, head, found);
+    if (!Bytes.startsWith(head, 0, magic)) {
+      return Optional.empty();
+    }
+    return Optional.of(read(probe, head, new Findings()));
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * Parallels disk images: a 64-byte little-endian header at 0 whose magic is {@code
@@ -30,16 +31,16 @@ final class ParallelsDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) {
+  public Optional<Detection> detect(Probe probe) {
     byte[] head = probe.head();
     boolean ext = Bytes.startsWith(head, 0, MAGIC_EXT);
     if (!ext && !Bytes.startsWith(head, 0, MAGIC)) {
-      return null;
+      return Optional.empty();
     }
     Findings found = new Findings();
     found.put("magic", new String(ext ? MAGIC_EXT : MAGIC, StandardCharsets.US_ASCII));
     if (found.headerShort(head, HEADER_SIZE)) {
-      return found.toDetection(ImageFormat.PARALLELS, null);
+      return Optional.of(found.toDetection(ImageFormat.PARALLELS, null));
     }
     long version = Bytes.u32leUnsigned(head, 16);
     long tracks = Bytes.u32leUnsigned(head, 28);
@@ -74,8 +75,8 @@ final class ParallelsDetector implements FormatDetector {
     }
     if (Long.compareUnsigned(sectors, -1L >>> 9) > 0) {
       found.invalid("sector count times 512 passes 2^64");
-      return found.toDetection(ImageFormat.PARALLELS, null);
+      return Optional.of(found.toDetection(ImageFormat.PARALLELS, null));
     }
-    return found.toDetection(ImageFormat.PARALLELS, U64.of(sectors * 512));
+    return Optional.of(found.toDetection(ImageFormat.PARALLELS, U64.of(sectors * 512)));
   }
 }

@@ -1,6 +1,7 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
@@ -41,15 +42,18 @@ final class PartitionTables {
     if (detection.format() != ImageFormat.RAW && detection.format() != ImageFormat.ISO9660) {
       return detection;
     }
-    Map<String, Object> details = new LinkedHashMap<>(detection.details());
-    Set<Flag> flags = detection.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(detection.flags());
     Findings table = read(probe, detection.format() == ImageFormat.ISO9660);
     if (table == null) {
       return detection;
     }
-    table.details().forEach(details::putIfAbsent);
+    // The table is a note on the image, not a field of its format: raw has none, an ISO's are its own.
+    Map<String, Object> notes = new LinkedHashMap<>(detection.details().notes());
+    table.details().forEach(notes::putIfAbsent);
+    table.notes().forEach(notes::putIfAbsent);
+    Set<Flag> flags = detection.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(detection.flags());
     flags.addAll(table.flags());
-    return new Detection(detection.format(), detection.virtualSize(), details, flags);
+    return new Detection(detection.format(), detection.virtualSize(),
+        new ImageDetails(detection.details().header(), notes), flags);
   }
 
   /**

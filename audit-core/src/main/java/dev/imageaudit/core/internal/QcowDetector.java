@@ -339,7 +339,7 @@ final class QcowDetector extends MagicDetector {
         }
         offset += (length + 7) & ~7L;
       }
-      seen.putInto(found.details(), "headerExtensions");
+      seen.putInto(found, "headerExtensions");
       if (qemuFormat != null || crosvmFormat != null) {
         found.put("backingFormat", qemuFormat != null ? qemuFormat : crosvmFormat);
         found.put("backingFormatExtension",

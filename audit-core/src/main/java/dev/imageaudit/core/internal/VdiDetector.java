@@ -5,6 +5,7 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Optional;
 
 /**
  * VirtualBox VDI (FORMATS.md section 8; QEMU block/vdi.c). All little-endian: signature 0xBEDA107F
@@ -34,22 +35,22 @@ final class VdiDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) {
+  public Optional<Detection> detect(Probe probe) {
     byte[] head = probe.head();
     if (head.length < 0x44 || Bytes.u32le(head, 0x40) != SIGNATURE) {
-      return null;
+      return Optional.empty();
     }
     Findings f = new Findings();
     if (head.length < 0x48) {
       f.truncated("header");
-      return f.toDetection(ImageFormat.VDI, null);
+      return Optional.of(f.toDetection(ImageFormat.VDI, null));
     }
     long version = Bytes.u32leUnsigned(head, 0x44);
     f.putIfPresent("version", (version >>> 16) + "." + (version & 0xFFFF));
     if (version != VERSION_1_1) {
       // Version 1.0 headers lay the fields out differently: nothing past the version can be trusted.
       f.invalid("version");
-      return f.toDetection(ImageFormat.VDI, null);
+      return Optional.of(f.toDetection(ImageFormat.VDI, null));
     }
     U64 virtualSize = null;
     if (head.length >= 0x178) {
@@ -62,7 +63,7 @@ final class VdiDetector implements FormatDetector {
         f.putIfPresent("imageType", typeName((int) Bytes.u32leUnsigned(head, 0x4C)));
       }
       f.truncated("header");
-      return f.toDetection(ImageFormat.VDI, virtualSize);
+      return Optional.of(f.toDetection(ImageFormat.VDI, virtualSize));
     }
     long type = Bytes.u32leUnsigned(head, 0x4C);
     long blockMapOffset = Bytes.u32leUnsigned(head, 0x154);
@@ -117,7 +118,7 @@ final class VdiDetector implements FormatDetector {
     } else if (Long.compareUnsigned(dataOffset + allocated * blockSize, size) > 0) {
       f.truncated("blocks");
     }
-    return f.toDetection(ImageFormat.VDI, virtualSize);
+    return Optional.of(f.toDetection(ImageFormat.VDI, virtualSize));
   }
 
   private static String typeName(int type) {

@@ -398,7 +398,7 @@ final class VhdxDetector extends MagicDetector {
     locator.put("entries", entries);
     f.putIfPresent("parentLocator", locator);
     if (dropped > 0) {
-      CappedList.noteCut(f.details(), "parentLocatorEntries", entries.size() + dropped);
+      CappedList.noteCut(f.notes(), "parentLocatorEntries", entries.size() + dropped);
     }
   }
 

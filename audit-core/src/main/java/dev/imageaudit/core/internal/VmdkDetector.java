@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * VMware VMDK (FORMATS.md section 8): v4 sparse extents ({@code KDMV}, monolithicSparse and
@@ -79,18 +80,18 @@ final class VmdkDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     byte[] head = probe.head();
     if (Bytes.startsWith(head, 0, KDMV)) {
-      return sparseV4(probe);
+      return Optional.of(sparseV4(probe));
     }
     if (Bytes.startsWith(head, 0, COWD)) {
-      return sparseV3(probe);
+      return Optional.of(sparseV3(probe));
     }
     if (isDescriptor(head)) {
-      return descriptorFile(probe);
+      return Optional.of(descriptorFile(probe));
     }
-    return null;
+    return Optional.empty();
   }
 
   /**
@@ -417,7 +418,7 @@ final class VmdkDetector implements FormatDetector {
     List<Map<String, Object>> extents = d.extents().stream().map(VmdkDescriptor.Extent::toDetails).toList();
     f.putIfPresent("extents", extents);
     if (d.extentCount() > extents.size()) {
-      CappedList.noteCut(f.details(), "extents", d.extentCount());
+      CappedList.noteCut(f.notes(), "extents", d.extentCount());
     }
     f.putIfPresent("invalidExtentLine", d.invalidExtentLine());
   }

@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Virtual PC / Hyper-V VHD, QEMU's {@code vpc} (FORMATS.md section 8). All big-endian. A 512-byte
@@ -87,27 +88,27 @@ final class VpcDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     byte[] head = probe.head();
     if (!atTail) {
       if (!Bytes.startsWith(head, 0, COOKIE)) {
-        return null;
+        return Optional.empty();
       }
       if (head.length < FOOTER) {
         Findings f = new Findings();
         f.truncated("footer");
-        return f.toDetection(ImageFormat.VPC, null);
+        return Optional.of(f.toDetection(ImageFormat.VPC, null));
       }
-      return read(probe, Arrays.copyOf(head, FOOTER), false);
+      return Optional.of(read(probe, Arrays.copyOf(head, FOOTER), false));
     }
     if (probe.size() < FOOTER) {
-      return null;
+      return Optional.empty();
     }
     byte[] tail = probe.tail();
     if (tail.length < FOOTER || !Bytes.startsWith(tail, tail.length - FOOTER, COOKIE)) {
-      return null;
+      return Optional.empty();
     }
-    return read(probe, Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length), true);
+    return Optional.of(read(probe, Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length), true));
   }
 
   private Detection read(Probe probe, byte[] footer, boolean fromTail) throws IOException {

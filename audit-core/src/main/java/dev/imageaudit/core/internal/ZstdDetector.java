@@ -5,6 +5,7 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Names Zstandard-compressed images as crosvm does (a frame magic, little-endian 0xFD2FB528, or a
@@ -42,26 +43,26 @@ final class ZstdDetector implements FormatDetector {
   }
 
   @Override
-  public Detection detect(Probe probe) throws IOException {
+  public Optional<Detection> detect(Probe probe) throws IOException {
     byte[] head = probe.head();
     if (head.length < 4) {
-      return null;
+      return Optional.empty();
     }
     int magic = Bytes.u32le(head, 0);
     boolean skippable = isSkippable(magic);
     if (magic != FRAME_MAGIC && !skippable) {
-      return null;
+      return Optional.empty();
     }
     Findings found = new Findings();
     found.put("startsWithSkippableFrame", skippable);
     long size = probe.size();
     byte[] tail = size >= FOOTER_SIZE ? probe.tail() : new byte[0];
     if (tail.length >= FOOTER_SIZE && Bytes.u32le(tail, tail.length - 4) == SEEK_TABLE_FOOTER_MAGIC) {
-      return seekable(probe, tail, found);
+      return Optional.of(seekable(probe, tail, found));
     }
     found.put("seekable", false);
     U64 contentSize = firstFrameContentSize(probe, found);
-    return found.toDetection(ImageFormat.ZSTD, contentSize);
+    return Optional.of(found.toDetection(ImageFormat.ZSTD, contentSize));
   }
 
   private static Detection seekable(Probe probe, byte[] tail, Findings found)

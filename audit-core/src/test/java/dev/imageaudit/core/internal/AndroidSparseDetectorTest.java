@@ -58,7 +58,7 @@ class AndroidSparseDetectorTest {
     } else {
       Matcher total = TOTAL.matcher(dump);
       assertThat(total.find()).isTrue();
-      assertThat(judged.details()).containsEntry("totalBlocks", Long.parseLong(total.group(1)))
+      assertThat(judged.details().toMap()).containsEntry("totalBlocks", Long.parseLong(total.group(1)))
           .containsEntry("blockSize", Long.parseLong(total.group(2)))
           .containsEntry("totalChunks", Long.parseLong(total.group(3)));
       Matcher chunk = CHUNK.matcher(dump);
@@ -74,10 +74,10 @@ class AndroidSparseDetectorTest {
       expanded = Long.parseLong(Files.readString(FIXTURES.resolve(name + ".simg2img-size")).trim());
     }
     assertThat(judged.virtualSize()).isEqualTo(U64.of(expanded));
-    assertThat(judged.details().get("chunks")).isEqualTo(Map.of(
+    assertThat(judged.details().toMap().get("chunks")).isEqualTo(Map.of(
         "raw", counts.getOrDefault("RAW", 0L), "fill", counts.getOrDefault("FILL", 0L),
         "dontCare", counts.getOrDefault("DONT_CARE", 0L), "crc32", counts.getOrDefault("CRC32", 0L), "unknown", 0L));
-    assertThat(judged.details()).containsEntry("libsparse", "ok").containsEntry("chunkWalk", "complete")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok").containsEntry("chunkWalk", "complete")
         .containsEntry("crosvm", crosvm).containsEntry("chunkBlocks", expanded / 4096);
     assertThat(judged.disk()).isEqualTo(crosvm.equals("ok") ? Verdict.accepted() : Verdict.rejected("android sparse: " + crosvm));
     assertThat(judged.flags()).doesNotContain(Flag.INVALID_HEADER, Flag.TRUNCATED);
@@ -86,7 +86,7 @@ class AndroidSparseDetectorTest {
   @Test
   void simg2simgsPieceHoldsDontCareAndZeroBlockRawChunks() throws IOException {
     AuditEntry.Image piece = (AuditEntry.Image) ImageAudit.auditFile(FIXTURES.resolve("split-0.simg"));
-    assertThat(piece.details().get("chunks")).isEqualTo(Map.of("raw", 3L, "fill", 3L, "dontCare", 1L, "crc32", 0L, "unknown", 0L));
+    assertThat(piece.details().toMap().get("chunks")).isEqualTo(Map.of("raw", 3L, "fill", 3L, "dontCare", 1L, "crc32", 0L, "unknown", 0L));
     // libsparse takes it; crosvm finds the two empty raw chunks at one place and refuses it.
     assertThat(piece.flags()).containsExactly(Flag.CROSVM_UNSUPPORTED);
   }
@@ -96,7 +96,7 @@ class AndroidSparseDetectorTest {
     byte[] image = sparse(4, 10, 28, 12, raw(1, 4), dontCare(9));
     AuditEntry.Image judged = judge(image);
     assertThat(judged.virtualSize()).isEqualTo(U64.of(40));
-    assertThat(judged.details()).containsEntry("libsparse", "ok").containsEntry("crosvm", "ok")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok").containsEntry("crosvm", "ok")
         .containsEntry("chunks", Map.of("raw", 1L, "fill", 0L, "dontCare", 1L, "crc32", 0L, "unknown", 0L));
     assertThat(judged.disk()).isEqualTo(Verdict.accepted());
   }
@@ -105,20 +105,20 @@ class AndroidSparseDetectorTest {
   void aCrc32ChunkIsFineForLibsparseButCrosvmReadsItsBodyAsTheNextHeader() throws IOException {
     byte[] image = sparse(4, 2, 28, 12, raw(1, 4), crc32(0x12345678), fill(1));
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("libsparse", "ok")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok")
         // The crc value and the next header read as a chunk header whose total_sz is 1.
         .containsEntry("crosvm", "chunk 2 total_sz 1 is smaller than its 12-byte header")
         .containsEntry("chunks", Map.of("raw", 1L, "fill", 1L, "dontCare", 0L, "crc32", 1L, "unknown", 0L));
     assertThat(judged.flags()).containsExactly(Flag.CROSVM_UNSUPPORTED);
     // As the last chunk, crosvm never reads past it.
-    assertThat(judge(sparse(4, 1, 28, 12, raw(1, 4), crc32(7))).details()).containsEntry("crosvm", "ok");
+    assertThat(judge(sparse(4, 1, 28, 12, raw(1, 4), crc32(7))).details().toMap()).containsEntry("crosvm", "ok");
   }
 
   @Test
   void longerChunkHeadersSuitLibsparseNotCrosvm() throws IOException {
     byte[] image = sparse(4, 1, 28, 16, pad(fill(1), 12, 4));
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("libsparse", "ok")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok")
         .containsEntry("crosvm", "chunk_hdr_sz 16 is not 12, the only size crosvm reads");
     assertThat(judged.disk().reason()).isEqualTo("android sparse: chunk_hdr_sz 16 is not 12, the only size crosvm reads");
   }
@@ -130,38 +130,38 @@ class AndroidSparseDetectorTest {
     byte[] image = concat(header, fill(1));
     ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(20, 1);
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("libsparse", "ok");
-    assertThat(judged.details().get("crosvm")).asString().startsWith("chunk 0 ");
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok");
+    assertThat(judged.details().toMap().get("crosvm")).asString().startsWith("chunk 0 ");
   }
 
   @Test
   void unknownChunkTypesAreSkippedByLibsparseAndRefusedByCrosvm() throws IOException {
     byte[] odd = chunk(0xCAC9, 5, 12);
     AuditEntry.Image judged = judge(sparse(4, 1, 28, 12, odd, fill(1)));
-    assertThat(judged.details()).containsEntry("libsparse", "ok")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "ok")
         .containsEntry("crosvm", "chunk 0 has type 0xCAC9, which crosvm does not know");
-    assertThat(judged.details().get("chunks")).isEqualTo(Map.of("raw", 0L, "fill", 1L, "dontCare", 0L, "crc32", 0L, "unknown", 1L));
+    assertThat(judged.details().toMap().get("chunks")).isEqualTo(Map.of("raw", 0L, "fill", 1L, "dontCare", 0L, "crc32", 0L, "unknown", 1L));
   }
 
   @Test
   void chunkSizesMustMatchTheirType() throws IOException {
     AuditEntry.Image shortTotal = judge(sparse(4, 1, 28, 12, chunk(0xCAC2, 1, 8), new byte[4]));
-    assertThat(shortTotal.details()).containsEntry("crosvm", "chunk 0 total_sz 8 is smaller than its 12-byte header")
+    assertThat(shortTotal.details().toMap()).containsEntry("crosvm", "chunk 0 total_sz 8 is smaller than its 12-byte header")
         .containsEntry("libsparse", "fill chunk 0 has 4294967292 data bytes, not 4");
     assertThat(shortTotal.flags()).contains(Flag.INVALID_HEADER, Flag.CROSVM_UNSUPPORTED);
     AuditEntry.Image longFill = judge(sparse(4, 1, 28, 12, chunk(0xCAC2, 1, 20), new byte[8]));
-    assertThat(longFill.details()).containsEntry("libsparse", "fill chunk 0 has 8 data bytes, not 4")
+    assertThat(longFill.details().toMap()).containsEntry("libsparse", "fill chunk 0 has 8 data bytes, not 4")
         .containsEntry("crosvm", "fill chunk 0 has 8 data bytes, not 4");
     AuditEntry.Image rawMismatch = judge(sparse(4, 2, 28, 12, chunk(0xCAC1, 2, 16), new byte[4]));
-    assertThat(rawMismatch.details()).containsEntry("libsparse", "raw chunk 0 has 4 data bytes for 2 blocks of 4");
+    assertThat(rawMismatch.details().toMap()).containsEntry("libsparse", "raw chunk 0 has 4 data bytes for 2 blocks of 4");
     AuditEntry.Image dontCareBody = judge(sparse(4, 1, 28, 12, chunk(0xCAC3, 1, 16), new byte[4]));
-    assertThat(dontCareBody.details()).containsEntry("libsparse", "don't-care chunk 0 has 4 data bytes, not 0");
+    assertThat(dontCareBody.details().toMap()).containsEntry("libsparse", "don't-care chunk 0 has 4 data bytes, not 0");
   }
 
   @Test
   void chunksMustAddUpToTheHeadersBlocks() throws IOException {
     AuditEntry.Image judged = judge(sparse(4, 5, 28, 12, fill(2)));
-    assertThat(judged.details()).containsEntry("libsparse", "chunks add up to 2 blocks, total_blks is 5")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "chunks add up to 2 blocks, total_blks is 5")
         .containsEntry("crosvm", "chunks expand to 8 bytes, the header promises 20")
         .containsEntry("invalidHeader", "chunks add up to 2 blocks, total_blks is 5");
   }
@@ -171,7 +171,7 @@ class AndroidSparseDetectorTest {
     byte[] image = Arrays.copyOf(sparse(4, 4, 28, 12, raw(4, 16)), 28 + 12 + 10);
     AuditEntry.Image judged = judge(image);
     assertThat(judged.flags()).contains(Flag.TRUNCATED).doesNotContain(Flag.INVALID_HEADER);
-    assertThat(judged.details()).containsEntry("libsparse", "chunk 0 ends at 56, past the end of the file at 50")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "chunk 0 ends at 56, past the end of the file at 50")
         .containsEntry("crosvm", "ok");
   }
 
@@ -180,7 +180,7 @@ class AndroidSparseDetectorTest {
     byte[] image = sparse(4, 1, 28, 12, fill(1));
     ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(20, -1);
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("libsparse", "chunk 1 header at 44 passes the end of the file")
+    assertThat(judged.details().toMap()).containsEntry("libsparse", "chunk 1 header at 44 passes the end of the file")
         .containsEntry("crosvm", "chunk 1 header at 44 passes the end of the file").containsEntry("totalChunks", 4294967295L);
     assertThat(judged.flags()).contains(Flag.TRUNCATED, Flag.CROSVM_UNSUPPORTED);
   }
@@ -191,24 +191,24 @@ class AndroidSparseDetectorTest {
     AuditEntry.Image judged = judge(Arrays.copyOf(sparse(4096, 1, 28, 12), length));
     assertThat(judged.virtualSize()).isNull();
     assertThat(judged.flags()).contains(Flag.TRUNCATED, Flag.CROSVM_UNSUPPORTED);
-    assertThat(judged.details()).containsEntry("headerTruncated", true);
+    assertThat(judged.details().toMap()).containsEntry("headerTruncated", true);
   }
 
   @Test
   void headerFieldsAreValidated() throws IOException {
     byte[] v2 = sparse(4, 1, 28, 12, fill(1));
     v2[4] = 2;
-    assertThat(judge(v2).details()).containsEntry("invalidHeader", "major_version 2 is not 1")
+    assertThat(judge(v2).details().toMap()).containsEntry("invalidHeader", "major_version 2 is not 1")
         .containsEntry("libsparse", "major_version 2 is not 1").containsEntry("crosvm", "major_version 2 is not 1");
     byte[] shortHeader = sparse(4, 1, 28, 12, fill(1));
     shortHeader[8] = 20;
-    assertThat(judge(shortHeader).details()).containsEntry("invalidHeader", "file_hdr_sz 20 is below 28")
+    assertThat(judge(shortHeader).details().toMap()).containsEntry("invalidHeader", "file_hdr_sz 20 is below 28")
         .containsEntry("crosvm", "ok");
-    assertThat(judge(sparse(4, 1, 28, 8, fill(1))).details()).containsEntry("invalidHeader", "chunk_hdr_sz 8 is below 12");
+    assertThat(judge(sparse(4, 1, 28, 8, fill(1))).details().toMap()).containsEntry("invalidHeader", "chunk_hdr_sz 8 is below 12");
     AuditEntry.Image oddBlock = judge(sparse(6, 1, 28, 12, fill(1)));
-    assertThat(oddBlock.details()).containsEntry("invalidHeader", "blk_sz 6 is not a non-zero multiple of 4")
+    assertThat(oddBlock.details().toMap()).containsEntry("invalidHeader", "blk_sz 6 is not a non-zero multiple of 4")
         .containsEntry("libsparse", "ok");
-    assertThat(judge(sparse(0, 1, 28, 12, raw(1, 0))).details())
+    assertThat(judge(sparse(0, 1, 28, 12, raw(1, 0))).details().toMap())
         .containsEntry("libsparse", "raw chunk 0 with a block size of 0 (libsparse would divide by zero)");
   }
 
@@ -223,7 +223,7 @@ class AndroidSparseDetectorTest {
     byte[] image = out.toByteArray();
     ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(20, chunks);
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("chunkWalk", "stopped at cap")
+    assertThat(judged.details().toMap()).containsEntry("chunkWalk", "stopped at cap")
         .containsEntry("chunksWalked", (long) Caps.SPARSE_CHUNKS)
         .containsEntry("libsparse", AndroidSparseDetector.NOT_JUDGED).containsEntry("crosvm", AndroidSparseDetector.NOT_JUDGED);
     assertThat(judged.flags()).isEmpty();

@@ -28,7 +28,7 @@ class AuditorTest {
     AuditEntry.Image image = judge(QCOW);
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW2);
     assertThat(image.virtualSize()).isNull();
-    assertThat(image.details()).containsEntry("headerTruncated", true);
+    assertThat(image.details().toMap()).containsEntry("headerTruncated", true);
     assertThat(image.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.TRUNCATED, Flag.CROSVM_UNSUPPORTED);
     assertThat(image.disk()).isEqualTo(Verdict.rejected("qcow2: the file ends inside the 104-byte header crosvm reads"));
   }
@@ -40,7 +40,7 @@ class AuditorTest {
     AuditEntry.Image image = judge(header);
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW);
     assertThat(image.virtualSize()).isEqualTo(U64.of(16L << 20));
-    assertThat(image.details()).containsEntry("version", 1L).containsEntry("clusterBits", 12).containsEntry("cryptMethod", 0L);
+    assertThat(image.details().toMap()).containsEntry("version", 1L).containsEntry("clusterBits", 12).containsEntry("cryptMethod", 0L);
   }
 
   @Test
@@ -56,7 +56,7 @@ class AuditorTest {
     byte[] image = Arrays.copyOf(qcow2Header(3, 1 << 20, 10_000, name.length), 10_000 + name.length);
     System.arraycopy(name, 0, image, 10_000, name.length);
     AuditEntry.Image judged = judge(image);
-    assertThat(judged.details()).containsEntry("backingFile", "../../etc/shadow");
+    assertThat(judged.details().toMap()).containsEntry("backingFile", "../../etc/shadow");
     // The tail too: every detector looks, so that a trailer format claiming the same bytes is flagged.
     assertThat(judged.bytesRead()).isEqualTo(Caps.HEAD + name.length + Caps.TAIL);
   }
@@ -64,9 +64,9 @@ class AuditorTest {
   @Test
   void backingFileNameTooLongOrPastTwoToTheSixtyThirdIsNotRead() throws IOException {
     AuditEntry.Image tooLong = judge(qcow2Header(3, 1 << 20, 512, 4096));
-    assertThat(tooLong.details()).doesNotContainKey("backingFile");
+    assertThat(tooLong.details().toMap()).doesNotContainKey("backingFile");
     AuditEntry.Image wrapping = judge(qcow2Header(3, 1 << 20, Long.MIN_VALUE + 5, 16));
-    assertThat(wrapping.details()).doesNotContainKey("backingFile");
+    assertThat(wrapping.details().toMap()).doesNotContainKey("backingFile");
     assertThat(wrapping.bytesRead()).isEqualTo(104); // the whole (short) file, nothing more
   }
 
@@ -81,7 +81,7 @@ class AuditorTest {
     assertThat(judged.virtualSize()).hasToString("18446744073709551615");
     assertThat(judged.partition()).isEqualTo(Verdict.rejected("unsupported partition image type: CompositeDisk"));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> components = (List<Map<String, Object>>) judged.details().get("components");
+    List<Map<String, Object>> components = (List<Map<String, Object>>) judged.details().toMap().get("components");
     assertThat(components).singleElement().satisfies(c -> {
       assertThat(c).containsEntry("path", "a.img").containsEntry("readWrite", true).containsEntry("offset", U64.ZERO);
     });
@@ -89,9 +89,9 @@ class AuditorTest {
 
   @Test
   void malformedCompositeDescriptorsAreReportedNotThrown() throws IOException {
-    assertThat(judge(composite(0x08)).details()).containsEntry("descriptorError", "truncated varint at byte 1");
-    assertThat(judge(composite(0x12, 0x7F, 0x00)).details().get("descriptorError")).asString().contains("passes the end");
-    assertThat(judge(composite(0x0F)).details()).containsEntry("descriptorError", "unknown wire type 7 at byte 1");
+    assertThat(judge(composite(0x08)).details().toMap()).containsEntry("descriptorError", "truncated varint at byte 1");
+    assertThat(judge(composite(0x12, 0x7F, 0x00)).details().toMap().get("descriptorError")).asString().contains("passes the end");
+    assertThat(judge(composite(0x0F)).details().toMap()).containsEntry("descriptorError", "unknown wire type 7 at byte 1");
     assertThat(judge(composite(0x08)).virtualSize()).isNull();
   }
 
@@ -100,7 +100,7 @@ class AuditorTest {
     byte[] big = composite(new int[0]);
     big = Arrays.copyOf(big, 15 + Caps.COMPOSITE_DESCRIPTOR + 1);
     AuditEntry.Image judged = judge(big);
-    assertThat(judged.details().get("descriptorError")).asString().contains("larger than the cap");
+    assertThat(judged.details().toMap().get("descriptorError")).asString().contains("larger than the cap");
     // Head, tail and the ISO 9660 descriptor at 0x8000 (every detector looks), but not the protobuf.
     assertThat(judged.bytesRead()).isEqualTo(Caps.HEAD + Caps.TAIL + Iso9660Detector.DESCRIPTOR_CAP);
   }

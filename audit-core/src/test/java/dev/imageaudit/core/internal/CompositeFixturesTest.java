@@ -35,7 +35,7 @@ class CompositeFixturesTest {
     String expected = Files.readString(FOLDER.resolve(name + ".expected.txt"));
 
     assertThat(image.format()).isEqualTo(ImageFormat.COMPOSITE);
-    assertThat(String.valueOf(image.details().get("version"))).isEqualTo(value(expected, "version"));
+    assertThat(String.valueOf(image.details().toMap().get("version"))).isEqualTo(value(expected, "version"));
     assertThat(String.valueOf(image.virtualSize())).isEqualTo(value(expected, "length"));
     List<Map<String, String>> components = new ArrayList<>();
     Matcher m = COMPONENT.matcher(expected);
@@ -48,7 +48,7 @@ class CompositeFixturesTest {
       components.add(component);
     }
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> read = (List<Map<String, Object>>) image.details().get("components");
+    List<Map<String, Object>> read = (List<Map<String, Object>>) image.details().toMap().get("components");
     assertThat(read).hasSameSizeAs(components);
     for (int i = 0; i < components.size(); i++) {
       Map<String, Object> got = read.get(i);

@@ -44,11 +44,11 @@ class CrosvmDiskRulesTest {
   void compositeRulesAreReportedAndJudged() throws IOException {
     AuditEntry.Image good = judge(composite(1, 1000, 0, 500));
     assertThat(good.disk()).isEqualTo(Verdict.accepted());
-    assertThat(good.details().get("rules")).isEqualTo(Map.of("versionAtMostTwo", true, "hasComponents", true,
+    assertThat(good.details().toMap().get("rules")).isEqualTo(Map.of("versionAtMostTwo", true, "hasComponents", true,
         "offsetsSorted", true, "offsetsUnique", true, "lengthPastLastOffset", true));
 
     AuditEntry.Image unsorted = judge(composite(2, 1000, 500, 0));
-    assertThat(unsorted.details().get("rules")).asString().contains("offsetsSorted=false");
+    assertThat(unsorted.details().toMap().get("rules")).asString().contains("offsetsSorted=false");
     // crosvm sorts the components itself.
     assertThat(unsorted.disk()).isEqualTo(Verdict.accepted());
 
@@ -60,7 +60,7 @@ class CrosvmDiskRulesTest {
         .isEqualTo(Verdict.rejected("composite: length 500 does not pass the last component's offset 500"));
     assertThat(judge(composite(3, 1000, 0)).disk()).isEqualTo(Verdict.rejected("composite: version 3, crosvm reads versions up to 2"));
     assertThat(judge(composite(1, 1000)).disk()).isEqualTo(Verdict.rejected("composite: no component disks"));
-    assertThat(judge(composite(1, 1000)).details().get("rules")).asString().contains("hasComponents=false", "lengthPastLastOffset=false");
+    assertThat(judge(composite(1, 1000)).details().toMap().get("rules")).asString().contains("hasComponents=false", "lengthPastLastOffset=false");
     assertThat(judge(concat(COMPOSITE, new byte[] {0x08})).disk())
         .isEqualTo(Verdict.rejected("composite: truncated varint at byte 1"));
   }

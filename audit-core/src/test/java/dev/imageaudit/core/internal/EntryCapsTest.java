@@ -42,7 +42,7 @@ class EntryCapsTest {
   static void assertWithinCaps(AuditEntry.Image entry, String what) {
     List<String> strings = new ArrayList<>();
     List<Integer> listSizes = new ArrayList<>();
-    collect(entry.details(), strings, listSizes);
+    collect(entry.details().toMap(), strings, listSizes);
     assertThat(listSizes).as(what).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(LONGEST_LIST));
     assertThat(strings).as(what).allSatisfy(s -> assertThat(s.length()).isLessThanOrEqualTo(Caps.TEXT));
     int textBytes = strings.stream().mapToInt(DetailsBudget::jsonBytes).sum();
@@ -64,8 +64,8 @@ class EntryCapsTest {
     // Every whole extent line in the 1 MiB read: the qemu-img one, then the flood's.
     long lines = new String(descriptor, 0, Caps.VMDK_DESCRIPTOR, java.nio.charset.StandardCharsets.US_ASCII)
         .lines().filter(l -> l.startsWith("RW ")).count() - 1;
-    assertThat(entry.details().get("extents")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.VMDK_EXTENTS);
-    assertThat(entry.details()).containsEntry("extentsCount", lines).containsEntry("descriptorCapped", true)
+    assertThat(entry.details().toMap().get("extents")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.VMDK_EXTENTS);
+    assertThat(entry.details().toMap()).containsEntry("extentsCount", lines).containsEntry("descriptorCapped", true)
         .containsEntry(CappedList.TRUNCATED_LISTS, List.of("extents"))
         .containsEntry("invalidHeader", "extentSectors").doesNotContainKey("invalidExtentLine");
     assertThat(entry.flags()).contains(Flag.EXTERNAL_EXTENT, Flag.INVALID_HEADER);
@@ -75,8 +75,8 @@ class EntryCapsTest {
   @Test
   void issue10sQcow2Of8192EmptyExtensionsKeepsItsCapAndCountsTheRest() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.qcow2ExtensionFlood());
-    assertThat(entry.details().get("headerExtensions")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.QCOW_EXTENSIONS).first().isEqualTo("0x00001000");
-    assertThat(entry.details()).containsEntry("headerExtensionsCount", (long) (65536 - 112) / 8)
+    assertThat(entry.details().toMap().get("headerExtensions")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.QCOW_EXTENSIONS).first().isEqualTo("0x00001000");
+    assertThat(entry.details().toMap()).containsEntry("headerExtensionsCount", (long) (65536 - 112) / 8)
         .containsEntry(CappedList.TRUNCATED_LISTS, List.of("headerExtensions"));
     assertThat(entry.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
     // The extensions past the head are read at once: head, one read to the cap, tail.
@@ -87,10 +87,10 @@ class EntryCapsTest {
   @Test
   void aCompositeDiskKeepsItsFirstComponentsAndChecksThemAll() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.images().get("composite"));
-    assertThat(entry.details().get("components")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.COMPOSITE_COMPONENTS);
-    assertThat(entry.details()).containsEntry("componentsCount", 1000L).containsEntry("lastOffset", U64.of(-1L))
+    assertThat(entry.details().toMap().get("components")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.COMPOSITE_COMPONENTS);
+    assertThat(entry.details().toMap()).containsEntry("componentsCount", 1000L).containsEntry("lastOffset", U64.of(-1L))
         .doesNotContainKey("duplicateOffset");
-    assertThat(entry.details().get("rules")).isEqualTo(Map.of("versionAtMostTwo", false, "hasComponents", true,
+    assertThat(entry.details().toMap().get("rules")).isEqualTo(Map.of("versionAtMostTwo", false, "hasComponents", true,
         "offsetsSorted", false, "offsetsUnique", true, "lengthPastLastOffset", false));
     assertThat(entry.disk().reason()).isEqualTo("composite: version 18446744073709551615, crosvm reads versions up to 2");
 
@@ -101,19 +101,19 @@ class EntryCapsTest {
   @Test
   void luks2KeepsItsFirstSegmentsAndCountsThemAll() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.images().get("luks2"));
-    assertThat(entry.details().get("segments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.LUKS_SEGMENTS);
-    assertThat((Long) entry.details().get("segmentsCount")).isGreaterThan(Caps.LUKS_SEGMENTS);
-    assertThat(entry.details().get(CappedList.TRUNCATED_LISTS)).isEqualTo(List.of("segments"));
+    assertThat(entry.details().toMap().get("segments")).asInstanceOf(InstanceOfAssertFactories.LIST).hasSize(Caps.LUKS_SEGMENTS);
+    assertThat((Long) entry.details().toMap().get("segmentsCount")).isGreaterThan(Caps.LUKS_SEGMENTS);
+    assertThat(entry.details().toMap().get(CappedList.TRUNCATED_LISTS)).isEqualTo(List.of("segments"));
   }
 
   @Test
   void aVhdxParentLocatorKeepsItsFirstEntriesWithShortKeys() throws IOException {
     AuditEntry.Image entry = judge(WorstCases.images().get("vhdx"));
     @SuppressWarnings("unchecked")
-    Map<String, Object> locator = (Map<String, Object>) entry.details().get("parentLocator");
+    Map<String, Object> locator = (Map<String, Object>) entry.details().toMap().get("parentLocator");
     assertThat((Map<?, ?>) locator.get("entries")).hasSize(Caps.VHDX_LOCATOR_ENTRIES)
         .allSatisfy((key, value) -> assertThat(key.toString()).hasSizeLessThanOrEqualTo(Caps.VHDX_LOCATOR_KEY));
-    assertThat(entry.details()).containsEntry("parentLocatorEntriesCount", 200L)
+    assertThat(entry.details().toMap()).containsEntry("parentLocatorEntriesCount", 200L)
         .containsEntry(CappedList.TRUNCATED_LISTS, List.of("parentLocatorEntries"));
   }
 

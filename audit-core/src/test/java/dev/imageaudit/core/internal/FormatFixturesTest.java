@@ -56,20 +56,20 @@ class FormatFixturesTest {
   void qedBackingFilesAreNamedAsQemuNamesThemAndRaiseTheirFlags() throws Exception {
     AuditEntry.Image plain = image("qed/plain.qed");
     assertThat(plain.flags()).isEmpty();
-    assertThat(plain.details()).containsEntry("clusterSize", 4096L).containsEntry("tableSize", 2L)
+    assertThat(plain.details().toMap()).containsEntry("clusterSize", 4096L).containsEntry("tableSize", 2L)
         .doesNotContainKey("backingFile");
-    assertThat(plain.details().get("clusterSize")).hasToString(String.valueOf(qemuInfo("qed/plain.qed").path("cluster-size").longValue()));
+    assertThat(plain.details().toMap().get("clusterSize")).hasToString(String.valueOf(qemuInfo("qed/plain.qed").path("cluster-size").longValue()));
 
     JsonNode rawQemu = qemuInfo("qed/backing-raw.qed");
     AuditEntry.Image raw = image("qed/backing-raw.qed");
     assertThat(raw.flags()).containsExactly(Flag.BACKING_FILE, Flag.DIFFERENCING_DISK);
-    assertThat(raw.details()).containsEntry("backingFile", rawQemu.path("backing-filename").stringValue())
+    assertThat(raw.details().toMap()).containsEntry("backingFile", rawQemu.path("backing-filename").stringValue())
         .containsEntry("backingFormat", rawQemu.path("backing-filename-format").stringValue())
         .containsEntry("clusterSize", 8192L);
 
     JsonNode probedQemu = qemuInfo("qed/backing-probed.qed");
     AuditEntry.Image probed = image("qed/backing-probed.qed");
-    assertThat(probed.details()).containsEntry("backingFile", "base.qcow2").containsEntry("backingFormatProbed", true)
+    assertThat(probed.details().toMap()).containsEntry("backingFile", "base.qcow2").containsEntry("backingFormatProbed", true)
         .doesNotContainKey("backingFormat");
     // QED keeps no backing format other than raw: qemu-img shows none, and will probe the file.
     assertThat(probedQemu.path("backing-filename").stringValue()).isEqualTo("base.qcow2");
@@ -89,10 +89,10 @@ class FormatFixturesTest {
   @Test
   void parallelsOldMagicKeepsOnlyTheLow32BitsOfTheSectorCountAsQemuDoes() throws Exception {
     AuditEntry.Image old = image("parallels/old-magic.hdd");
-    assertThat(old.details()).containsEntry("magic", "WithoutFreeSpace")
+    assertThat(old.details().toMap()).containsEntry("magic", "WithoutFreeSpace")
         .containsEntry("sectors", U64.of((1L << 32) | 2048));
     assertThat(old.virtualSize()).isEqualTo(U64.of(1 << 20));
-    assertThat(image("parallels/ext.hdd").details()).containsEntry("magic", "WithouFreSpacExt")
+    assertThat(image("parallels/ext.hdd").details().toMap()).containsEntry("magic", "WithouFreSpacExt")
         .containsEntry("clusterSectors", 8L).containsEntry("inUse", false);
   }
 
@@ -101,7 +101,7 @@ class FormatFixturesTest {
     JsonNode crypto = qemuInfo("luks/v1.luks").at("/format-specific/data");
     AuditEntry.Image image = image("luks/v1.luks");
     assertThat(image.flags()).containsExactly(Flag.ENCRYPTED);
-    assertThat(image.details()).containsEntry("version", 1).containsEntry("cipherName", "aes")
+    assertThat(image.details().toMap()).containsEntry("version", 1).containsEntry("cipherName", "aes")
         .containsEntry("cipherMode", "cbc-essiv:sha256").containsEntry("hashSpec", crypto.path("hash-alg").stringValue())
         .containsEntry("keyBytes", 16L).containsEntry("uuid", crypto.path("uuid").stringValue()).containsEntry("activeKeySlots", 1)
         .containsEntry("payloadOffset", image.fileSize() - 4096);
@@ -124,10 +124,10 @@ class FormatFixturesTest {
     assertThat(image.format()).isEqualTo(ImageFormat.LUKS);
     assertThat(image.flags()).containsExactly(Flag.ENCRYPTED);
     assertThat(image.virtualSize()).isEqualTo(U64.of(image.fileSize() - offset));
-    assertThat(image.details()).containsEntry("version", 2).containsEntry("label", "fixture")
+    assertThat(image.details().toMap()).containsEntry("version", 2).containsEntry("label", "fixture")
         .containsEntry("headerSize", U64.of(16384)).containsEntry("checksumChecked", true).containsEntry("keySlots", 1)
         .containsEntry("uuid", dump.replaceAll("(?s).*\\nUUID:\\s+(\\S+)\\n.*", "$1"));
-    assertThat(image.details().get("segments")).asList().singleElement().satisfies(s -> assertThat(map(s))
+    assertThat(image.details().toMap().get("segments")).asList().singleElement().satisfies(s -> assertThat(map(s))
         .containsEntry("offset", U64.of(offset)).containsEntry("size", "dynamic")
         .containsEntry("encryption", "aes-cbc-essiv:sha256").containsEntry("sectorSize", 512L));
     assertThat(image.bytesRead()).isEqualTo(BASE_READS + 16384 - 4096);
@@ -141,24 +141,24 @@ class FormatFixturesTest {
 
   @Test
   void bochsVersionsAndOddSizesAreReadAsQemuReadsThem() throws Exception {
-    assertThat(image("bochs/growing.img").details()).containsEntry("version", 2L)
+    assertThat(image("bochs/growing.img").details().toMap()).containsEntry("version", 2L)
         .containsEntry("subtype", "Growing").containsEntry("extentSize", 16384L);
-    assertThat(image("bochs/v1.img").details()).containsEntry("version", 1L);
+    assertThat(image("bochs/v1.img").details().toMap()).containsEntry("version", 1L);
     // The header says 300 bytes more than whole sectors; QEMU (and so this tool) drops them.
-    assertThat(image("bochs/odd-size.img").details())
+    assertThat(image("bochs/odd-size.img").details().toMap())
         .containsEntry("diskSize", U64.of(qemuInfo("bochs/odd-size.img").path("virtual-size").longValue() + 300));
   }
 
   @Test
   void cloopBlocksAreReadFromTheHeader() throws Exception {
-    assertThat(image("cloop/b4k.cloop").details()).containsEntry("blockSize", 4096L).containsEntry("blocks", 16L);
-    assertThat(image("cloop/b16k.cloop").details()).containsEntry("blockSize", 16384L).containsEntry("blocks", 6L);
+    assertThat(image("cloop/b4k.cloop").details().toMap()).containsEntry("blockSize", 4096L).containsEntry("blocks", 16L);
+    assertThat(image("cloop/b16k.cloop").details().toMap()).containsEntry("blockSize", 16384L).containsEntry("blocks", 6L);
   }
 
   @Test
   void dmgIsNamedFromItsTrailerWhereQemuGoesByTheFileName() throws Exception {
     AuditEntry.Image image = image("dmg/udif.dmg");
-    assertThat(image.details()).containsEntry("version", 4L).containsEntry("sectors", U64.of(2048))
+    assertThat(image.details().toMap()).containsEntry("version", 4L).containsEntry("sectors", U64.of(2048))
         .containsEntry("xmlOffset", U64.of(512)).containsEntry("dataForkLength", U64.of(512));
     // The same bytes under another name: qemu-img says raw; content alone decides here.
     assertThat(qemuInfo("dmg/udif.dmg.renamed").path("format").stringValue()).isEqualTo("raw");
@@ -176,7 +176,7 @@ class FormatFixturesTest {
     assertThat(qemu.path("virtual-size").longValue()).isEqualTo(image.fileSize());
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.virtualSize()).isEqualTo(U64.of(image.fileSize()));
-    assertThat(image.details()).containsEntry("volumeId", "PLAINVOL").containsEntry("blockSize", 2048)
+    assertThat(image.details().toMap()).containsEntry("volumeId", "PLAINVOL").containsEntry("blockSize", 2048)
         .containsEntry("volumeSize", image.fileSize()).doesNotContainKey("partitionTable");
     assertThat(image.flags()).isEmpty();
   }
@@ -188,11 +188,11 @@ class FormatFixturesTest {
     assertThat(image.flags()).isEmpty();
     assertThat(image.virtualSize()).isEqualTo(U64.of(image.fileSize()));
     assertThat(qemuInfo("iso9660/hybrid-gpt.iso").path("virtual-size").longValue()).isEqualTo(image.fileSize());
-    assertThat(image.details()).containsEntry("volumeId", "HYBRIDVOL").containsEntry("partitionTable", "gpt")
+    assertThat(image.details().toMap()).containsEntry("volumeId", "HYBRIDVOL").containsEntry("partitionTable", "gpt")
         // xorriso writes 248 entries: the first 128 are read, their CRC cannot be checked.
         .containsEntry("partitionEntryCount", 248L).containsEntry("partitionEntriesNotRead", 120L)
         .containsEntry("partitionEntriesCrcChecked", false);
-    assertThat((Long) image.details().get("volumeSize")).isLessThan(image.fileSize());
+    assertThat((Long) image.details().toMap().get("volumeSize")).isLessThan(image.fileSize());
     assertPartitionsMatchSfdisk(image, "iso9660/hybrid-gpt.iso");
     assertThat(image.bytesRead()).isLessThanOrEqualTo(BASE_READS + Caps.GPT_ENTRIES);
   }
@@ -202,9 +202,9 @@ class FormatFixturesTest {
     AuditEntry.Image image = image("raw-partitions/mbr.img");
     assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/mbr.img").path("format").stringValue());
     assertThat(image.flags()).isEmpty();
-    assertThat(image.details()).containsEntry("partitionTable", "mbr").containsEntry("diskId", "0x12345678");
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "mbr").containsEntry("diskId", "0x12345678");
     assertPartitionsMatchSfdisk(image, "raw-partitions/mbr.img");
-    assertThat(image.details().get("partitions")).asList().first()
+    assertThat(image.details().toMap().get("partitions")).asList().first()
         .satisfies(p -> assertThat(map(p)).containsEntry("bootable", true).containsEntry("mbrType", "0x83"));
   }
 
@@ -213,7 +213,7 @@ class FormatFixturesTest {
     AuditEntry.Image image = image("raw-partitions/gpt.img");
     assertThat(image.format().id()).isEqualTo(qemuInfo("raw-partitions/gpt.img").path("format").stringValue());
     assertThat(image.flags()).isEmpty();
-    assertThat(image.details()).containsEntry("partitionTable", "gpt")
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "gpt")
         .containsEntry("diskGuid", "0D5C1F43-1D51-4C4B-9F0B-6D9C4C2B7E11")
         .containsEntry("partitionEntriesCrcChecked", true);
     assertPartitionsMatchSfdisk(image, "raw-partitions/gpt.img");
@@ -225,7 +225,7 @@ class FormatFixturesTest {
   private static void assertPartitionsMatchSfdisk(AuditEntry.Image image, String name) throws Exception {
     JsonNode table = json(name + ".sfdisk.json").path("partitiontable");
     JsonNode expected = table.path("partitions");
-    List<Map<String, Object>> actual = (List<Map<String, Object>>) image.details().get("partitions");
+    List<Map<String, Object>> actual = (List<Map<String, Object>>) image.details().toMap().get("partitions");
     assertThat(actual).hasSize(expected.size());
     boolean gpt = "gpt".equals(table.path("label").stringValue());
     for (int i = 0; i < expected.size(); i++) {

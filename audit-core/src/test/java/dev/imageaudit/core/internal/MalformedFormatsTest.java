@@ -83,9 +83,9 @@ class MalformedFormatsTest {
   void qedTableOffsetPastTheEndOrWrappingIsCaught() throws IOException {
     AuditEntry.Image past = judge(Arrays.copyOf(qed(4096, 2, 1, 0, 1L << 40, 1 << 20, 0, 0).array(), 12288), BASE);
     assertThat(past.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(past.details()).containsEntry("truncated", "L1 table ends past the end of the file");
+    assertThat(past.details().toMap()).containsEntry("truncated", "L1 table ends past the end of the file");
     AuditEntry.Image wraps = judge(qed(4096, 2, 1, 0, -4096L, 1 << 20, 0, 0).array(), BASE);
-    assertThat(wraps.details()).containsEntry("invalidHeader", "L1 table end wraps past 2^64");
+    assertThat(wraps.details().toMap()).containsEntry("invalidHeader", "L1 table end wraps past 2^64");
   }
 
   @Test
@@ -96,21 +96,21 @@ class MalformedFormatsTest {
     System.arraycopy(name, 0, image, 8000, name.length);
     AuditEntry.Image judged = judge(image, BASE + name.length);
     assertThat(judged.flags()).containsExactly(Flag.BACKING_FILE, Flag.DIFFERENCING_DISK);
-    assertThat(judged.details()).containsEntry("backingFile", "/var/lib/images/../../etc/passwd")
+    assertThat(judged.details().toMap()).containsEntry("backingFile", "/var/lib/images/../../etc/passwd")
         .containsEntry("backingFormatProbed", true);
 
     AuditEntry.Image outside = judge(qedImage(1, 4000, 200), BASE);
-    assertThat(outside.details()).containsEntry("invalidHeader", "backing file name lies outside the header clusters")
+    assertThat(outside.details().toMap()).containsEntry("invalidHeader", "backing file name lies outside the header clusters")
         .doesNotContainKey("backingFile");
     assertThat(outside.flags()).contains(Flag.BACKING_FILE, Flag.DIFFERENCING_DISK);
     AuditEntry.Image huge = judge(qedImage(1, 64, 0xFFFF_FFFFL), BASE);
-    assertThat(huge.details()).doesNotContainKey("backingFile");
+    assertThat(huge.details().toMap()).doesNotContainKey("backingFile");
     assertThat(huge.bytesRead()).isLessThanOrEqualTo(BASE);
 
     // The name's cluster is cut off: what is there is reported, and the file is truncated.
     byte[] cut = Arrays.copyOf(image, 8000 + 4);
     AuditEntry.Image short_ = judge(cut, BASE + name.length);
-    assertThat(short_.details()).containsEntry("backingFile", "/var");
+    assertThat(short_.details().toMap()).containsEntry("backingFile", "/var");
     assertThat(short_.flags()).contains(Flag.TRUNCATED);
   }
 
@@ -118,7 +118,7 @@ class MalformedFormatsTest {
   void qedUnknownFeatureBitsAndNeedCheckAreFlagged() throws IOException {
     AuditEntry.Image image = judge(qedImage(2 | 8 | (1L << 63), 0, 0), BASE);
     assertThat(image.flags()).containsExactly(Flag.DIRTY, Flag.UNKNOWN_FEATURES);
-    assertThat(image.details()).containsEntry("unknownFeatures", U64.of(8 | (1L << 63)));
+    assertThat(image.details().toMap()).containsEntry("unknownFeatures", U64.of(8 | (1L << 63)));
   }
 
   // ---------------------------------------------------------------- Parallels
@@ -156,7 +156,7 @@ class MalformedFormatsTest {
     assertThat(largest.virtualSize()).hasToString("18446744073709551104");
     AuditEntry.Image wraps = judge(parallels(ext, 2, 8, 0, -1L, 0).array(), BASE);
     assertThat(wraps.virtualSize()).isNull();
-    assertThat(wraps.details()).containsEntry("invalidHeader", "sector count times 512 passes 2^64");
+    assertThat(wraps.details().toMap()).containsEntry("invalidHeader", "sector count times 512 passes 2^64");
     // The old magic keeps 32 bits: all ones in the high half change nothing.
     AuditEntry.Image old = judge(parallels(ParallelsDetector.MAGIC, 2, 8, 0, 0xFFFF_FFFF_0000_0800L, 0).array(), BASE);
     assertThat(old.virtualSize()).isEqualTo(U64.of(1 << 20));
@@ -166,7 +166,7 @@ class MalformedFormatsTest {
   void parallelsInUseMarkerIsDirty() throws IOException {
     AuditEntry.Image image = judge(parallels(ParallelsDetector.MAGIC_EXT, 2, 8, 0, 2048, 0x746F6E59L).array(), BASE);
     assertThat(image.flags()).containsExactly(Flag.DIRTY);
-    assertThat(image.details()).containsEntry("inUse", true);
+    assertThat(image.details().toMap()).containsEntry("inUse", true);
   }
 
   // ---------------------------------------------------------------- LUKS1
@@ -195,7 +195,7 @@ class MalformedFormatsTest {
     assertThat(image.format()).isEqualTo(ImageFormat.LUKS);
     assertThat(image.flags()).containsExactly(Flag.ENCRYPTED);
     assertThat(image.virtualSize()).isEqualTo(U64.of(8192));
-    assertThat(image.details()).containsEntry("activeKeySlots", 1).containsEntry("cipherMode", "cbc-essiv:sha256");
+    assertThat(image.details().toMap()).containsEntry("activeKeySlots", 1).containsEntry("cipherMode", "cbc-essiv:sha256");
   }
 
   @ParameterizedTest
@@ -229,13 +229,13 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(luks1Image(luks1(0xFFFF_FFFFL), 600_000), BASE);
     assertThat(image.virtualSize()).isNull();
     assertThat(image.flags()).contains(Flag.TRUNCATED, Flag.ENCRYPTED);
-    assertThat(image.details()).containsEntry("payloadOffset", 0xFFFF_FFFFL * 512);
+    assertThat(image.details().toMap()).containsEntry("payloadOffset", 0xFFFF_FFFFL * 512);
   }
 
   private static void assertInvalidLuks(ByteBuffer header, String check) throws IOException {
     AuditEntry.Image image = judge(luks1Image(header, 1032 * 512 + 512), BASE);
     assertThat(image.flags()).contains(Flag.INVALID_HEADER, Flag.ENCRYPTED);
-    assertThat(image.details()).containsEntry("invalidHeader", check);
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", check);
   }
 
   // ---------------------------------------------------------------- LUKS2
@@ -265,7 +265,7 @@ class MalformedFormatsTest {
     AuditEntry.Image fixed = judge(luks2(16384, String.format(LUKS2_JSON, "32768", "65536"), 131072), BASE + 12288);
     assertThat(fixed.virtualSize()).isEqualTo(U64.of(65536));
     assertThat(fixed.flags()).containsExactly(Flag.ENCRYPTED);
-    assertThat(fixed.details()).containsEntry("checksumChecked", true).containsEntry("label", "lab");
+    assertThat(fixed.details().toMap()).containsEntry("checksumChecked", true).containsEntry("label", "lab");
     AuditEntry.Image dynamic = judge(luks2(16384, String.format(LUKS2_JSON, "32768", "dynamic"), 131072), BASE + 12288);
     assertThat(dynamic.virtualSize()).isEqualTo(U64.of(131072 - 32768));
   }
@@ -275,38 +275,38 @@ class MalformedFormatsTest {
     byte[] image = luks2(16384, String.format(LUKS2_JSON, "32768", "dynamic"), 65536);
     image[5000] ^= 1;
     AuditEntry.Image judged = judge(image, BASE + 12288);
-    assertThat(judged.details().get("invalidHeader")).asString().startsWith("header checksum mismatch");
+    assertThat(judged.details().toMap().get("invalidHeader")).asString().startsWith("header checksum mismatch");
   }
 
   @Test
   void luks2HeaderSizeMustBeAPowerOfTwoInRangeAndItsJsonIsReadUnderTheCap() throws Exception {
     String json = String.format(LUKS2_JSON, "32768", "dynamic");
     AuditEntry.Image odd = judge(luks2(20000, json, 65536), BASE);
-    assertThat(odd.details()).containsEntry("invalidHeader", "header size is not a power of two from 16 KiB to 4 MiB");
+    assertThat(odd.details().toMap()).containsEntry("invalidHeader", "header size is not a power of two from 16 KiB to 4 MiB");
     assertThat(judge(luks2(-1L, json, 65536), BASE).flags()).contains(Flag.INVALID_HEADER);
     // 4 MiB headers exist: the JSON is read up to the cap only, and the checksum left unchecked.
     AuditEntry.Image big = judge(luks2(4 << 20, String.format(LUKS2_JSON, "4194304", "dynamic"), (4 << 20) + 4096),
         BASE + Caps.LUKS2_JSON);
     assertThat(big.virtualSize()).isEqualTo(U64.of(4096));
-    assertThat(big.details()).containsEntry("checksumChecked", false);
+    assertThat(big.details().toMap()).containsEntry("checksumChecked", false);
   }
 
   @Test
   void luks2JsonLongerThanTheCapIsReportedNotRead() throws Exception {
     String filler = "{\"x\":\"" + "a".repeat(Caps.LUKS2_JSON) + "\"}";
     AuditEntry.Image image = judge(luks2(1 << 20, filler, (1 << 20) + 4096), BASE + Caps.LUKS2_JSON);
-    assertThat(image.details().get("metadataError")).asString().contains("longer than the cap");
+    assertThat(image.details().toMap().get("metadataError")).asString().contains("longer than the cap");
     assertThat(image.virtualSize()).isNull();
   }
 
   @Test
   void luks2BrokenJsonIsInvalidAndDeepNestingDoesNotOverflowTheStack() throws Exception {
     AuditEntry.Image garbage = judge(luks2(16384, "{\"segments\": [1, 2", 65536), BASE + 12288);
-    assertThat(garbage.details().get("invalidHeader")).asString().startsWith("JSON metadata: ");
+    assertThat(garbage.details().toMap().get("invalidHeader")).asString().startsWith("JSON metadata: ");
     AuditEntry.Image deep = judge(luks2(16384, "[".repeat(10_000), 65536), BASE + 12288);
-    assertThat(deep.details().get("invalidHeader")).asString().contains("nesting deeper than");
+    assertThat(deep.details().toMap().get("invalidHeader")).asString().contains("nesting deeper than");
     AuditEntry.Image noSegments = judge(luks2(16384, "{\"keyslots\":{}}", 65536), BASE + 12288);
-    assertThat(noSegments.details()).containsEntry("invalidHeader", "JSON metadata has no segments object");
+    assertThat(noSegments.details().toMap()).containsEntry("invalidHeader", "JSON metadata has no segments object");
   }
 
   @Test
@@ -317,29 +317,29 @@ class MalformedFormatsTest {
     AuditEntry.Image last = judge(luks2(16384, twice, 65536), BASE + 12288);
     assertThat(last.virtualSize()).isEqualTo(U64.of(4096));
     // Only a whole sector_size is reported.
-    assertThat(last.details().get("segments")).asList().singleElement().satisfies(s -> assertThat(FormatFixturesTest.map(s))
+    assertThat(last.details().toMap().get("segments")).asList().singleElement().satisfies(s -> assertThat(FormatFixturesTest.map(s))
         .doesNotContainKey("sectorSize"));
     AuditEntry.Image trailing = judge(luks2(16384, String.format(LUKS2_JSON, "32768", "dynamic") + " {}", 65536), BASE + 12288);
-    assertThat(trailing.details().get("invalidHeader")).asString().startsWith("JSON metadata: ");
+    assertThat(trailing.details().toMap().get("invalidHeader")).asString().startsWith("JSON metadata: ");
     AuditEntry.Image blank = judge(luks2(16384, " \n ", 65536), BASE + 12288);
-    assertThat(blank.details()).containsEntry("invalidHeader", "JSON metadata: unexpected end at offset 3");
+    assertThat(blank.details().toMap()).containsEntry("invalidHeader", "JSON metadata: unexpected end at offset 3");
     AuditEntry.Image deep64 = judge(luks2(16384, "[".repeat(64) + "]".repeat(64), 65536), BASE + 12288);
-    assertThat(deep64.details()).containsEntry("invalidHeader", "JSON metadata has no segments object");
+    assertThat(deep64.details().toMap()).containsEntry("invalidHeader", "JSON metadata has no segments object");
     AuditEntry.Image deep65 = judge(luks2(16384, "[".repeat(65) + "]".repeat(65), 65536), BASE + 12288);
-    assertThat(deep65.details()).containsEntry("invalidHeader", "JSON metadata: nesting deeper than 64");
+    assertThat(deep65.details().toMap()).containsEntry("invalidHeader", "JSON metadata: nesting deeper than 64");
   }
 
   @Test
   void luks2SegmentOffsetsPastTheEndOrWrappingAreCaught() throws Exception {
     AuditEntry.Image wraps = judge(luks2(16384, String.format(LUKS2_JSON, "18446744073709551615", "512"), 65536), BASE + 12288);
-    assertThat(wraps.details()).containsEntry("invalidHeader", "segment 0 end wraps past 2^64");
+    assertThat(wraps.details().toMap()).containsEntry("invalidHeader", "segment 0 end wraps past 2^64");
     AuditEntry.Image tooBig = judge(luks2(16384, String.format(LUKS2_JSON, "18446744073709551616", "512"), 65536), BASE + 12288);
-    assertThat(tooBig.details().get("invalidHeader")).asString().contains("not a decimal u64");
+    assertThat(tooBig.details().toMap().get("invalidHeader")).asString().contains("not a decimal u64");
     AuditEntry.Image past = judge(luks2(16384, String.format(LUKS2_JSON, "1048576", "dynamic"), 65536), BASE + 12288);
     assertThat(past.flags()).contains(Flag.TRUNCATED);
     assertThat(past.virtualSize()).isNull();
     AuditEntry.Image cut = judge(Arrays.copyOf(luks2(16384, String.format(LUKS2_JSON, "32768", "dynamic"), 65536), 6000), BASE + 12288);
-    assertThat(cut.details()).containsEntry("truncated", "JSON metadata ends past the end of the file");
+    assertThat(cut.details().toMap()).containsEntry("truncated", "JSON metadata ends past the end of the file");
     AuditEntry.Image binaryCut = judge(Arrays.copyOf(luks2(16384, "{}", 65536), 2000), BASE);
     assertThat(binaryCut.flags()).contains(Flag.TRUNCATED, Flag.ENCRYPTED);
   }
@@ -400,7 +400,7 @@ class MalformedFormatsTest {
   private static void assertInvalidBochs(ByteBuffer header, String check) throws IOException {
     AuditEntry.Image image = judge(bochsImage(header, 64), BASE);
     assertThat(image.flags()).contains(Flag.INVALID_HEADER);
-    assertThat((String) image.details().get("invalidHeader")).startsWith(check);
+    assertThat((String) image.details().toMap().get("invalidHeader")).startsWith(check);
   }
 
   // ---------------------------------------------------------------- cloop
@@ -453,7 +453,7 @@ class MalformedFormatsTest {
 
   @Test
   void cloopTablePastTheEndIsTruncatedAndItsLastEntryReadUnderItsCap() throws IOException {
-    assertThat(judge(cloop(4096, 100, 300, 160), BASE).details())
+    assertThat(judge(cloop(4096, 100, 300, 160), BASE).details().toMap())
         .containsEntry("truncated", "offsets table ends past the end of the file");
     // 1000 blocks: the table ends at 8144, past the head; its last entry is read alone (8 bytes).
     long[] offsets = new long[1001];
@@ -465,13 +465,13 @@ class MalformedFormatsTest {
     assertThat(ok.flags()).isEmpty();
     offsets[1000] = 1L << 40;
     AuditEntry.Image past = judge(cloop(4096, 1000, 8144 + 10_000, offsets), BASE + CloopDetector.LAST_OFFSET_CAP);
-    assertThat(past.details()).containsEntry("truncated", "compressed data ends past the end of the file");
+    assertThat(past.details().toMap()).containsEntry("truncated", "compressed data ends past the end of the file");
   }
 
   private static void assertInvalidCloop(byte[] image, String check) throws IOException {
     AuditEntry.Image judged = judge(image, BASE);
     assertThat(judged.flags()).contains(Flag.INVALID_HEADER);
-    assertThat((String) judged.details().get("invalidHeader")).startsWith(check);
+    assertThat((String) judged.details().toMap().get("invalidHeader")).startsWith(check);
   }
 
   // ---------------------------------------------------------------- DMG
@@ -506,7 +506,7 @@ class MalformedFormatsTest {
     assertInvalidDmg(dmg(2048, 0, 0, 0, 0, 0, 2048, 512), "neither a resource fork nor an XML property list");
     AuditEntry.Image absurd = judge(dmg(2048, 0, 0, 0, 0, 1000, Long.MIN_VALUE, 512), BASE);
     assertThat(absurd.virtualSize()).isNull();
-    assertThat(absurd.details()).containsEntry("sectors", U64.of(Long.MIN_VALUE))
+    assertThat(absurd.details().toMap()).containsEntry("sectors", U64.of(Long.MIN_VALUE))
         .containsEntry("invalidHeader", "sector count times 512 passes 2^63");
   }
 
@@ -525,7 +525,7 @@ class MalformedFormatsTest {
   private static void assertInvalidDmg(byte[] image, String check) throws IOException {
     AuditEntry.Image judged = judge(image, BASE);
     assertThat(judged.format()).isEqualTo(ImageFormat.DMG);
-    assertThat(judged.details()).containsEntry("invalidHeader", check);
+    assertThat(judged.details().toMap()).containsEntry("invalidHeader", check);
   }
 
   // ---------------------------------------------------------------- ISO 9660
@@ -548,22 +548,22 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(iso(0x8800, 1, 17, 2048), BASE);
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.virtualSize()).isEqualTo(U64.of(0x8800));
-    assertThat(image.details()).containsEntry("volumeId", "VOLUME").containsEntry("volumeSize", 0x8800L);
+    assertThat(image.details().toMap()).containsEntry("volumeId", "VOLUME").containsEntry("volumeSize", 0x8800L);
     assertThat(image.flags()).isEmpty();
   }
 
   @Test
   void isoDescriptorChecks() throws IOException {
-    assertThat(judge(iso(0x8800, 2, 17, 2048), BASE).details())
+    assertThat(judge(iso(0x8800, 2, 17, 2048), BASE).details().toMap())
         .containsEntry("invalidHeader", "volume descriptor 16 is type 2, not primary (1)");
     byte[] differ = iso(0x8800, 1, 17, 2048);
     differ[0x8057] = 18;
-    assertThat(judge(differ, BASE).details())
+    assertThat(judge(differ, BASE).details().toMap())
         .containsEntry("invalidHeader", "little- and big-endian copies of the volume size differ");
-    assertThat(judge(iso(0x8800, 1, 17, 0), BASE).details())
+    assertThat(judge(iso(0x8800, 1, 17, 0), BASE).details().toMap())
         .containsEntry("invalidHeader", "logical block size 0 is not a power of two of at least 512");
     AuditEntry.Image huge = judge(iso(0x8800, 1, 0xFFFF_FFFFL, 2048), BASE);
-    assertThat(huge.details()).containsEntry("volumeSize", 0xFFFF_FFFFL * 2048)
+    assertThat(huge.details().toMap()).containsEntry("volumeSize", 0xFFFF_FFFFL * 2048)
         .containsEntry("truncated", "file system ends past the end of the file");
   }
 
@@ -573,7 +573,7 @@ class MalformedFormatsTest {
     assertThat(cut.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(cut.flags()).containsExactly(Flag.TRUNCATED);
     AuditEntry.Image mid = judge(Arrays.copyOf(iso(0x8800, 1, 17, 2048), 0x8400), BASE);
-    assertThat(mid.details()).containsEntry("truncated", "file system ends past the end of the file");
+    assertThat(mid.details().toMap()).containsEntry("truncated", "file system ends past the end of the file");
     byte[] tooShort = new byte[0x8005];
     AuditEntry.Image raw = judge(tooShort, Caps.HEAD + Caps.TAIL);
     assertThat(raw.format()).isEqualTo(ImageFormat.RAW);
@@ -598,17 +598,17 @@ class MalformedFormatsTest {
   void mbrWithSaneEntriesIsRead() throws IOException {
     AuditEntry.Image image = judge(mbr(65536, 0x80, 0x83, 1, 63, 0, 0x07, 64, 64), BASE);
     assertThat(image.format()).isEqualTo(ImageFormat.RAW);
-    assertThat(image.details()).containsEntry("partitionTable", "mbr");
-    assertThat(image.details().get("partitions")).asList().hasSize(2);
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "mbr");
+    assertThat(image.details().toMap().get("partitions")).asList().hasSize(2);
     assertThat(image.flags()).isEmpty();
   }
 
   @Test
   void bootSectorsThatAreNoMbrAreLeftAlone() throws IOException {
-    assertThat(judge(mbr(65536, 0x12, 0x83, 1, 63), BASE).details()).doesNotContainKey("partitionTable");
-    assertThat(judge(mbr(65536, 0, 0x83, 1, 100, 0, 0x83, 50, 100), BASE).details()).doesNotContainKey("partitionTable");
-    assertThat(judge(mbr(65536, 0, 0x83, 200, 1), BASE).details()).doesNotContainKey("partitionTable");
-    assertThat(judge(mbr(65536, 0, 0x83, 0, 10), BASE).details()).doesNotContainKey("partitionTable");
+    assertThat(judge(mbr(65536, 0x12, 0x83, 1, 63), BASE).details().toMap()).doesNotContainKey("partitionTable");
+    assertThat(judge(mbr(65536, 0, 0x83, 1, 100, 0, 0x83, 50, 100), BASE).details().toMap()).doesNotContainKey("partitionTable");
+    assertThat(judge(mbr(65536, 0, 0x83, 200, 1), BASE).details().toMap()).doesNotContainKey("partitionTable");
+    assertThat(judge(mbr(65536, 0, 0x83, 0, 10), BASE).details().toMap()).doesNotContainKey("partitionTable");
     // A FAT boot sector: jump, BPB with 512-byte sectors, "FAT16" at 54; its code bytes would look like entries.
     byte[] fat = mbr(65536, 0, 0x83, 1, 63);
     fat[0] = (byte) 0xEB;
@@ -617,19 +617,19 @@ class MalformedFormatsTest {
     fat[11] = 0;
     fat[12] = 2;
     System.arraycopy(ascii("FAT16   "), 0, fat, 54, 8);
-    assertThat(judge(fat, BASE).details()).doesNotContainKey("partitionTable");
+    assertThat(judge(fat, BASE).details().toMap()).doesNotContainKey("partitionTable");
     byte[] ntfs = mbr(65536, 0, 0x83, 1, 63);
     ntfs[0] = (byte) 0xEB;
     ntfs[2] = (byte) 0x90;
     System.arraycopy(ascii("NTFS    "), 0, ntfs, 3, 8);
-    assertThat(judge(ntfs, BASE).details()).doesNotContainKey("partitionTable");
+    assertThat(judge(ntfs, BASE).details().toMap()).doesNotContainKey("partitionTable");
   }
 
   @Test
   void mbrPartitionEndingPastTheFileIsTruncated() throws IOException {
     AuditEntry.Image image = judge(mbr(65536, 0, 0x83, 64, 0xFFFF_FFFF), BASE);
-    assertThat(image.details()).containsEntry("partitionTable", "mbr");
-    assertThat(image.details().get("partitions")).asList().singleElement()
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "mbr");
+    assertThat(image.details().toMap().get("partitions")).asList().singleElement()
         .satisfies(p -> assertThat(FormatFixturesTest.map(p)).containsEntry("sizeBytes", U64.of(0xFFFF_FFFFL * 512)));
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
   }
@@ -674,9 +674,9 @@ class MalformedFormatsTest {
   void gptIsReadWithNamesTypesAndSizes() throws IOException {
     AuditEntry.Image image = judge(gpt(512, 1 << 20, 2, 128, 128, entries(128, 0, 5)), BASE + Caps.GPT_ENTRIES);
     assertThat(image.flags()).isEmpty();
-    assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("partitionEntriesCrcChecked", true)
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "gpt").containsEntry("partitionEntriesCrcChecked", true)
         .containsEntry("diskGuid", "89ABCDEF-4567-0123-7869-5A4B3C2D1E0F");
-    List<?> partitions = (List<?>) image.details().get("partitions");
+    List<?> partitions = (List<?>) image.details().toMap().get("partitions");
     assertThat(partitions).hasSize(2);
     assertThat(FormatFixturesTest.map(partitions.get(1))).containsEntry("index", 6).containsEntry("name", "part5")
         .containsEntry("typeGuid", "0FC63DAF-8483-4772-8E79-3D69D8477DE4").containsEntry("firstLba", U64.of(600))
@@ -686,8 +686,8 @@ class MalformedFormatsTest {
   @Test
   void gptOnFourKiBSectorsIsFoundAtByte4096() throws IOException {
     AuditEntry.Image image = judge(gpt(4096, 4 << 20, 2, 128, 128, entries(128, 0)), BASE + 4096 + Caps.GPT_ENTRIES);
-    assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("sectorSize", 4096);
-    assertThat(((List<?>) image.details().get("partitions"))).singleElement()
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "gpt").containsEntry("sectorSize", 4096);
+    assertThat(((List<?>) image.details().toMap().get("partitions"))).singleElement()
         .satisfies(p -> assertThat(FormatFixturesTest.map(p)).containsEntry("sizeBytes", U64.of(50 * 4096)));
     assertThat(image.flags()).isEmpty();
   }
@@ -696,24 +696,24 @@ class MalformedFormatsTest {
   void gptHeaderAndEntryChecks() throws IOException {
     byte[] badCrc = gpt(512, 1 << 20, 2, 128, 128, entries(128, 0));
     badCrc[512 + 40] ^= 1;
-    assertThat(judge(badCrc, BASE).details()).containsEntry("invalidHeader", "GPT header CRC32 mismatch");
+    assertThat(judge(badCrc, BASE).details().toMap()).containsEntry("invalidHeader", "GPT header CRC32 mismatch");
     byte[] badEntries = gpt(512, 1 << 20, 2, 128, 128, entries(128, 0));
     badEntries[1024 + 60] ^= 1;
-    assertThat(judge(badEntries, BASE + Caps.GPT_ENTRIES).details())
+    assertThat(judge(badEntries, BASE + Caps.GPT_ENTRIES).details().toMap())
         .containsEntry("invalidHeader", "GPT partition entries CRC32 mismatch");
-    assertThat(judge(gpt(512, 1 << 20, 2, 128, 100, entries(128, 0)), BASE).details())
+    assertThat(judge(gpt(512, 1 << 20, 2, 128, 100, entries(128, 0)), BASE).details().toMap())
         .containsEntry("invalidHeader", "partition entry size 100 is not a multiple of 8 from 128 to 16384");
-    assertThat(judge(gpt(512, 1 << 20, -1L, 128, 128, entries(128, 0)), BASE).details())
+    assertThat(judge(gpt(512, 1 << 20, -1L, 128, 128, entries(128, 0)), BASE).details().toMap())
         .containsEntry("invalidHeader", "partition entries LBA 18446744073709551615 is out of range");
-    assertThat(judge(gpt(512, 1 << 20, 1, 128, 128, entries(0)), BASE).details())
+    assertThat(judge(gpt(512, 1 << 20, 1, 128, 128, entries(0)), BASE).details().toMap())
         .containsEntry("invalidHeader", "partition entries LBA 1 is out of range");
     byte[] backwards = entries(4, 0);
     ByteBuffer.wrap(backwards).order(ByteOrder.LITTLE_ENDIAN).putLong(40, 10);
-    assertThat(judge(gpt(512, 1 << 20, 2, 4, 128, backwards), BASE + 512).details())
+    assertThat(judge(gpt(512, 1 << 20, 2, 4, 128, backwards), BASE + 512).details().toMap())
         .containsEntry("invalidHeader", "GPT partition 1 ends before it starts");
     byte[] hugeEntry = entries(4, 0);
     ByteBuffer.wrap(hugeEntry).order(ByteOrder.LITTLE_ENDIAN).putLong(32, 0).putLong(40, -1L);
-    assertThat(judge(gpt(512, 1 << 20, 2, 4, 128, hugeEntry), BASE + 512).details())
+    assertThat(judge(gpt(512, 1 << 20, 2, 4, 128, hugeEntry), BASE + 512).details().toMap())
         .containsEntry("invalidHeader", "GPT partition 1 size passes 2^64 bytes");
   }
 
@@ -721,20 +721,20 @@ class MalformedFormatsTest {
   void gptCountsAndOffsetsPastTheEndStayWithinTheCap() throws IOException {
     // Four billion entries claimed: 128 are read, the rest reported unread.
     AuditEntry.Image many = judge(gpt(512, 1 << 20, 2, 0xFFFF_FFFFL, 128, entries(128, 3)), BASE + Caps.GPT_ENTRIES);
-    assertThat(many.details()).containsEntry("partitionEntriesNotRead", 0xFFFF_FFFFL - 128)
+    assertThat(many.details().toMap()).containsEntry("partitionEntriesNotRead", 0xFFFF_FFFFL - 128)
         .containsEntry("partitionEntriesCrcChecked", false);
     // Entries far past the end of the file.
     AuditEntry.Image past = judge(gpt(512, 1 << 20, 1L << 30, 128, 128, entries(128, 0)), BASE + Caps.GPT_ENTRIES);
-    assertThat(past.details()).containsEntry("truncated", "GPT partition entries end past the end of the file");
+    assertThat(past.details().toMap()).containsEntry("truncated", "GPT partition entries end past the end of the file");
     // A partition past the end of a small disk.
     AuditEntry.Image small = judge(gpt(512, 64 << 10, 2, 128, 128, entries(128, 2)), BASE + Caps.GPT_ENTRIES);
-    assertThat(small.details()).containsEntry("truncated", "GPT partition 3 ends past the end of the file");
+    assertThat(small.details().toMap()).containsEntry("truncated", "GPT partition 3 ends past the end of the file");
   }
 
   @Test
   void protectiveMbrWithoutGptIsInvalid() throws IOException {
     AuditEntry.Image image = judge(mbr(1 << 20, 0, 0xEE, 1, 2047), BASE + PartitionTables.HEADER_4K_CAP);
-    assertThat(image.details()).containsEntry("partitionTable", "mbr")
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "mbr")
         .containsEntry("invalidHeader", "protective MBR but no GPT header at LBA 1");
   }
 
@@ -748,7 +748,7 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(polyglot, BASE);
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW2);
     assertThat(image.flags()).contains(Flag.AMBIGUOUS_FORMAT);
-    assertThat(image.details()).containsEntry("alsoMatches", List.of("iso9660"));
+    assertThat(image.details().toMap()).containsEntry("alsoMatches", List.of("iso9660"));
   }
 
   @Test
@@ -758,8 +758,8 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(dmg, BASE);
     assertThat(image.format()).isEqualTo(ImageFormat.QED);
     assertThat(image.flags()).containsExactly(Flag.AMBIGUOUS_FORMAT);
-    assertThat(image.details()).containsEntry("alsoMatches", List.of("dmg"));
-    assertThat(judge(qedImage(0, 0, 0), BASE).details()).doesNotContainKey("alsoMatches");
+    assertThat(image.details().toMap()).containsEntry("alsoMatches", List.of("dmg"));
+    assertThat(judge(qedImage(0, 0, 0), BASE).details().toMap()).doesNotContainKey("alsoMatches");
   }
 
   @Test
@@ -769,7 +769,7 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(hybrid, BASE + Caps.GPT_ENTRIES);
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.flags()).isEmpty();
-    assertThat(image.details()).containsEntry("partitionTable", "gpt").containsEntry("volumeId", "VOLUME")
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "gpt").containsEntry("volumeId", "VOLUME")
         .doesNotContainKey("alsoMatches");
   }
 
@@ -780,11 +780,11 @@ class MalformedFormatsTest {
     AuditEntry.Image image = judge(isohybrid, BASE);
     assertThat(image.format()).isEqualTo(ImageFormat.ISO9660);
     assertThat(image.flags()).isEmpty();
-    assertThat(image.details()).containsEntry("partitionTable", "mbr");
-    assertThat(image.details().get("partitions")).asList().singleElement().satisfies(p -> assertThat(FormatFixturesTest.map(p))
+    assertThat(image.details().toMap()).containsEntry("partitionTable", "mbr");
+    assertThat(image.details().toMap().get("partitions")).asList().singleElement().satisfies(p -> assertThat(FormatFixturesTest.map(p))
         .containsEntry("firstLba", 0L).containsEntry("mbrType", "0x17").containsEntry("sizeBytes", U64.of(0x10000)));
     // The same sector on a disk that is no ISO: a partition over the MBR is no partition table.
-    assertThat(judge(mbr(0x10000, 0x80, 0x17, 0, 128), BASE).details()).doesNotContainKey("partitionTable");
+    assertThat(judge(mbr(0x10000, 0x80, 0x17, 0, 128), BASE).details().toMap()).doesNotContainKey("partitionTable");
   }
 
   // ---------------------------------------------------------------- arbitrary bytes
@@ -825,7 +825,7 @@ class MalformedFormatsTest {
   private static void assertInvalid(ByteBuffer header, String check) throws IOException {
     AuditEntry.Image image = judge(Arrays.copyOf(header.array(), 12288), BASE);
     assertThat(image.flags()).contains(Flag.INVALID_HEADER);
-    assertThat((String) image.details().get("invalidHeader")).contains(check);
+    assertThat((String) image.details().toMap().get("invalidHeader")).contains(check);
   }
 
   private static ByteBuffer le(int size) {

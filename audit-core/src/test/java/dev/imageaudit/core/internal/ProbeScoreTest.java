@@ -82,7 +82,7 @@ class ProbeScoreTest {
       throws IOException {
     Detection chosen = assertSameWhateverTheOrder(what, bytes);
     assertThat(chosen.format()).as(what).isEqualTo(winner);
-    assertThat(chosen.details()).as(what).containsEntry("alsoMatches", List.of(others));
+    assertThat(chosen.details().toMap()).as(what).containsEntry("alsoMatches", List.of(others));
   }
 
   /** Returns the detection by the ranked registration, after checking every shuffle gives it too. */

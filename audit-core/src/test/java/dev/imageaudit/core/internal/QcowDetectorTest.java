@@ -40,7 +40,7 @@ class QcowDetectorTest {
     assertThat(image.virtualSize()).isEqualTo(U64.of(1 << 20));
     assertThat(image.flags()).containsExactly(Flag.UNSUPPORTED_PARTITION_IMAGE);
     assertThat(image.disk()).isEqualTo(Verdict.accepted());
-    assertThat(image.details()).containsEntry("headerLength", 112L).containsEntry("clusterSize", 65536L)
+    assertThat(image.details().toMap()).containsEntry("headerLength", 112L).containsEntry("clusterSize", 65536L)
         .containsEntry("headerExtensions", List.of()).doesNotContainKey("invalidHeader");
   }
 
@@ -49,7 +49,7 @@ class QcowDetectorTest {
   void headersCutShortAreTruncatedAndNeverThrow(int length) throws IOException {
     AuditEntry.Image image = judge(bytes(v3(), length));
     assertThat(image.flags()).contains(Flag.TRUNCATED, Flag.CROSVM_UNSUPPORTED);
-    assertThat(image.details()).containsEntry("headerTruncated", true);
+    assertThat(image.details().toMap()).containsEntry("headerTruncated", true);
     assertThat(image.virtualSize()).isEqualTo(length >= 32 ? U64.of(1 << 20) : null);
     assertThat(image.bytesRead()).isEqualTo(length);
   }
@@ -61,7 +61,7 @@ class QcowDetectorTest {
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW2);
     assertThat(image.virtualSize()).isNull();
     assertThat(image.flags()).contains(Flag.INVALID_HEADER);
-    assertThat(image.details().get("invalidHeader")).asString()
+    assertThat(image.details().toMap().get("invalidHeader")).asString()
         .isEqualTo("version " + Integer.toUnsignedLong(version) + " is not 1, 2 or 3");
   }
 
@@ -69,7 +69,7 @@ class QcowDetectorTest {
   @ValueSource(ints = {0, 8, 22, 63, -1})
   void clusterBitsOutsideQemusLimitsAreInvalidAndCrosvmRefusesThem(int bits) throws IOException {
     AuditEntry.Image image = judge(bytes(v3().putInt(20, bits), 4096));
-    assertThat(image.details()).containsEntry("invalidHeader", "cluster_bits " + Integer.toUnsignedLong(bits) + " is outside 9..21");
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", "cluster_bits " + Integer.toUnsignedLong(bits) + " is outside 9..21");
     assertThat(image.disk().reason()).contains("cluster_bits");
   }
 
@@ -78,13 +78,13 @@ class QcowDetectorTest {
   void clusterBitsAtQemusLimitsAreValid(int bits) throws IOException {
     AuditEntry.Image image = judge(bytes(v3().putInt(20, bits), 4096));
     assertThat(image.flags()).doesNotContain(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("clusterSize", 1L << bits);
+    assertThat(image.details().toMap()).containsEntry("clusterSize", 1L << bits);
   }
 
   @Test
   void headerLengthMustBeAtLeast104AndWithinTheFirstCluster() throws IOException {
-    assertThat(judge(bytes(v3().putInt(100, 72), 4096)).details()).containsEntry("invalidHeader", "header_length 72 is below 104");
-    assertThat(judge(bytes(v3().putInt(20, 9).putInt(100, 1024), 4096)).details())
+    assertThat(judge(bytes(v3().putInt(100, 72), 4096)).details().toMap()).containsEntry("invalidHeader", "header_length 72 is below 104");
+    assertThat(judge(bytes(v3().putInt(20, 9).putInt(100, 1024), 4096)).details().toMap())
         .containsEntry("invalidHeader", "header_length 1024 passes the first cluster");
   }
 
@@ -93,30 +93,30 @@ class QcowDetectorTest {
     long bits = 1L | 2L | 1L << 5 | 1L << 63;
     AuditEntry.Image image = judge(bytes(v3().putLong(72, bits).putLong(80, 1), 4096));
     assertThat(image.flags()).contains(Flag.DIRTY, Flag.CORRUPT, Flag.UNKNOWN_FEATURES);
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("unknownIncompatibleFeatures", List.of(5, 63))
         .containsEntry("incompatibleFeatures", U64.of(bits))
         .containsEntry("lazyRefcounts", true);
-    assertThat(image.details().get("incompatibleFeatures")).hasToString("9223372036854775843");
+    assertThat(image.details().toMap().get("incompatibleFeatures")).hasToString("9223372036854775843");
   }
 
   @Test
   void compressionTypeMustAgreeWithItsFeatureBit() throws IOException {
-    assertThat(judge(bytes(v3().put(104, (byte) 1), 4096)).details())
+    assertThat(judge(bytes(v3().put(104, (byte) 1), 4096)).details().toMap())
         .containsEntry("invalidHeader", "compression type 1 disagrees with incompatible feature bit 3");
-    assertThat(judge(bytes(v3().put(104, (byte) 1).putLong(72, 8), 4096)).details())
+    assertThat(judge(bytes(v3().put(104, (byte) 1).putLong(72, 8), 4096)).details().toMap())
         .containsEntry("compressionType", "zstd").doesNotContainKey("invalidHeader");
-    assertThat(judge(bytes(v3().put(104, (byte) 7).putLong(72, 8), 4096)).details())
+    assertThat(judge(bytes(v3().put(104, (byte) 7).putLong(72, 8), 4096)).details().toMap())
         .containsEntry("invalidHeader", "compression type 7 is not 0 (zlib) or 1 (zstd)");
     // A header of exactly 104 bytes has no compression type byte: zlib.
-    assertThat(judge(bytes(v3().putInt(100, 104).put(104, (byte) 1), 4096)).details()).containsEntry("compressionType", "zlib");
+    assertThat(judge(bytes(v3().putInt(100, 104).put(104, (byte) 1), 4096)).details().toMap()).containsEntry("compressionType", "zlib");
   }
 
   @Test
   void encryptionMethodsAreNamedAndUnknownOnesInvalid() throws IOException {
     assertThat(judge(bytes(v3().putInt(32, 2), 4096)).flags()).contains(Flag.ENCRYPTED);
     AuditEntry.Image unknown = judge(bytes(v3().putInt(32, 3), 4096));
-    assertThat(unknown.details()).containsEntry("encryption", "unknown")
+    assertThat(unknown.details().toMap()).containsEntry("encryption", "unknown")
         .containsEntry("invalidHeader", "crypt_method 3 is not 0, 1 (AES) or 2 (LUKS)");
   }
 
@@ -125,7 +125,7 @@ class QcowDetectorTest {
     ByteBuffer b = v3().putInt(20, 9).putLong(8, 500).putInt(16, 20);
     b.put(500, "../../etc/passwd-ish".getBytes(StandardCharsets.US_ASCII));
     AuditEntry.Image image = judge(bytes(b, 4096));
-    assertThat(image.details()).containsEntry("backingFile", "../../etc/passwd-ish")
+    assertThat(image.details().toMap()).containsEntry("backingFile", "../../etc/passwd-ish")
         .containsEntry("invalidHeader", "backing file name at 500 passes the first cluster");
     assertThat(image.flags()).contains(Flag.BACKING_FILE, Flag.INVALID_HEADER);
     assertThat(image.disk().reason()).isEqualTo("qcow2: backing file name lies outside the first cluster");
@@ -134,7 +134,7 @@ class QcowDetectorTest {
   @Test
   void backingNamePastTheEndOfTheFileIsNotRead() throws IOException {
     AuditEntry.Image image = judge(bytes(v3().putLong(8, 4090).putInt(16, 10), 4096));
-    assertThat(image.details()).doesNotContainKey("backingFile")
+    assertThat(image.details().toMap()).doesNotContainKey("backingFile")
         .containsEntry("invalidHeader", "backing file name at 4090 passes the end of the file");
     assertThat(image.flags()).contains(Flag.BACKING_FILE);
     assertThat(image.bytesRead()).isEqualTo(4096);
@@ -143,7 +143,7 @@ class QcowDetectorTest {
   @Test
   void crosvmsOwnBackingFormatExtensionIsRead() throws IOException {
     AuditEntry.Image raw = judge(overlay(0xE279268F, "raw"));
-    assertThat(raw.details()).containsEntry("backingFormat", "raw").containsEntry("backingFormatExtension", "crosvm")
+    assertThat(raw.details().toMap()).containsEntry("backingFormat", "raw").containsEntry("backingFormatExtension", "crosvm")
         .containsEntry("headerExtensions", List.of("crosvm-backing-format")).containsEntry("backingFile", "base.img");
     assertThat(raw.disk()).isEqualTo(Verdict.accepted());
     assertThat(judge(overlay(0xE279268F, "vmdk")).disk())
@@ -161,7 +161,7 @@ class QcowDetectorTest {
     b.putInt(0).putInt(0);
     b.putLong(8, 200).putInt(16, 4).put(200, "base".getBytes(StandardCharsets.US_ASCII));
     AuditEntry.Image image = judge(bytes(b, 4096));
-    assertThat(image.details()).containsEntry("backingFormat", "qcow2")
+    assertThat(image.details().toMap()).containsEntry("backingFormat", "qcow2")
         .containsEntry("backingFormatExtension", "qemu+crosvm").containsEntry("crosvmBackingFormat", "raw");
     assertThat(image.disk()).isEqualTo(Verdict.accepted());
   }
@@ -172,7 +172,7 @@ class QcowDetectorTest {
     b.position(112);
     b.putInt(0x44415441).putInt(70_000);
     AuditEntry.Image image = judge(bytes(b, 4096));
-    assertThat(image.details()).containsEntry("invalidHeader",
+    assertThat(image.details().toMap()).containsEntry("invalidHeader",
         "header extension 0x44415441 of 70000 bytes passes the end of the extension area");
     assertThat(image.bytesRead()).isEqualTo(4096);
   }
@@ -182,7 +182,7 @@ class QcowDetectorTest {
     ByteBuffer b = v3();
     b.position(112);
     b.putInt(0xE2792ACA).putInt(16).put(new byte[16]).putInt(0).putInt(0);
-    assertThat(judge(bytes(b, 4096)).details()).containsEntry("invalidHeader", "backing format extension of 16 bytes is longer than 15");
+    assertThat(judge(bytes(b, 4096)).details().toMap()).containsEntry("invalidHeader", "backing format extension of 16 bytes is longer than 15");
   }
 
   @Test
@@ -194,7 +194,7 @@ class QcowDetectorTest {
       b.putInt(at, 0x0BADF00D);
     }
     AuditEntry.Image image = judge(b.array());
-    assertThat(image.details()).containsEntry("headerExtensionWalk", "stopped at cap");
+    assertThat(image.details().toMap()).containsEntry("headerExtensionWalk", "stopped at cap");
     assertThat(image.bytesRead()).isLessThanOrEqualTo(FormatFixturesTest.BASE_READS + Caps.QCOW_EXTENSION_AREA);
     assertThat(image.bytesRead()).isGreaterThan(FormatFixturesTest.BASE_READS + Caps.QCOW_EXTENSION_AREA - 8L);
   }
@@ -224,14 +224,14 @@ class QcowDetectorTest {
     b.putLong(24, 1).put(32, (byte) 17).put(33, (byte) 9).putInt(36, 1);
     AuditEntry.Image image = judge(b.array());
     assertThat(image.format()).isEqualTo(ImageFormat.QCOW);
-    assertThat(image.details()).containsEntry("invalidHeader", "size 1 is below 2 bytes").containsEntry("encryption", "aes");
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", "size 1 is below 2 bytes").containsEntry("encryption", "aes");
     assertThat(image.flags()).contains(Flag.ENCRYPTED, Flag.INVALID_HEADER);
     b.putLong(24, 4096).put(32, (byte) 17);
-    assertThat(judge(b.array()).details()).containsEntry("invalidHeader", "cluster_bits 17 is outside 9..16");
+    assertThat(judge(b.array()).details().toMap()).containsEntry("invalidHeader", "cluster_bits 17 is outside 9..16");
     b.put(32, (byte) 12).put(33, (byte) 14);
-    assertThat(judge(b.array()).details()).containsEntry("invalidHeader", "l2_bits 14 is outside 6..13");
+    assertThat(judge(b.array()).details().toMap()).containsEntry("invalidHeader", "l2_bits 14 is outside 6..13");
     b.put(33, (byte) 9).putInt(36, 2);
-    assertThat(judge(b.array()).details()).containsEntry("invalidHeader", "crypt_method 2 is not 0 (none) or 1 (AES)");
+    assertThat(judge(b.array()).details().toMap()).containsEntry("invalidHeader", "crypt_method 2 is not 0 (none) or 1 (AES)");
   }
 
   private static byte[] overlay(int extension, String format) {

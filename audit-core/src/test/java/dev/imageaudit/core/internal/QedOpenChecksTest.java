@@ -37,7 +37,7 @@ class QedOpenChecksTest {
     AuditEntry.Image image = FormatFixturesTest.image("qed/" + name);
     assertThat(image.format()).isEqualTo(ImageFormat.QED);
     assertThat(image.flags()).contains(Flag.INVALID_HEADER);
-    assertThat(image.details().get("invalidHeader")).asString().startsWith(check);
+    assertThat(image.details().toMap().get("invalidHeader")).asString().startsWith(check);
   }
 
   @Test
@@ -45,7 +45,7 @@ class QedOpenChecksTest {
     assertThat(refusal("table-past-end.qed")).endsWith("': QED table offset is invalid");
     AuditEntry.Image image = FormatFixturesTest.image("qed/table-past-end.qed");
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "L1 table ends past the end of the file");
+    assertThat(image.details().toMap()).containsEntry("truncated", "L1 table ends past the end of the file");
   }
 
   @Test
@@ -58,7 +58,7 @@ class QedOpenChecksTest {
     AuditEntry.Image image = Auditor.judge("big.qed", null, new SparseSource(header.array(), size), size);
     assertThat(image.format()).isEqualTo(ImageFormat.QED);
     assertThat(image.virtualSize()).isEqualTo(U64.of(1 << 20));
-    assertThat(image.details()).containsEntry("invalidHeader", "header size of 65536 clusters passes 4 GiB");
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", "header size of 65536 clusters passes 4 GiB");
   }
 
   private static String refusal(String name) throws IOException {

@@ -27,7 +27,7 @@ public final class RetainedSize {
     bytes += 2 * align(HEADER + REF) + 2 * align(HEADER + 8); // virtual and partition size: U64 objects
     bytes += verdict(image.partition()) + verdict(image.disk());
     bytes += align(HEADER + 3 * REF) + align(HEADER + 6 * REF) + image.flags().size() * align(HEADER + 5 * REF);
-    bytes += value(image.details());
+    bytes += value(image.details().toMap());
     return bytes;
   }
 

@@ -34,7 +34,7 @@ class VdiDetectorTest {
     assertThat(judged.format().id()).isEqualTo(qemu.format());
     assertThat(judged.virtualSize()).hasToString(qemu.virtualSize());
     boolean isStatic = image.startsWith("static");
-    assertThat(judged.details())
+    assertThat(judged.details().toMap())
         .containsEntry("blockSize", qemu.clusterSize().orElseThrow())
         .containsEntry("version", "1.1")
         .containsEntry("imageType", isStatic ? "static" : "dynamic")
@@ -48,7 +48,7 @@ class VdiDetectorTest {
   @Test
   void anOddDiskSizeIsRoundedUpToWholeSectorsAsQemuDoes() throws IOException {
     AuditEntry.Image image = judge(Fixtures.bytes("vdi", "odd-size.vdi"));
-    assertThat(image.details()).containsEntry("diskSize", U64.of(1_000_001));
+    assertThat(image.details().toMap()).containsEntry("diskSize", U64.of(1_000_001));
     assertThat(image.virtualSize()).isEqualTo(U64.of(1_000_448));
   }
 
@@ -58,7 +58,7 @@ class VdiDetectorTest {
     AuditEntry.Image image = judge(Arrays.copyOf(dynamic(), length), CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VDI);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "header");
+    assertThat(image.details().toMap()).containsEntry("truncated", "header");
     assertThat(image.virtualSize()).isEqualTo(length >= 0x178 ? U64.of(1 << 20) : null);
   }
 
@@ -89,7 +89,7 @@ class VdiDetectorTest {
     assertInvalid(with64(dynamic(), 0x170, -511L), "diskSize", null);
     AuditEntry.Image image = assertInvalid(with(dynamic(), 0x180, 0xFFFF_FFFFL), "blocks", U64.of(1 << 20));
     assertThat(image.flags()).contains(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("imageType", "dynamic").containsEntry("blocks", 0xFFFF_FFFFL);
+    assertThat(image.details().toMap()).containsEntry("imageType", "dynamic").containsEntry("blocks", 0xFFFF_FFFFL);
   }
 
   @Test
@@ -98,10 +98,10 @@ class VdiDetectorTest {
     child[0x1B8] = 0x42;
     AuditEntry.Image image = judge(child, CAP);
     assertThat(image.flags()).containsExactly(Flag.DIFFERENCING_DISK);
-    assertThat(image.details()).containsEntry("parentUuid", "42000000000000000000000000000000");
+    assertThat(image.details().toMap()).containsEntry("parentUuid", "42000000000000000000000000000000");
     AuditEntry.Image typed = judge(with(dynamic(), 0x4C, 4), CAP);
     assertThat(typed.flags()).containsExactly(Flag.DIFFERENCING_DISK);
-    assertThat(typed.details()).containsEntry("imageType", "differencing");
+    assertThat(typed.details().toMap()).containsEntry("imageType", "differencing");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -110,7 +110,7 @@ class VdiDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VDI);
     assertThat(image.flags()).as(check).contains(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("invalidHeader", check);
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", check);
     assertThat(image.virtualSize()).isEqualTo(size);
     return image;
   }
@@ -119,7 +119,7 @@ class VdiDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VDI);
     assertThat(image.flags()).as(part).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", part);
+    assertThat(image.details().toMap()).containsEntry("truncated", part);
     assertThat(image.virtualSize()).isEqualTo(size);
   }
 

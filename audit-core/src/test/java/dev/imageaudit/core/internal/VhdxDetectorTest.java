@@ -54,13 +54,13 @@ class VhdxDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format().id()).isEqualTo(qemu.format());
     assertThat(image.virtualSize()).hasToString(qemu.virtualSize());
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("blockSize", qemu.clusterSize().orElseThrow())
         .containsEntry("leaveBlocksAllocated", name.startsWith("fixed"))
         .containsEntry("hasParent", false)
         .containsEntry("logicalSectorSize", 512L)
         .containsEntry("virtualDiskSize", U64.of(1 << 20));
-    assertThat((String) image.details().get("creator")).startsWith("QEMU v");
+    assertThat((String) image.details().toMap().get("creator")).startsWith("QEMU v");
     assertThat(image.flags()).isEmpty();
     assertThat(image.bytesRead()).isEqualTo(FIXTURE_READ + Fixtures.sharedReads(bytes));
   }
@@ -75,9 +75,9 @@ class VhdxDetectorTest {
     assertThat(image.format()).isEqualTo(ImageFormat.VHDX);
     assertThat(image.flags()).containsExactly(Flag.DIFFERENCING_DISK);
     assertThat(image.virtualSize()).isEqualTo(U64.of(1 << 20));
-    assertThat(image.details()).containsEntry("hasParent", true);
+    assertThat(image.details().toMap()).containsEntry("hasParent", true);
     @SuppressWarnings("unchecked")
-    Map<String, Object> locator = (Map<String, Object>) image.details().get("parentLocator");
+    Map<String, Object> locator = (Map<String, Object>) image.details().toMap().get("parentLocator");
     assertThat(locator).containsEntry("type", "B04AEFB7-D19E-4A81-B789-25B8E9445913");
     assertThat(locator.get("entries")).isEqualTo(Map.of(
         "parent_linkage", "{83ad0a27-7d8c-4a27-9c3c-6a87e3e4c7a1}",
@@ -114,7 +114,7 @@ class VhdxDetectorTest {
     byte[] signature = dynamic();
     signature[TABLE_1] = 'X';
     AuditEntry.Image image = assertInvalid(signature, "regionTableSignature", U64.of(1 << 20));
-    assertThat(image.details()).containsEntry("regionTableCopyUsed", true);
+    assertThat(image.details().toMap()).containsEntry("regionTableCopyUsed", true);
     assertThat(image.bytesRead()).isEqualTo(FIXTURE_READ + VhdxDetector.REGION_TABLE + Fixtures.sharedReads(signature));
 
     byte[] checksum = dynamic();
@@ -156,11 +156,11 @@ class VhdxDetectorTest {
       byte[] metadataPast = regions(dynamic(), t -> putLe64(t, 16 + 32 + 16, offset));
       AuditEntry.Image image = judge(metadataPast, CAP);
       assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-      assertThat(image.details()).containsEntry("truncated", "metadataTable");
+      assertThat(image.details().toMap()).containsEntry("truncated", "metadataTable");
       assertThat(image.virtualSize()).isNull();
       assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + 2 * 4096 + 65536 + Fixtures.sharedReads(metadataPast));
       image = judge(regions(dynamic(), t -> putLe64(t, 16 + 16, offset)), CAP);
-      assertThat(image.details()).containsEntry("truncated", "batRegion");
+      assertThat(image.details().toMap()).containsEntry("truncated", "batRegion");
     }
   }
 
@@ -217,7 +217,7 @@ class VhdxDetectorTest {
     // 131072 BAT entries, 1 MiB blocks, one bitmap entry per 4096 blocks: 130000 MiB still fits.
     byte[] largest = dynamic();
     putLe64(largest, DISK_SIZE, 130_000L << 20);
-    assertThat(judge(largest, CAP).details()).doesNotContainKey("invalidHeader");
+    assertThat(judge(largest, CAP).details().toMap()).doesNotContainKey("invalidHeader");
   }
 
   @Test
@@ -247,7 +247,7 @@ class VhdxDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VHDX);
     assertThat(image.flags()).as(check).contains(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("invalidHeader", check);
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", check);
     assertThat(image.virtualSize()).isEqualTo(size);
     return image;
   }

@@ -48,21 +48,21 @@ class VmdkDetectorTest {
     assertThat(image.format().id()).isEqualTo(qemu.format());
     assertThat(image.virtualSize()).hasToString(qemu.virtualSize());
     // A descriptor's cluster size is its extents': qemu-img opens them to know it, this audit never does.
-    if (qemu.clusterSize().isPresent() && !"descriptor".equals(image.details().get("headerType"))) {
-      assertThat(image.details()).containsEntry("clusterSize", qemu.clusterSize().get());
+    if (qemu.clusterSize().isPresent() && !"descriptor".equals(image.details().toMap().get("headerType"))) {
+      assertThat(image.details().toMap()).containsEntry("clusterSize", qemu.clusterSize().get());
     }
     if (qemu.cid().isPresent()) {
-      assertThat(Long.parseLong((String) image.details().get("cid"), 16)).isEqualTo(qemu.cid().get());
-      assertThat(Long.parseLong((String) image.details().get("parentCid"), 16)).isEqualTo(qemu.parentCid().get());
+      assertThat(Long.parseLong((String) image.details().toMap().get("cid"), 16)).isEqualTo(qemu.cid().get());
+      assertThat(Long.parseLong((String) image.details().toMap().get("parentCid"), 16)).isEqualTo(qemu.parentCid().get());
     }
-    assertThat(image.details().get("parentFileNameHint")).isEqualTo(qemu.backingFilename().orElse(null));
+    assertThat(image.details().toMap().get("parentFileNameHint")).isEqualTo(qemu.backingFilename().orElse(null));
   }
 
   @Test
   void monolithicSparseListsItsEmbeddedExtentButNamesNoOtherFile() throws IOException {
     byte[] bytes = Fixtures.bytes("vmdk", "monolithicSparse.vmdk");
     AuditEntry.Image image = judge(bytes, CAP);
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("headerType", "KDMV")
         .containsEntry("version", 1L)
         .containsEntry("capacitySectors", U64.of(2048))
@@ -79,11 +79,11 @@ class VmdkDetectorTest {
 
   @Test
   void zeroedGrainAndStreamOptimizedAreReadFromTheHeader() throws IOException {
-    assertThat(judge(Fixtures.bytes("vmdk", "zeroedGrain.vmdk")).details())
+    assertThat(judge(Fixtures.bytes("vmdk", "zeroedGrain.vmdk")).details().toMap())
         .containsEntry("version", 2L)
         .containsEntry("zeroedGrain", true);
     AuditEntry.Image stream = judge(Fixtures.bytes("vmdk", "streamOptimized.vmdk"));
-    assertThat(stream.details())
+    assertThat(stream.details().toMap())
         .containsEntry("version", 3L)
         .containsEntry("compressed", true)
         .containsEntry("createType", "streamOptimized")
@@ -94,7 +94,7 @@ class VmdkDetectorTest {
   void streamFooterOverridesTheHeaderAndIsTakenFromTheTailAlone() throws IOException {
     byte[] bytes = Fixtures.bytes("vmdk", "streamOptimized-footer.vmdk");
     AuditEntry.Image image = judge(bytes, CAP);
-    assertThat(image.details()).containsEntry("headerInFooter", true).containsEntry("capacitySectors", U64.of(4096));
+    assertThat(image.details().toMap()).containsEntry("headerInFooter", true).containsEntry("capacitySectors", U64.of(4096));
     assertThat(image.virtualSize()).isEqualTo(U64.of(2 << 20));
     assertThat(image.flags()).isEmpty();
     // The detector reads the tail itself: of the shared reads, only the ISO 9660 descriptor is extra.
@@ -106,7 +106,7 @@ class VmdkDetectorTest {
     byte[] bytes = Fixtures.bytes("vmdk", "monolithicFlat.vmdk");
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.flags()).containsExactly(Flag.EXTERNAL_EXTENT);
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("headerType", "descriptor")
         .containsEntry("version", "1")
         .containsEntry("createType", "monolithicFlat")
@@ -115,7 +115,7 @@ class VmdkDetectorTest {
 
     AuditEntry.Image split = judge(Fixtures.bytes("vmdk", "twoGbMaxExtentSparse.vmdk"), CAP);
     assertThat(split.flags()).containsExactly(Flag.EXTERNAL_EXTENT);
-    assertThat(split.details())
+    assertThat(split.details().toMap())
         .containsEntry("extents", List.of(extent("RW", 2048, "SPARSE", "twoGbMaxExtentSparse-s001.vmdk", null)));
   }
 
@@ -127,7 +127,7 @@ class VmdkDetectorTest {
     assertThat(image.format()).isEqualTo(ImageFormat.VMDK);
     // What qemu-img reports for this extent through its descriptor.
     assertThat(image.virtualSize()).hasToString(Fixtures.qemu("vmdk", "twoGbMaxExtentSparse.vmdk").virtualSize());
-    assertThat(image.details()).doesNotContainKey("extents").containsEntry("embeddedDescriptor", "blank");
+    assertThat(image.details().toMap()).doesNotContainKey("extents").containsEntry("embeddedDescriptor", "blank");
     assertThat(image.flags()).isEmpty();
   }
 
@@ -135,8 +135,8 @@ class VmdkDetectorTest {
   void onlyRwExtentsOfTypesQemuOpensCountInTheSize() throws IOException {
     AuditEntry.Image image = judge(Fixtures.bytes("vmdk", "extentAccess.vmdk"), CAP);
     assertThat(image.virtualSize()).isEqualTo(U64.of(128 * 512));
-    assertThat(image.details()).containsEntry("allExtentsSize", U64.of((128 + 64 + 32 + 16) * 512));
-    assertThat(image.details())
+    assertThat(image.details().toMap()).containsEntry("allExtentsSize", U64.of((128 + 64 + 32 + 16) * 512));
+    assertThat(image.details().toMap())
         .containsEntry("extents", List.of(
             extent("RW", 128, "FLAT", "monolithicFlat-flat.vmdk", 0L),
             extent("RDONLY", 64, "FLAT", "monolithicFlat-flat.vmdk", 0L),
@@ -148,7 +148,7 @@ class VmdkDetectorTest {
   void aParentIsABackingFile() throws IOException {
     AuditEntry.Image overlay = judge(Fixtures.bytes("vmdk", "overlay.vmdk"), CAP);
     assertThat(overlay.flags()).containsExactly(Flag.BACKING_FILE);
-    assertThat(overlay.details()).containsEntry("parentFileNameHint", "monolithicSparse.vmdk");
+    assertThat(overlay.details().toMap()).containsEntry("parentFileNameHint", "monolithicSparse.vmdk");
 
     String base = "version=1\nCID=1\ncreateType=\"monolithicFlat\"\nRW 8 FLAT \"a.img\" 0\n";
     assertThat(judge(ascii(base + "parentCID=12345678\n")).flags())
@@ -160,7 +160,7 @@ class VmdkDetectorTest {
   @Test
   void cowdIsSizedFromItsV3Header() throws IOException {
     AuditEntry.Image image = judge(Fixtures.bytes("vmdk", "cowd.vmdk"), CAP);
-    assertThat(image.details())
+    assertThat(image.details().toMap())
         .containsEntry("headerType", "COWD")
         .containsEntry("capacitySectors", 4096L)
         .containsEntry("cid", "12345678");
@@ -177,7 +177,7 @@ class VmdkDetectorTest {
     AuditEntry.Image image = judge(Arrays.copyOf(whole, length), CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VMDK);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "header");
+    assertThat(image.details().toMap()).containsEntry("truncated", "header");
     assertThat(image.virtualSize()).isEqualTo(length >= 20 ? U64.of(1 << 20) : null);
   }
 
@@ -186,7 +186,7 @@ class VmdkDetectorTest {
   void kdmvWithItsGrainsCutOffIsTruncated(int length) throws IOException {
     AuditEntry.Image image = judge(Arrays.copyOf(Fixtures.bytes("vmdk", "monolithicSparse.vmdk"), length), CAP);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "grains");
+    assertThat(image.details().toMap()).containsEntry("truncated", "grains");
     assertThat(image.virtualSize()).isEqualTo(U64.of(1 << 20));
   }
 
@@ -197,22 +197,22 @@ class VmdkDetectorTest {
       putLe64(b, 28, offset); // descriptor offset
       AuditEntry.Image image = judge(b, CAP);
       assertThat(image.flags()).as("descriptor at %x", offset).containsExactly(Flag.TRUNCATED);
-      assertThat(image.details()).containsEntry("truncated", "descriptor");
+      assertThat(image.details().toMap()).containsEntry("truncated", "descriptor");
       assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + Fixtures.sharedReads(b));
 
       b = sparse();
       putLe64(b, 56, offset == -1L ? -2L : offset); // grain directory (all ones means "in the footer")
       image = judge(b, CAP);
-      assertThat(image.details()).as("directory at %x", offset).containsEntry("truncated", "grainDirectory");
+      assertThat(image.details().toMap()).as("directory at %x", offset).containsEntry("truncated", "grainDirectory");
 
       b = sparse();
       putLe64(b, 64, offset); // grains
-      assertThat(judge(b, CAP).details()).containsEntry("truncated", "grains");
+      assertThat(judge(b, CAP).details().toMap()).containsEntry("truncated", "grains");
     }
     byte[] b = sparse();
     putLe32(b, 8, 3); // redundant grain directory present...
     putLe64(b, 48, 1L << 30); // ...far past the end
-    assertThat(judge(b, CAP).details()).containsEntry("truncated", "redundantGrainDirectory");
+    assertThat(judge(b, CAP).details().toMap()).containsEntry("truncated", "redundantGrainDirectory");
   }
 
   @Test
@@ -232,7 +232,7 @@ class VmdkDetectorTest {
     byte[] hugeDescriptor = with(sparse(), 36, 1L << 60, 8);
     AuditEntry.Image image = assertInvalid(hugeDescriptor, "descriptorSize", U64.of(1 << 20));
     assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + Fixtures.sharedReads(hugeDescriptor));
-    assertThat(image.details()).doesNotContainKey("extents");
+    assertThat(image.details().toMap()).doesNotContainKey("extents");
   }
 
   @Test
@@ -241,7 +241,7 @@ class VmdkDetectorTest {
     assertInvalid(noFooter, "streamFooter", null);
     AuditEntry.Image tiny = judge(Arrays.copyOf(noFooter, 1024), CAP);
     assertThat(tiny.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(tiny.details()).containsEntry("truncated", "streamFooter");
+    assertThat(tiny.details().toMap()).containsEntry("truncated", "streamFooter");
     // A footer whose own header still says "at end" has no grain directory anywhere.
     byte[] footer = Fixtures.bytes("vmdk", "streamOptimized-footer.vmdk");
     putLe64(footer, footer.length - 1024 + 56, -1L);
@@ -258,7 +258,7 @@ class VmdkDetectorTest {
     AuditEntry.Image image = judge(b, CAP);
     assertThat(image.virtualSize()).isEqualTo(U64.of(128 * 512));
     assertThat(image.flags()).containsExactly(Flag.EXTERNAL_EXTENT);
-    assertThat(image.details()).containsEntry("descriptorIsDisk", true);
+    assertThat(image.details().toMap()).containsEntry("descriptorIsDisk", true);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -281,7 +281,7 @@ class VmdkDetectorTest {
     assertInvalid(with(cowd, 24, 0xFFFF_FFFFL, 4), "grainDirectorySize", U64.of(2 << 20));
     AuditEntry.Image image = judge(with(cowd, 20, 0xFFFF_FFFFL, 4), CAP);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "grainDirectory");
+    assertThat(image.details().toMap()).containsEntry("truncated", "grainDirectory");
     // Sectors are u32: the largest still fits, exactly.
     assertThat(judge(with(cowd, 12, 0xFFFF_FFFFL, 4), CAP).virtualSize()).isEqualTo(U64.of(0xFFFF_FFFFL * 512));
   }
@@ -292,7 +292,7 @@ class VmdkDetectorTest {
     Fixtures.put(cowd, 512 + 32, ascii("parentFileNameHint=\"../base.vmdk\"\n"));
     AuditEntry.Image image = judge(cowd, CAP);
     assertThat(image.flags()).containsExactly(Flag.BACKING_FILE);
-    assertThat(image.details()).containsEntry("parentFileNameHint", "../base.vmdk");
+    assertThat(image.details().toMap()).containsEntry("parentFileNameHint", "../base.vmdk");
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -337,7 +337,7 @@ class VmdkDetectorTest {
     assertThat(image.flags()).containsExactly(Flag.EXTERNAL_EXTENT);
     assertThat(image.virtualSize()).isEqualTo(U64.of(4096 * 512));
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> extents = (List<Map<String, Object>>) image.details().get("extents");
+    List<Map<String, Object>> extents = (List<Map<String, Object>>) image.details().toMap().get("extents");
     assertThat(extents).extracting(e -> e.get("file")).containsExactly("/dev/sda", "../../../../etc/shadow");
   }
 
@@ -351,7 +351,7 @@ class VmdkDetectorTest {
     AuditEntry.Image image = judge(big, Caps.VMDK_DESCRIPTOR);
     assertThat(image.bytesRead()).isEqualTo(Caps.VMDK_DESCRIPTOR + Fixtures.sharedReads(big));
     assertThat(image.virtualSize()).isEqualTo(U64.of(4096));
-    assertThat(image.details()).containsEntry("descriptorCapped", true);
+    assertThat(image.details().toMap()).containsEntry("descriptorCapped", true);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -360,7 +360,7 @@ class VmdkDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VMDK);
     assertThat(image.flags()).as(check).contains(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("invalidHeader", check);
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", check);
     assertThat(image.virtualSize()).isEqualTo(size);
     return image;
   }

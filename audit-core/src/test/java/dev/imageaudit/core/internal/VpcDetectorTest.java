@@ -39,7 +39,7 @@ class VpcDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format().id()).isEqualTo(qemu.format());
     assertThat(image.virtualSize()).hasToString(qemu.virtualSize());
-    assertThat(image.details()).containsEntry("blockSize", qemu.clusterSize().orElseThrow());
+    assertThat(image.details().toMap()).containsEntry("blockSize", qemu.clusterSize().orElseThrow());
     assertThat(image.flags()).isEmpty();
     // The whole file is in the head: nothing else is read.
     assertThat(image.bytesRead()).isEqualTo(bytes.length);
@@ -59,7 +59,7 @@ class VpcDetectorTest {
     assertThat(forced.format()).isEqualTo("vpc");
     assertThat(image.virtualSize()).hasToString(forced.virtualSize());
     assertThat(image.virtualSize()).isEqualTo(U64.of(bytes.length - 512));
-    assertThat(image.details()).containsEntry("diskType", "fixed").containsEntry("footerOnlyAtEnd", true);
+    assertThat(image.details().toMap()).containsEntry("diskType", "fixed").containsEntry("footerOnlyAtEnd", true);
     assertThat(image.flags()).isEmpty();
     // The detector reads the tail itself: of the shared reads, only the ISO 9660 descriptor is extra.
     assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + Caps.TAIL + Fixtures.isoRead(bytes));
@@ -67,7 +67,7 @@ class VpcDetectorTest {
 
   @Test
   void theSizeComesFromTheGeometryOrTheFooterAsTheCreatorDictates() throws IOException {
-    assertThat(judge(Fixtures.bytes("vpc", "dynamic.vhd")).details())
+    assertThat(judge(Fixtures.bytes("vpc", "dynamic.vhd")).details().toMap())
         .containsEntry("diskType", "dynamic")
         .containsEntry("creatorApp", "qemu")
         .containsEntry("cylinders", 2)
@@ -76,7 +76,7 @@ class VpcDetectorTest {
         .containsEntry("currentSize", U64.of(69632))
         .containsEntry("originalSize", U64.of(69632))
         .containsEntry("sizeFrom", "chs");
-    assertThat(judge(Fixtures.bytes("vpc", "dynamic-force-size.vhd")).details())
+    assertThat(judge(Fixtures.bytes("vpc", "dynamic-force-size.vhd")).details().toMap())
         .containsEntry("creatorApp", "qem2")
         .containsEntry("cylinders", 65535)
         .containsEntry("heads", 16)
@@ -88,7 +88,7 @@ class VpcDetectorTest {
   void anAzureCreatorIsSizedFromTheFooterWhereQemu72StillUsesTheGeometry() throws IOException {
     Fixtures.QemuInfo qemu = Fixtures.qemu("vpc", "creator-wa.vhd");
     AuditEntry.Image image = judge(Fixtures.bytes("vpc", "creator-wa.vhd"), CAP);
-    assertThat(image.details()).containsEntry("creatorApp", "wa\\x00\\x00").containsEntry("sizeFrom", "currentSize");
+    assertThat(image.details().toMap()).containsEntry("creatorApp", "wa\\x00\\x00").containsEntry("sizeFrom", "currentSize");
     assertThat(image.virtualSize()).isEqualTo(U64.of(65536));
     // qemu-img 7.2: CHS 2 x 4 x 17 sectors. QEMU 10 changed to current_size for unknown creators.
     assertThat(qemu.virtualSize()).isEqualTo("69632");
@@ -114,7 +114,7 @@ class VpcDetectorTest {
     AuditEntry.Image image = judge(Arrays.copyOf(dynamic(), length), CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VPC);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "footer");
+    assertThat(image.details().toMap()).containsEntry("truncated", "footer");
     assertThat(image.virtualSize()).isNull();
   }
 
@@ -149,9 +149,9 @@ class VpcDetectorTest {
     assertInvalid(dynamicHeader(dynamic(), 28, 0), "blockAllocationTable", U64.of(69632));
     AuditEntry.Image image = assertInvalid(dynamicHeader(dynamic(), 28, 0xFFFF_FFFFL), "maxTableEntries", U64.of(69632));
     assertThat(image.flags()).contains(Flag.TRUNCATED);
-    assertThat(image.details()).containsEntry("truncated", "blockAllocationTable");
+    assertThat(image.details().toMap()).containsEntry("truncated", "blockAllocationTable");
     image = judge(dynamicHeader(dynamic(), 16, -8L), CAP);
-    assertThat(image.details()).containsEntry("truncated", "blockAllocationTable");
+    assertThat(image.details().toMap()).containsEntry("truncated", "blockAllocationTable");
     byte[] badCookie = dynamic();
     badCookie[DYNAMIC_HEADER_AT] = 'X';
     assertInvalid(badCookie, "dynamicHeaderCookie", U64.of(69632));
@@ -164,7 +164,7 @@ class VpcDetectorTest {
     b = footer(b, 48, -1L);
     AuditEntry.Image image = assertInvalid(b, "diskSize", U64.of(-512L));
     assertThat(image.virtualSize()).hasToString("18446744073709551104");
-    assertThat(image.details()).containsEntry("currentSize", U64.of(-1L));
+    assertThat(image.details().toMap()).containsEntry("currentSize", U64.of(-1L));
     // The largest geometry QEMU still sizes by CHS: 65535 x 16 x 254 sectors, inside the limit.
     byte[] chs = dynamic();
     Fixtures.putBe16(chs, 56, 65535);
@@ -173,13 +173,13 @@ class VpcDetectorTest {
     chs = dynamicHeader(footer(chs, 48, 0), 28, 65024); // blocks of 2 MiB, rounded up
     image = judge(chs, CAP);
     assertThat(image.virtualSize()).isEqualTo(U64.of(65535L * 16 * 254 * 512));
-    assertThat(image.details()).containsEntry("sizeFrom", "chs").doesNotContainKey("invalidHeader");
+    assertThat(image.details().toMap()).containsEntry("sizeFrom", "chs").doesNotContainKey("invalidHeader");
   }
 
   @Test
   void unknownDiskTypesAreInvalid() throws IOException {
     AuditEntry.Image image = assertInvalid(footer(dynamic(), 60, 5), "diskType", U64.of(69632));
-    assertThat(image.details()).containsEntry("diskType", "unknown(5)");
+    assertThat(image.details().toMap()).containsEntry("diskType", "unknown(5)");
   }
 
   @Test
@@ -197,9 +197,9 @@ class VpcDetectorTest {
     b = footer(b, 60, 4);
     AuditEntry.Image image = judge(b, CAP);
     assertThat(image.flags()).containsExactly(Flag.DIFFERENCING_DISK);
-    assertThat(image.details()).containsEntry("diskType", "differencing").containsEntry("parentName", "base.vhd");
+    assertThat(image.details().toMap()).containsEntry("diskType", "differencing").containsEntry("parentName", "base.vhd");
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> locators = (List<Map<String, Object>>) image.details().get("parentLocators");
+    List<Map<String, Object>> locators = (List<Map<String, Object>>) image.details().toMap().get("parentLocators");
     assertThat(locators).extracting(l -> l.get("platform")).containsExactly("W2ru", "W2ku", "MacX");
     assertThat(locators.get(0)).containsEntry("path", "..\\base.vhd");
     assertThat(locators.get(1)).doesNotContainKey("path").containsEntry("dataLength", 0x8000_0000L);
@@ -214,7 +214,7 @@ class VpcDetectorTest {
   void aFooterOnlyAtTheEndMustBeAFixedDisk() throws IOException {
     byte[] fixed = Fixtures.bytes("vpc", "fixed.vhd");
     AuditEntry.Image image = assertInvalid(footer(fixed, fixed.length - 512, 60, 3), "diskType", U64.of(69632));
-    assertThat(image.details()).containsEntry("diskType", "dynamic").containsEntry("footerOnlyAtEnd", true);
+    assertThat(image.details().toMap()).containsEntry("diskType", "dynamic").containsEntry("footerOnlyAtEnd", true);
   }
 
   @Test
@@ -245,7 +245,7 @@ class VpcDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VPC);
     assertThat(image.flags()).as(check).contains(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("invalidHeader", check);
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", check);
     assertThat(image.virtualSize()).isEqualTo(size);
     return image;
   }
@@ -254,7 +254,7 @@ class VpcDetectorTest {
     AuditEntry.Image image = judge(bytes, CAP);
     assertThat(image.format()).isEqualTo(ImageFormat.VPC);
     assertThat(image.flags()).as(part).contains(Flag.TRUNCATED).doesNotContain(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("truncated", part);
+    assertThat(image.details().toMap()).containsEntry("truncated", part);
     assertThat(image.virtualSize()).isEqualTo(U64.of(69632));
     return image;
   }

@@ -35,20 +35,20 @@ class ZstdDetectorTest {
     Matcher frames = FRAMES.matcher(Files.readString(FIXTURES.resolve(name + ".zstd-lv.txt")));
     assertThat(frames.find()).isTrue();
     assertThat(image.format()).isEqualTo(ImageFormat.ZSTD);
-    assertThat(image.details()).containsEntry("seekable", seekable);
+    assertThat(image.details().toMap()).containsEntry("seekable", seekable);
     assertThat(image.virtualSize()).isEqualTo(sized ? U64.of(decompressed) : null);
     // virtmgr takes it as a raw partition of its compressed length; crosvm as zstd.
     assertThat(image.partition()).isEqualTo(Verdict.accepted());
     assertThat(image.partitionSize()).isEqualTo(U64.of(Files.size(FIXTURES.resolve(name))));
     assertThat(image.flags()).contains(Flag.ZSTD_AS_RAW_PARTITION).doesNotContain(Flag.INVALID_HEADER, Flag.TRUNCATED);
     if (seekable) {
-      assertThat(image.details()).containsEntry("frames", Long.parseLong(frames.group(1)))
+      assertThat(image.details().toMap()).containsEntry("frames", Long.parseLong(frames.group(1)))
           .containsEntry("compressedSizesMatch", true)
           .containsEntry("checksums", !name.contains("no-checksums"));
       assertThat(image.disk()).isEqualTo(Verdict.accepted());
       assertThat(image.flags()).containsExactly(Flag.ZSTD_AS_RAW_PARTITION);
     } else {
-      assertThat(image.details()).containsEntry("frameContentSize", sized ? (Object) U64.of(decompressed) : "absent");
+      assertThat(image.details().toMap()).containsEntry("frameContentSize", sized ? (Object) U64.of(decompressed) : "absent");
       assertThat(image.disk())
           .isEqualTo(Verdict.rejected("zstd: not seekable (no seek table at the end of the file); crosvm reads only seekable zstd"));
       assertThat(image.flags()).containsExactly(Flag.CROSVM_UNSUPPORTED, Flag.ZSTD_AS_RAW_PARTITION);
@@ -71,7 +71,7 @@ class ZstdDetectorTest {
   void aReservedFrameHeaderBitIsInvalid() throws IOException {
     AuditEntry.Image image = judge(frame(0x28, 1));
     assertThat(image.flags()).contains(Flag.INVALID_HEADER);
-    assertThat(image.details()).containsEntry("invalidHeader", "frame header descriptor sets its reserved bit");
+    assertThat(image.details().toMap()).containsEntry("invalidHeader", "frame header descriptor sets its reserved bit");
   }
 
   @Test
@@ -82,14 +82,14 @@ class ZstdDetectorTest {
     out.writeBytes(frame(0x20, 77));
     AuditEntry.Image image = judge(out.toByteArray());
     assertThat(image.format()).isEqualTo(ImageFormat.ZSTD);
-    assertThat(image.details()).containsEntry("startsWithSkippableFrame", true);
+    assertThat(image.details().toMap()).containsEntry("startsWithSkippableFrame", true);
     assertThat(image.virtualSize()).isEqualTo(U64.of(77));
   }
 
   @Test
   void onlySkippableFramesOrTooManyOfThemGiveNoSize() throws IOException {
     byte[] only = concat(le(0x184D2A50, 4), new byte[4]);
-    assertThat(judge(only).details()).containsEntry("firstFrame", "none: the file holds only skippable frames");
+    assertThat(judge(only).details().toMap()).containsEntry("firstFrame", "none: the file holds only skippable frames");
     ByteArrayOutputStream many = new ByteArrayOutputStream();
     for (int i = 0; i < 20; i++) {
       many.writeBytes(le(0x184D2A5F, 0));
@@ -97,7 +97,7 @@ class ZstdDetectorTest {
     many.writeBytes(frame(0x20, 1));
     AuditEntry.Image image = judge(many.toByteArray());
     assertThat(image.virtualSize()).isNull();
-    assertThat(image.details()).containsEntry("firstFrame", "not found within 16 skippable frames");
+    assertThat(image.details().toMap()).containsEntry("firstFrame", "not found within 16 skippable frames");
   }
 
   @Test
@@ -116,18 +116,18 @@ class ZstdDetectorTest {
 
     byte[] reserved = good.clone();
     reserved[reserved.length - 5] = 0x04;
-    assertThat(judge(reserved).details()).containsEntry("invalidHeader", "seek table descriptor 0x4 sets reserved bits");
+    assertThat(judge(reserved).details().toMap()).containsEntry("invalidHeader", "seek table descriptor 0x4 sets reserved bits");
     assertThat(judge(reserved).disk()).isEqualTo(Verdict.rejected("zstd: the seek table descriptor sets reserved bits"));
 
     byte[] tooMany = good.clone();
     ByteBuffer.wrap(tooMany).order(ByteOrder.LITTLE_ENDIAN).putInt(tooMany.length - 9, 1000);
-    assertThat(judge(tooMany).details()).containsEntry("invalidHeader", "seek table of 1000 frames is larger than the file");
+    assertThat(judge(tooMany).details().toMap()).containsEntry("invalidHeader", "seek table of 1000 frames is larger than the file");
     assertThat(judge(tooMany).virtualSize()).isNull();
     assertThat(judge(tooMany).disk()).isEqualTo(Verdict.rejected("zstd: a seek table of 1000 frames is longer than the file"));
 
     byte[] badFrame = good.clone();
     ByteBuffer.wrap(badFrame).order(ByteOrder.LITTLE_ENDIAN).putInt(badFrame.length - 9 - 8 - 8, 0x184D2A50);
-    assertThat(judge(badFrame).details())
+    assertThat(judge(badFrame).details().toMap())
         .containsEntry("invalidHeader", "seek table is not one skippable frame 0x184D2A5E of its entries and footer");
     // crosvm reads only the footer and the entries: it opens this one.
     assertThat(judge(badFrame).disk()).isEqualTo(Verdict.accepted());
@@ -141,8 +141,8 @@ class ZstdDetectorTest {
     b.putInt(0, 0xFD2FB528).put(4, (byte) 0x20).put(5, (byte) 1);
     b.putInt(bytes.length - 9, frames).put(bytes.length - 5, (byte) 0).putInt(bytes.length - 4, 0x8F92EAB1);
     AuditEntry.Image image = judge(bytes);
-    assertThat(image.details()).containsEntry("seekable", true).containsEntry("frames", (long) frames);
-    assertThat(image.details().get("seekTableError")).asString().contains("over the cap");
+    assertThat(image.details().toMap()).containsEntry("seekable", true).containsEntry("frames", (long) frames);
+    assertThat(image.details().toMap().get("seekTableError")).asString().contains("over the cap");
     assertThat(image.virtualSize()).isNull();
     assertThat(image.bytesRead()).isEqualTo(FormatFixturesTest.BASE_READS);
     assertThat(image.disk()).isEqualTo(Verdict.accepted());
