@@ -4,8 +4,6 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageDetails;
-import dev.imageaudit.core.ImageFormat;
-import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,8 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -27,49 +23,10 @@ import java.util.Set;
  */
 public final class Auditor {
 
-  /**
-   * Every detector, one line each, in no particular order: {@link #rank} orders them by their
-   * {@link FormatDetector#probeScore}. All of them run on every image, so that bytes two formats
-   * claim are flagged ({@link AmbiguousFormat}).
-   */
-  static final List<FormatDetector> REGISTERED =
-      List.of(
-          new QcowDetector(),
-          new AndroidSparseDetector(),
-          new CompositeDetector(),
-          new QedDetector(),
-          new ParallelsDetector(),
-          new LuksDetector(),
-          new BochsDetector(),
-          new CloopDetector(),
-          new VmdkDetector(),
-          VpcDetector.atHead(),
-          new VhdxDetector(),
-          new VdiDetector(),
-          new Iso9660Detector(),
-          new ZstdDetector(),
-          new DmgDetector(),
-          VpcDetector.fixedAtTail());
-
-  /** The registered detectors in the order their answers win. */
-  private static final List<FormatDetector> DETECTORS = rank(REGISTERED);
-
-  /** What the registered detectors read before any header is parsed, together. */
-  private static final ReadPlan.Needs NEEDS = ReadPlan.Needs.of(REGISTERED);
-
   private static final OpenOption[] READ_NOFOLLOW = {StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS};
   private static final OpenOption[] READ = {StandardOpenOption.READ};
 
   private Auditor() {}
-
-  /**
-   * Returns the first-phase reads of a file of {@code size} bytes (0: unknown) for every registered
-   * detector: one merged set, so that no detector's read of its head, fixed offset or tail costs a
-   * syscall another's already paid.
-   */
-  static ReadPlan plan(long size) {
-    return ReadPlan.of(NEEDS, size);
-  }
 
   /**
    * Audits the file the walk found.
@@ -133,8 +90,8 @@ public final class Auditor {
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
     byte[] head = source.read(0, want);
     Probe probe = new Probe(head, source, fileSize);
-    List<Detection> matches = detectAll(probe);
-    Detection detection = choose(probe, matches);
+    List<Detection> matches = Formats.detectAll(probe);
+    Detection detection = Formats.choose(probe, matches);
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
     Verdict disk = CrosvmDiskRules.judge(probe, matches);
     Set<Flag> flags = EnumSet.noneOf(Flag.class);
@@ -179,52 +136,6 @@ public final class Auditor {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
-  }
-
-  /**
-   * Returns {@code detectors} in the order their answers win: highest {@link
-   * FormatDetector#probeScore} first, ties (detectors whose signatures cannot both match) by class
-   * name. The result does not depend on the order given.
-   *
-   * @throws IllegalStateException if two detectors share both score and class name
-   */
-  static List<FormatDetector> rank(List<FormatDetector> detectors) {
-    Comparator<FormatDetector> order = Comparator.comparingInt(FormatDetector::probeScore)
-        .reversed()
-        .thenComparing(d -> d.getClass().getName());
-    List<FormatDetector> ranked = new ArrayList<>(detectors);
-    ranked.sort(order);
-    for (int i = 1; i < ranked.size(); i++) {
-      if (order.compare(ranked.get(i - 1), ranked.get(i)) == 0) {
-        throw new IllegalStateException("two detectors tie: " + ranked.get(i).getClass().getName());
-      }
-    }
-    return List.copyOf(ranked);
-  }
-
-  /** Returns every detector's answer, in detector order. */
-  private static List<Detection> detectAll(Probe probe) throws IOException {
-    return detectAll(probe, DETECTORS);
-  }
-
-  /** Returns the answers of {@code ranked} (as {@link #rank} orders them), in that order. */
-  static List<Detection> detectAll(Probe probe, List<FormatDetector> ranked) throws IOException {
-    List<Detection> matches = new ArrayList<>();
-    for (FormatDetector detector : ranked) {
-      detector.detect(probe).ifPresent(matches::add);
-    }
-    return matches;
-  }
-
-  /**
-   * Returns the first answer, the highest-scoring (raw, score 0, when there is none), with its
-   * partition table and ambiguity.
-   */
-  static Detection choose(Probe probe, List<Detection> matches) throws IOException {
-    Detection chosen = matches.isEmpty()
-        ? new Detection(ImageFormat.RAW, U64.of(probe.size()), ImageDetails.NONE)
-        : matches.get(0);
-    return AmbiguousFormat.flag(PartitionTables.refine(chosen, probe), matches);
   }
 
   /** Returns the entry for a path that could not be read. */

@@ -47,12 +47,12 @@ final class NativeOpen {
             return Auditor.judge(item.display(), item.target(), new ByteArraySource(new byte[0]), 0, hashHead);
           }
           return Auditor.judge(
-              item.display(), item.target(), new NativeSource(fd, stSize, Caps.PER_FILE, buffer, Auditor.plan(stSize)), stSize, hashHead);
+              item.display(), item.target(), new NativeSource(fd, stSize, Caps.PER_FILE, buffer, Formats.plan(stSize)), stSize, hashHead);
         case LinuxFiles.S_IFBLK:
           // A block device's st_size is 0; its capacity is where its end is.
           long capacity = LinuxFiles.lseek(fd, 0, LinuxFiles.SEEK_END);
           return Auditor.judge(
-              item.display(), item.target(), new NativeSource(fd, capacity, Caps.PER_FILE, buffer, Auditor.plan(capacity)), stSize, hashHead);
+              item.display(), item.target(), new NativeSource(fd, capacity, Caps.PER_FILE, buffer, Formats.plan(capacity)), stSize, hashHead);
         case LinuxFiles.S_IFIFO:
           return skipped(item, SkipReason.FIFO);
         case LinuxFiles.S_IFSOCK:

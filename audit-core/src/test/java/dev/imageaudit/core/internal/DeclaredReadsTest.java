@@ -47,7 +47,7 @@ class DeclaredReadsTest {
     assertThat(files).hasSizeGreaterThan(60);
 
     int checked = 0;
-    for (FormatDetector detector : Auditor.REGISTERED) {
+    for (FormatDetector detector : Formats.REGISTERED) {
       for (byte[] bytes : files) {
         RecordingSource source = new RecordingSource(bytes);
         Probe probe = new Probe(source.read(0, (int) Math.min(Caps.HEAD, bytes.length)), source, bytes.length);
@@ -65,7 +65,7 @@ class DeclaredReadsTest {
         checked++;
       }
     }
-    assertThat(checked).isGreaterThan(files.size() * Auditor.REGISTERED.size() / 2);
+    assertThat(checked).isGreaterThan(files.size() * Formats.REGISTERED.size() / 2);
   }
 
   @Test

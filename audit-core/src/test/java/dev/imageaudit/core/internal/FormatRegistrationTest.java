@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A format is registered (an {@link ImageFormat}, a detector in {@link Auditor#REGISTERED}) only with
+ * A format is registered (an {@link ImageFormat}, a detector in {@link Formats#REGISTERED}) only with
  * its fixtures and its documentation. The rule, exactly:
  *
  * <ul>
@@ -80,7 +80,7 @@ class FormatRegistrationTest {
   @Test
   void everyRegisteredDetectorMatchesAFixture() throws IOException {
     List<String> unmatched = new ArrayList<>();
-    for (FormatDetector detector : Auditor.REGISTERED) {
+    for (FormatDetector detector : Formats.REGISTERED) {
       boolean matched = false;
       for (byte[] bytes : FIXTURES.values()) {
         ByteArraySource source = new ByteArraySource(bytes);

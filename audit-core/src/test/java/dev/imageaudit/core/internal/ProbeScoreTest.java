@@ -29,18 +29,18 @@ class ProbeScoreTest {
 
   @Test
   void rankingDoesNotDependOnRegistrationOrder() {
-    List<FormatDetector> ranked = Auditor.rank(Auditor.REGISTERED);
+    List<FormatDetector> ranked = Formats.rank(Formats.REGISTERED);
     Random random = new Random(13);
     for (int i = 0; i < SHUFFLES; i++) {
-      List<FormatDetector> shuffled = new ArrayList<>(Auditor.REGISTERED);
+      List<FormatDetector> shuffled = new ArrayList<>(Formats.REGISTERED);
       Collections.shuffle(shuffled, random);
-      assertThat(Auditor.rank(shuffled)).containsExactlyElementsOf(ranked);
+      assertThat(Formats.rank(shuffled)).containsExactlyElementsOf(ranked);
     }
   }
 
   @Test
   void scoresFallFromHeadersAtZeroToTrailers() {
-    List<FormatDetector> ranked = Auditor.rank(Auditor.REGISTERED);
+    List<FormatDetector> ranked = Formats.rank(Formats.REGISTERED);
     assertThat(ranked).extracting(FormatDetector::probeScore)
         .allMatch(score -> score >= 1 && score <= 100)
         .isSortedAccordingTo(Collections.reverseOrder());
@@ -52,7 +52,7 @@ class ProbeScoreTest {
 
   @Test
   void twoDetectorsOfOneClassAndScoreAreRefused() {
-    assertThatThrownBy(() -> Auditor.rank(List.of(new QedDetector(), new QedDetector())))
+    assertThatThrownBy(() -> Formats.rank(List.of(new QedDetector(), new QedDetector())))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -87,10 +87,10 @@ class ProbeScoreTest {
 
   /** Returns the detection by the ranked registration, after checking every shuffle gives it too. */
   private static Detection assertSameWhateverTheOrder(String what, byte[] bytes) throws IOException {
-    Detection expected = detect(bytes, Auditor.REGISTERED);
+    Detection expected = detect(bytes, Formats.REGISTERED);
     Random random = new Random(what.hashCode());
     for (int i = 0; i < SHUFFLES; i++) {
-      List<FormatDetector> shuffled = new ArrayList<>(Auditor.REGISTERED);
+      List<FormatDetector> shuffled = new ArrayList<>(Formats.REGISTERED);
       Collections.shuffle(shuffled, random);
       assertThat(detect(bytes, shuffled)).as(what).isEqualTo(expected);
     }
@@ -100,7 +100,7 @@ class ProbeScoreTest {
   private static Detection detect(byte[] bytes, List<FormatDetector> registered) throws IOException {
     ByteArraySource source = new ByteArraySource(bytes);
     Probe probe = new Probe(source.read(0, (int) Math.min(Caps.HEAD, bytes.length)), source, bytes.length);
-    return Auditor.choose(probe, Auditor.detectAll(probe, Auditor.rank(registered)));
+    return Formats.choose(probe, Formats.detectAll(probe, Formats.rank(registered)));
   }
 
   private static String extension(Path path) {

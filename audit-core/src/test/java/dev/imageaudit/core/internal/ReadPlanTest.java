@@ -29,7 +29,7 @@ class ReadPlanTest {
 
   @Test
   void theDetectorsDeclareHeadIsoDescriptorAndTail() {
-    ReadPlan.Needs needs = ReadPlan.Needs.of(Auditor.REGISTERED);
+    ReadPlan.Needs needs = ReadPlan.Needs.of(Formats.REGISTERED);
     assertThat(needs.tail()).isTrue();
     assertThat(needs.fixed()).containsExactly(range(Iso9660Detector.DESCRIPTOR_OFFSET, Iso9660Detector.DESCRIPTOR_CAP));
   }
@@ -37,25 +37,25 @@ class ReadPlanTest {
   @Test
   void aSmallFileIsOneReadOfItAllAndOneByteMore() {
     // One byte past the end: a file that grew since its size was taken is noticed.
-    assertThat(Auditor.plan(1).ranges()).containsExactly(range(0, 2));
-    assertThat(Auditor.plan(3000).ranges()).containsExactly(range(0, 3001));
-    assertThat(Auditor.plan(4096).ranges()).containsExactly(range(0, 4097));
+    assertThat(Formats.plan(1).ranges()).containsExactly(range(0, 2));
+    assertThat(Formats.plan(3000).ranges()).containsExactly(range(0, 3001));
+    assertThat(Formats.plan(4096).ranges()).containsExactly(range(0, 4097));
     // Head and tail less than 32 KiB apart, head and ISO descriptor and tail in one read.
-    assertThat(Auditor.plan(20_000).ranges()).containsExactly(range(0, 20_001));
-    assertThat(Auditor.plan(40 * 1024).ranges()).containsExactly(range(0, 40 * 1024 + 1));
-    assertThat(Auditor.plan(64 * 1024).ranges()).containsExactly(range(0, 64 * 1024 + 1));
+    assertThat(Formats.plan(20_000).ranges()).containsExactly(range(0, 20_001));
+    assertThat(Formats.plan(40 * 1024).ranges()).containsExactly(range(0, 40 * 1024 + 1));
+    assertThat(Formats.plan(64 * 1024).ranges()).containsExactly(range(0, 64 * 1024 + 1));
   }
 
   @Test
   void aLargerFileIsTheHeadWithItsIsoDescriptorAndTheTail() {
-    assertThat(Auditor.plan(64 * 1024 + 1).ranges()).containsExactly(range(0, 0x8800), range(60 * 1024 + 1, 4097));
+    assertThat(Formats.plan(64 * 1024 + 1).ranges()).containsExactly(range(0, 0x8800), range(60 * 1024 + 1, 4097));
     long gib = 1L << 30;
-    assertThat(Auditor.plan(gib).ranges()).containsExactly(range(0, 0x8800), range(gib - 4096, 4097));
+    assertThat(Formats.plan(gib).ranges()).containsExactly(range(0, 0x8800), range(gib - 4096, 4097));
   }
 
   @Test
   void aFileOfUnknownSizeGetsTheHeadWithItsIsoDescriptorOnly() {
-    assertThat(Auditor.plan(0).ranges()).containsExactly(range(0, 0x8800));
+    assertThat(Formats.plan(0).ranges()).containsExactly(range(0, 0x8800));
   }
 
   @Test
@@ -92,7 +92,7 @@ class ReadPlanTest {
     int fd = LinuxFiles.open(LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
     try {
       long size = bytes.length - 512;
-      NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Auditor.plan(size));
+      NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Formats.plan(size));
       AuditEntry.Image image = Auditor.judge("grown.img", null, source, size);
       assertThat(image.flags()).contains(Flag.CHANGED_DURING_AUDIT);
     } finally {
@@ -109,7 +109,7 @@ class ReadPlanTest {
     Path file = Files.write(dir.resolve("f" + size + ".img"), bytes);
     int fd = LinuxFiles.open(LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
     try {
-      NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Auditor.plan(size));
+      NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Formats.plan(size));
       AuditEntry.Image image = Auditor.judge("f.img", null, source, size);
       AuditEntry.Image inMemory = Auditor.judge("f.img", null, new ByteArraySource(bytes), size);
       // Same answer and the same bytesRead: the plan changes how the bytes are fetched, not what is read.
