@@ -17,6 +17,7 @@ import java.util.Map;
 public sealed interface FormatDetails
     permits FormatDetails.None,
         FormatDetails.Recorded,
+        CompositeDetails,
         SparseDetails,
         ZstdDetails {
 
