@@ -1,7 +1,6 @@
 package dev.imageaudit.core;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,12 +51,12 @@ public record CompositeDetails(
 
     /** Returns the component as an item of the {@code components} list is written. */
     public Map<String, Object> fields() {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("path", path);
-      fields.put("offset", offset);
-      fields.put("readWrite", readWrite);
-      fields.put("fileOffset", fileOffset);
-      return fields;
+      return new DetailsFields()
+          .add("path", path)
+          .add("offset", offset)
+          .add("readWrite", readWrite)
+          .add("fileOffset", fileOffset)
+          .map();
     }
   }
 
@@ -80,37 +79,34 @@ public record CompositeDetails(
 
     /** Returns the rules as the {@code rules} object is written. */
     public Map<String, Object> fields() {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("versionAtMostTwo", versionAtMostTwo);
-      fields.put("hasComponents", hasComponents);
-      fields.put("offsetsSorted", offsetsSorted);
-      fields.put("offsetsUnique", offsetsUnique);
-      fields.put("lengthPastLastOffset", lengthPastLastOffset);
-      return fields;
+      return new DetailsFields()
+          .add("versionAtMostTwo", versionAtMostTwo)
+          .add("hasComponents", hasComponents)
+          .add("offsetsSorted", offsetsSorted)
+          .add("offsetsUnique", offsetsUnique)
+          .add("lengthPastLastOffset", lengthPastLastOffset)
+          .map();
     }
   }
 
   /** Returns the fields under their report keys, in report order, null fields left out. */
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    putIfPresent(fields, "version", version);
+    List<Map<String, Object>> items = null;
     if (components != null) {
-      List<Map<String, Object>> items = new ArrayList<>(components.size());
-      components.forEach(c -> items.add(c.fields()));
-      fields.put("components", items);
+      items = new ArrayList<>(components.size());
+      for (Component component : components) {
+        items.add(component.fields());
+      }
     }
-    putIfPresent(fields, "length", length);
-    putIfPresent(fields, "lastOffset", lastOffset);
-    putIfPresent(fields, "duplicateOffset", duplicateOffset);
-    putIfPresent(fields, "rules", rules == null ? null : rules.fields());
-    putIfPresent(fields, "descriptorError", descriptorError);
-    return fields;
-  }
-
-  private static void putIfPresent(Map<String, Object> fields, String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
+    return new DetailsFields()
+        .add("version", version)
+        .add("components", items)
+        .add("length", length)
+        .add("lastOffset", lastOffset)
+        .add("duplicateOffset", duplicateOffset)
+        .add("rules", rules == null ? null : rules.fields())
+        .add("descriptorError", descriptorError)
+        .map();
   }
 }

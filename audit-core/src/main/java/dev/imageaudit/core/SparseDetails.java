@@ -1,6 +1,5 @@
 package dev.imageaudit.core;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -55,40 +54,34 @@ public record SparseDetails(
 
     /** Returns the counts under their report keys, in report order, as Long values. */
     public Map<String, Object> fields() {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("raw", raw);
-      fields.put("fill", fill);
-      fields.put("dontCare", dontCare);
-      fields.put("crc32", crc32);
-      fields.put("unknown", unknown);
-      return fields;
+      return new DetailsFields()
+          .add("raw", raw)
+          .add("fill", fill)
+          .add("dontCare", dontCare)
+          .add("crc32", crc32)
+          .add("unknown", unknown)
+          .map();
     }
   }
 
   /** Returns the fields under their report keys, in report order, null fields left out. */
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    putIfPresent(fields, "majorVersion", majorVersion);
-    putIfPresent(fields, "minorVersion", minorVersion);
-    putIfPresent(fields, "fileHeaderSize", fileHeaderSize);
-    putIfPresent(fields, "chunkHeaderSize", chunkHeaderSize);
-    putIfPresent(fields, "blockSize", blockSize);
-    putIfPresent(fields, "totalBlocks", totalBlocks);
-    putIfPresent(fields, "totalChunks", totalChunks);
-    putIfPresent(fields, "imageChecksum", imageChecksum);
-    putIfPresent(fields, "chunks", chunks == null ? null : chunks.fields());
-    putIfPresent(fields, "chunksWalked", chunksWalked);
-    putIfPresent(fields, "chunkBlocks", chunkBlocks);
-    putIfPresent(fields, "chunkWalk", chunkWalk);
-    putIfPresent(fields, "libsparse", libsparse);
-    putIfPresent(fields, "crosvm", crosvm);
-    return fields;
-  }
-
-  private static void putIfPresent(Map<String, Object> fields, String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
+    return new DetailsFields()
+        .add("majorVersion", majorVersion)
+        .add("minorVersion", minorVersion)
+        .add("fileHeaderSize", fileHeaderSize)
+        .add("chunkHeaderSize", chunkHeaderSize)
+        .add("blockSize", blockSize)
+        .add("totalBlocks", totalBlocks)
+        .add("totalChunks", totalChunks)
+        .add("imageChecksum", imageChecksum)
+        .add("chunks", chunks == null ? null : chunks.fields())
+        .add("chunksWalked", chunksWalked)
+        .add("chunkBlocks", chunkBlocks)
+        .add("chunkWalk", chunkWalk)
+        .add("libsparse", libsparse)
+        .add("crosvm", crosvm)
+        .map();
   }
 }

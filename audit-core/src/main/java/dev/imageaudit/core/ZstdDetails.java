@@ -1,6 +1,5 @@
 package dev.imageaudit.core;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -61,23 +60,17 @@ public record ZstdDetails(
   /** Returns the fields under their report keys, in report order, null fields left out. */
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("startsWithSkippableFrame", startsWithSkippableFrame);
-    fields.put("seekable", seekable);
-    putIfPresent(fields, "frames", frames);
-    putIfPresent(fields, "seekTableDescriptor", seekTableDescriptor);
-    putIfPresent(fields, "checksums", checksums);
-    putIfPresent(fields, "seekTableError", seekTableError);
-    putIfPresent(fields, "compressedSize", compressedSize);
-    putIfPresent(fields, "compressedSizesMatch", compressedSizesMatch);
-    putIfPresent(fields, "firstFrame", firstFrame);
-    putIfPresent(fields, "frameContentSize", frameContentSize == null ? null : frameContentSize.reported());
-    return fields;
-  }
-
-  private static void putIfPresent(Map<String, Object> fields, String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
+    return new DetailsFields()
+        .add("startsWithSkippableFrame", startsWithSkippableFrame)
+        .add("seekable", seekable)
+        .add("frames", frames)
+        .add("seekTableDescriptor", seekTableDescriptor)
+        .add("checksums", checksums)
+        .add("seekTableError", seekTableError)
+        .add("compressedSize", compressedSize)
+        .add("compressedSizesMatch", compressedSizesMatch)
+        .add("firstFrame", firstFrame)
+        .add("frameContentSize", frameContentSize == null ? null : frameContentSize.reported())
+        .map();
   }
 }

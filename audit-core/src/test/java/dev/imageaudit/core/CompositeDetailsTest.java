@@ -3,7 +3,6 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,9 @@ import org.junit.jupiter.api.Test;
  */
 class CompositeDetailsTest {
 
-  private static final Path FIXTURES = Path.of("src/test/resources/fixtures/composite");
-
   @Test
   void descriptorComponentsAndRulesAreTyped() throws IOException {
-    AuditEntry.Image image = (AuditEntry.Image) ImageAudit.auditFile(FIXTURES.resolve("two-components.composite"));
-    assertThat(image.format()).isEqualTo(ImageFormat.COMPOSITE);
+    AuditEntry.Image image = FixtureAudits.audit(ImageFormat.COMPOSITE, "two-components.composite");
     FormatDetails header = image.details().header();
 
     assertThat(header).isInstanceOfSatisfying(CompositeDetails.class, composite -> {

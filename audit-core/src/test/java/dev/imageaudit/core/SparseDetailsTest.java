@@ -3,7 +3,6 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,12 +14,9 @@ import org.junit.jupiter.api.Test;
  */
 class SparseDetailsTest {
 
-  private static final Path FIXTURES = Path.of("src/test/resources/fixtures/android-sparse");
-
   @Test
   void fileHeaderAndChunkWalkAreTyped() throws IOException {
-    AuditEntry.Image image = (AuditEntry.Image) ImageAudit.auditFile(FIXTURES.resolve("split-0.simg"));
-    assertThat(image.format()).isEqualTo(ImageFormat.ANDROID_SPARSE);
+    AuditEntry.Image image = FixtureAudits.audit(ImageFormat.ANDROID_SPARSE, "split-0.simg");
     FormatDetails header = image.details().header();
 
     assertThat(header).isInstanceOfSatisfying(SparseDetails.class, sparse -> {

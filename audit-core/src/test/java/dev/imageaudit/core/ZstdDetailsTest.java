@@ -3,7 +3,6 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,8 +12,6 @@ import org.junit.jupiter.api.Test;
  * the details object the reports have always written for them, key for key and type for type.
  */
 class ZstdDetailsTest {
-
-  private static final Path FIXTURES = Path.of("src/test/resources/fixtures/zstd");
 
   @Test
   void seekableFileGivesItsSeekTable() throws IOException {
@@ -74,8 +71,6 @@ class ZstdDetailsTest {
   }
 
   private static FormatDetails header(String name) throws IOException {
-    AuditEntry.Image image = (AuditEntry.Image) ImageAudit.auditFile(FIXTURES.resolve(name));
-    assertThat(image.format()).isEqualTo(ImageFormat.ZSTD);
-    return image.details().header();
+    return FixtureAudits.audit(ImageFormat.ZSTD, name).details().header();
   }
 }
