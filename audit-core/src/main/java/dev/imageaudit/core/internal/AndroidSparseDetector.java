@@ -2,11 +2,10 @@ package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.SparseDetails;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Names Android sparse images and checks them as libsparse reads them (FORMATS.md section 5; AOSP
@@ -16,6 +15,9 @@ import java.util.Map;
  * <p>{@code details.libsparse} is libsparse's verdict ({@code ok}, or the rule that failed);
  * {@code details.crosvm} is crosvm's stricter one, from {@link CrosvmDiskRules#androidSparse}. The
  * virtual size is total_blks x blk_sz, as virtmgr, crosvm and simg2img take it.
+ *
+ * <p>The structures it reads are {@link Header} and {@link ChunkHeader}; what they say is a {@link
+ * SparseDetails}.
  */
 final class AndroidSparseDetector extends MagicDetector {
 
@@ -33,83 +35,132 @@ final class AndroidSparseDetector extends MagicDetector {
     super(Magic.ANDROID_SPARSE);
   }
 
+  /**
+   * The file header, {@code sparse_header_t} of AOSP's {@code sparse_format.h}: 28 bytes,
+   * little-endian, from the magic on.
+   *
+   * @param majorVersion major_version (u16)
+   * @param minorVersion minor_version (u16)
+   * @param fileHeaderSizeBytes file_hdr_sz (u16), in bytes: where the first chunk starts
+   * @param chunkHeaderSizeBytes chunk_hdr_sz (u16), in bytes
+   * @param blockSizeBytes blk_sz (u32), in bytes
+   * @param totalBlocks total_blks (u32), in blocks of the expanded image
+   * @param totalChunks total_chunks (u32), in chunks
+   * @param imageChecksum image_checksum (u32), a CRC32 (0 when unset)
+   */
+  record Header(int majorVersion, int minorVersion, int fileHeaderSizeBytes, int chunkHeaderSizeBytes,
+      long blockSizeBytes, long totalBlocks, long totalChunks, long imageChecksum) {
+
+    /** Reads the header from the first {@link #FILE_HEADER_SIZE} bytes of {@code head}. */
+    static Header read(byte[] head) {
+      return new Header(Bytes.u16le(head, 4), Bytes.u16le(head, 6), Bytes.u16le(head, 8), Bytes.u16le(head, 10),
+          Bytes.u32leUnsigned(head, 12), Bytes.u32leUnsigned(head, 16), Bytes.u32leUnsigned(head, 20),
+          Bytes.u32leUnsigned(head, 24));
+    }
+
+    /** Returns total_blks x blk_sz, in bytes: two u32s, whose product always fits in 64 unsigned bits. */
+    U64 expandedSizeBytes() {
+      return U64.of(totalBlocks * blockSizeBytes);
+    }
+  }
+
+  /**
+   * A chunk header, {@code chunk_header_t} of {@code sparse_format.h}: 12 bytes, little-endian.
+   *
+   * @param chunkType chunk_type (u16): {@link #RAW}, {@link #FILL}, {@link #DONT_CARE}, {@link #CRC32}
+   * @param chunkSizeBlocks chunk_sz (u32), in blocks of the expanded image
+   * @param totalSizeBytes total_sz (u32), in bytes: this header and the chunk's body
+   */
+  record ChunkHeader(int chunkType, long chunkSizeBlocks, long totalSizeBytes) {
+
+    /** Reads the header from the first {@link #CHUNK_HEADER_SIZE} bytes of {@code chunk}. */
+    static ChunkHeader read(byte[] chunk) {
+      return new ChunkHeader(Bytes.u16le(chunk, 0), Bytes.u32leUnsigned(chunk, 4), Bytes.u32leUnsigned(chunk, 8));
+    }
+  }
+
+  /**
+   * What libsparse's walk met.
+   *
+   * @param chunks the chunks of each type
+   * @param walked the chunk headers read
+   * @param blocks the blocks the walked chunks expand to
+   * @param verdict {@code ok}, or the rule that fails
+   */
+  private record Walk(SparseDetails.ChunkCounts chunks, long walked, long blocks, String verdict) {
+    String chunkWalk() {
+      return NOT_JUDGED.equals(verdict) ? "stopped at cap" : "complete";
+    }
+  }
+
   @Override
   Detection read(Probe probe, byte[] head, Findings found) throws IOException {
     if (head.length < FILE_HEADER_SIZE) {
       found.headerTruncated();
-      found.put("libsparse", "file header shorter than 28 bytes");
-      found.put("crosvm", "file header shorter than 28 bytes");
-      return found.toDetection(ImageFormat.ANDROID_SPARSE, null);
+      String rule = "file header shorter than 28 bytes";
+      return found.toDetection(ImageFormat.ANDROID_SPARSE, null, new SparseDetails(
+          null, null, null, null, null, null, null, null, null, null, null, null, rule, rule));
     }
-    int major = Bytes.u16le(head, 4);
-    int fileHeaderSize = Bytes.u16le(head, 8);
-    int chunkHeaderSize = Bytes.u16le(head, 10);
-    long blockSize = Bytes.u32leUnsigned(head, 12);
-    long totalBlocks = Bytes.u32leUnsigned(head, 16);
-    long totalChunks = Bytes.u32leUnsigned(head, 20);
-    found.put("majorVersion", major);
-    found.put("minorVersion", Bytes.u16le(head, 6));
-    found.put("fileHeaderSize", fileHeaderSize);
-    found.put("chunkHeaderSize", chunkHeaderSize);
-    found.put("blockSize", blockSize);
-    found.put("totalBlocks", totalBlocks);
-    found.put("totalChunks", totalChunks);
-    found.put("imageChecksum", Bytes.u32leUnsigned(head, 24));
-    U64 expanded = U64.ofProduct(Bytes.u32le(head, 16), Bytes.u32le(head, 12));
-
+    Header header = Header.read(head);
     String headerRule = null;
-    if (major != 1) {
-      headerRule = "major_version " + major + " is not 1";
-    } else if (fileHeaderSize < FILE_HEADER_SIZE) {
-      headerRule = "file_hdr_sz " + fileHeaderSize + " is below 28";
-    } else if (chunkHeaderSize < CHUNK_HEADER_SIZE) {
-      headerRule = "chunk_hdr_sz " + chunkHeaderSize + " is below 12";
+    if (header.majorVersion() != 1) {
+      headerRule = "major_version " + header.majorVersion() + " is not 1";
+    } else if (header.fileHeaderSizeBytes() < FILE_HEADER_SIZE) {
+      headerRule = "file_hdr_sz " + header.fileHeaderSizeBytes() + " is below 28";
+    } else if (header.chunkHeaderSizeBytes() < CHUNK_HEADER_SIZE) {
+      headerRule = "chunk_hdr_sz " + header.chunkHeaderSizeBytes() + " is below 12";
     }
     // sparse_format.h asks for a non-zero multiple of 4; libsparse itself does not check it.
+    long blockSize = header.blockSizeBytes();
     String blockRule = blockSize == 0 || blockSize % 4 != 0 ? "blk_sz " + blockSize + " is not a non-zero multiple of 4" : null;
     if (headerRule != null || blockRule != null) {
       found.invalid(headerRule != null ? headerRule : blockRule);
     }
 
     ChunkHeaders headers = new ChunkHeaders(probe);
-    if (headerRule != null) {
-      found.put("libsparse", headerRule);
-    } else {
-      walk(headers, fileHeaderSize, chunkHeaderSize, blockSize, totalBlocks, totalChunks, found);
-    }
-    found.put("crosvm", CrosvmDiskRules.androidSparse(head, headers::at, probe.size()));
-    return found.toDetection(ImageFormat.ANDROID_SPARSE, expanded);
+    Walk walk = headerRule != null ? null : walk(headers, header, found);
+    String crosvm = CrosvmDiskRules.androidSparse(head, headers::at, probe.size());
+    SparseDetails details = new SparseDetails(header.majorVersion(), header.minorVersion(),
+        header.fileHeaderSizeBytes(), header.chunkHeaderSizeBytes(), blockSize, header.totalBlocks(),
+        header.totalChunks(), header.imageChecksum(),
+        walk == null ? null : walk.chunks(),
+        walk == null ? null : walk.walked(),
+        walk == null ? null : walk.blocks(),
+        walk == null ? null : walk.chunkWalk(),
+        walk == null ? headerRule : walk.verdict(),
+        crosvm);
+    return found.toDetection(ImageFormat.ANDROID_SPARSE, header.expandedSizeBytes(), details);
   }
 
   /** libsparse's walk (sparse_file_read_sparse and process_chunk), chunk header by chunk header. */
-  private static void walk(ChunkHeaders headers, int fileHeaderSize, int chunkHeaderSize, long blockSize,
-      long totalBlocks, long totalChunks, Findings found) throws IOException {
+  private static Walk walk(ChunkHeaders headers, Header header, Findings found) throws IOException {
+    int chunkHeaderSize = header.chunkHeaderSizeBytes();
+    long blockSize = header.blockSizeBytes();
     long[] counts = new long[5];
     long blocks = 0;
-    long offset = fileHeaderSize;
+    long offset = header.fileHeaderSizeBytes();
     long walked = 0;
     String verdict = null;
     boolean truncated = false;
-    for (; walked < totalChunks; walked++) {
+    for (; walked < header.totalChunks(); walked++) {
       if (walked == Caps.SPARSE_CHUNKS) {
         verdict = NOT_JUDGED;
         break;
       }
-      byte[] chunk = headers.at(offset);
-      if (chunk == null) {
+      byte[] bytes = headers.at(offset);
+      if (bytes == null) {
         verdict = "chunk " + walked + " header at " + offset + " passes the end of the file";
         truncated = true;
         break;
       }
-      int type = Bytes.u16le(chunk, 0);
-      long chunkBlocks = Bytes.u32leUnsigned(chunk, 4);
-      long totalSize = Bytes.u32leUnsigned(chunk, 8);
+      ChunkHeader chunk = ChunkHeader.read(bytes);
+      long chunkBlocks = chunk.chunkSizeBlocks();
       // libsparse keeps total_sz - chunk_hdr_sz in an unsigned int: it wraps below zero.
-      long dataSize = (totalSize - chunkHeaderSize) & 0xFFFF_FFFFL;
+      long dataSize = (chunk.totalSizeBytes() - chunkHeaderSize) & 0xFFFF_FFFFL;
       long body = offset + chunkHeaderSize;
       long next;
       String rule = null;
-      switch (type) {
+      switch (chunk.chunkType()) {
         case RAW -> {
           counts[0]++;
           if (blockSize == 0) {
@@ -162,26 +213,17 @@ final class AndroidSparseDetector extends MagicDetector {
       }
       offset = next;
     }
-    if (verdict == null && (blocks & 0xFFFF_FFFFL) != totalBlocks) {
+    if (verdict == null && (blocks & 0xFFFF_FFFFL) != header.totalBlocks()) {
       // libsparse counts blocks in an unsigned int, so it compares the sum modulo 2^32.
-      verdict = "chunks add up to " + blocks + " blocks, total_blks is " + totalBlocks;
+      verdict = "chunks add up to " + blocks + " blocks, total_blks is " + header.totalBlocks();
     }
-    Map<String, Object> chunkCounts = new LinkedHashMap<>();
-    chunkCounts.put("raw", counts[0]);
-    chunkCounts.put("fill", counts[1]);
-    chunkCounts.put("dontCare", counts[2]);
-    chunkCounts.put("crc32", counts[3]);
-    chunkCounts.put("unknown", counts[4]);
-    found.put("chunks", chunkCounts);
-    found.put("chunksWalked", walked);
-    found.put("chunkBlocks", blocks);
-    found.put("chunkWalk", NOT_JUDGED.equals(verdict) ? "stopped at cap" : "complete");
-    found.put("libsparse", verdict == null ? "ok" : verdict);
     if (truncated) {
       found.flag(Flag.TRUNCATED);
     } else if (verdict != null && !NOT_JUDGED.equals(verdict)) {
       found.invalid(verdict);
     }
+    SparseDetails.ChunkCounts chunks = new SparseDetails.ChunkCounts(counts[0], counts[1], counts[2], counts[3], counts[4]);
+    return new Walk(chunks, walked, blocks, verdict == null ? "ok" : verdict);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.CompositeDetails;
+import dev.imageaudit.core.CompositeDetails.Component;
 import dev.imageaudit.core.U64;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,7 +12,8 @@ import java.util.List;
  * message has five scalar fields, too few to earn a protobuf runtime.
  *
  * @param version field 1
- * @param components field 2, in file order: the first {@link Caps#COMPOSITE_COMPONENTS}
+ * @param components field 2, in file order: the first {@link Caps#COMPOSITE_COMPONENTS}, as the
+ *     details give them
  * @param componentCount how many components there are, kept or not
  * @param length field 3, the disk's size
  * @param offsetsSorted true if every component's offset is at least the one before it
@@ -27,14 +30,19 @@ record CompositeDescriptor(
     U64 duplicateOffset) {
 
   /**
-   * One {@code ComponentDisk}.
-   *
-   * @param path field 1, the component's file (never opened)
-   * @param offset field 2, where it starts in the disk
-   * @param readWrite field 3 is READ_WRITE (1)
-   * @param fileOffset field 4, where its data starts in its file
+   * Returns the descriptor's own rules over all its components, each true when it holds: version
+   * at most 2 (crosvm reads no later one), components present, offsets in ascending order as
+   * virtmgr writes them (crosvm sorts them itself), no two components at one offset, and a length
+   * past the last component's offset.
    */
-  record Component(String path, U64 offset, boolean readWrite, U64 fileOffset) {}
+  CompositeDetails.Rules rules() {
+    return new CompositeDetails.Rules(
+        version.compareTo(U64.of(2)) <= 0,
+        componentCount > 0,
+        offsetsSorted,
+        duplicateOffset == null,
+        lastOffset != null && length.compareTo(lastOffset) > 0);
+  }
 
   /** The bytes are not a well-formed {@code CompositeDisk}. */
   static final class MalformedException extends Exception {

@@ -1,16 +1,15 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.CompositeDetails;
 import dev.imageaudit.core.ImageFormat;
-import dev.imageaudit.core.U64;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * crosvm composite disks: the 15-byte magic, then one protobuf {@code CompositeDisk} to end of file
  * (FORMATS.md section 7). Component paths are reported, never opened.
+ *
+ * <p>The header past the magic is the protobuf, read into a {@link CompositeDescriptor}; what it
+ * says is a {@link CompositeDetails}.
  */
 final class CompositeDetector extends MagicDetector {
 
@@ -24,50 +23,21 @@ final class CompositeDetector extends MagicDetector {
     // A device of unknown size: the descriptor is what the head holds.
     long size = probe.size() > 0 ? probe.size() : head.length;
     if (size - start > Caps.COMPOSITE_DESCRIPTOR) {
-      found.put("descriptorError", "descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes");
-      return found.toDetection(ImageFormat.COMPOSITE, null);
+      return found.toDetection(ImageFormat.COMPOSITE, null,
+          CompositeDetails.unread("descriptor larger than the cap of " + Caps.COMPOSITE_DESCRIPTOR + " bytes"));
     }
     byte[] descriptor = ProbeBytes.read(probe, start, (int) (size - start));
+    CompositeDescriptor parsed;
     try {
-      CompositeDescriptor parsed = CompositeDescriptor.parse(descriptor);
-      found.put("version", parsed.version());
-      List<Map<String, Object>> components = new ArrayList<>();
-      for (CompositeDescriptor.Component c : parsed.components()) {
-        Map<String, Object> component = new LinkedHashMap<>();
-        component.put("path", c.path());
-        component.put("offset", c.offset());
-        component.put("readWrite", c.readWrite());
-        component.put("fileOffset", c.fileOffset());
-        components.add(component);
-      }
-      found.put("components", components);
-      if (parsed.componentCount() > components.size()) {
-        CappedList.noteCut(found.notes(), "components", parsed.componentCount());
-      }
-      found.put("length", parsed.length());
-      found.putIfPresent("lastOffset", parsed.lastOffset());
-      found.putIfPresent("duplicateOffset", parsed.duplicateOffset());
-      found.put("rules", rules(parsed));
-      return found.toDetection(ImageFormat.COMPOSITE, parsed.length());
+      parsed = CompositeDescriptor.parse(descriptor);
     } catch (CompositeDescriptor.MalformedException e) {
-      found.put("descriptorError", e.getMessage());
-      return found.toDetection(ImageFormat.COMPOSITE, null);
+      return found.toDetection(ImageFormat.COMPOSITE, null, CompositeDetails.unread(e.getMessage()));
     }
-  }
-
-  /**
-   * The descriptor's own rules over all its components, each true when it holds: version at most 2
-   * (crosvm reads no later one), components present, offsets in ascending order as virtmgr writes
-   * them (crosvm sorts them itself), no two components at one offset, and a length past the last
-   * component's offset.
-   */
-  static Map<String, Object> rules(CompositeDescriptor parsed) {
-    Map<String, Object> rules = new LinkedHashMap<>();
-    rules.put("versionAtMostTwo", parsed.version().compareTo(U64.of(2)) <= 0);
-    rules.put("hasComponents", parsed.componentCount() > 0);
-    rules.put("offsetsSorted", parsed.offsetsSorted());
-    rules.put("offsetsUnique", parsed.duplicateOffset() == null);
-    rules.put("lengthPastLastOffset", parsed.lastOffset() != null && parsed.length().compareTo(parsed.lastOffset()) > 0);
-    return rules;
+    if (parsed.componentCount() > parsed.components().size()) {
+      CappedList.noteCut(found.notes(), "components", parsed.componentCount());
+    }
+    CompositeDetails details = new CompositeDetails(parsed.version(), parsed.components(), parsed.length(),
+        parsed.lastOffset(), parsed.duplicateOffset(), parsed.rules(), null);
+    return found.toDetection(ImageFormat.COMPOSITE, parsed.length(), details);
   }
 }
