@@ -18,7 +18,10 @@ public sealed interface FormatDetails
     permits FormatDetails.None,
         FormatDetails.Recorded,
         CompositeDetails,
+        DmgDetails,
         SparseDetails,
+        VhdxDetails,
+        VmdkDetails,
         ZstdDetails {
 
   /**

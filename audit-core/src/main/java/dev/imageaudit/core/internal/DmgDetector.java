@@ -1,5 +1,6 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.DmgDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
@@ -7,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Apple disk images (UDIF): a 512-byte big-endian {@code koly} trailer in the last 512 bytes of the
- * file (FORMATS.md section 8, QEMU {@code block/dmg.c}). Returns {@code null} unless {@code koly}
+ * file (FORMATS.md section 8, QEMU {@code block/dmg.c}). Not this format (empty) unless {@code koly}
  * starts exactly 512 bytes before the end. Reads nothing but the probe's tail.
  *
  * <p>virtualSize is the trailer's sector count (u64 @0x1EC) x 512. The checks are the ones QEMU makes
@@ -44,34 +45,75 @@ final class DmgDetector implements FormatDetector {
       return Optional.empty();
     }
     long koly = fileSize - TRAILER;
+    Header h = Header.read(tail, at);
     Findings found = new Findings();
-    long headerSize = Bytes.u32beUnsigned(tail, at + 8);
-    long dataOffset = Bytes.u64be(tail, at + 0x18);
-    long rsrcOffset = Bytes.u64be(tail, at + 0x28);
-    long rsrcLength = Bytes.u64be(tail, at + 0x30);
-    long xmlOffset = Bytes.u64be(tail, at + 0xD8);
-    long xmlLength = Bytes.u64be(tail, at + 0xE0);
-    long sectors = Bytes.u64be(tail, at + 0x1EC);
-    found.put("version", Bytes.u32beUnsigned(tail, at + 4)).put("headerSize", headerSize);
-    found.put("dataForkOffset", U64.of(dataOffset)).put("dataForkLength", U64.of(Bytes.u64be(tail, at + 0x20)));
-    found.put("resourceForkOffset", U64.of(rsrcOffset)).put("resourceForkLength", U64.of(rsrcLength));
-    found.put("xmlOffset", U64.of(xmlOffset)).put("xmlLength", U64.of(xmlLength));
-    found.put("imageVariant", Bytes.u32beUnsigned(tail, at + 0x1E8)).put("sectors", U64.of(sectors));
-    if (headerSize != TRAILER) {
-      found.invalid("trailer size " + headerSize + " is not 512");
-    } else if (Long.compareUnsigned(dataOffset, koly) > 0) {
+    DmgDetails details = new DmgDetails(h.version(), h.headerSize(), U64.of(h.dataForkOffset()),
+        U64.of(h.dataForkLength()), U64.of(h.rsrcForkOffset()), U64.of(h.rsrcForkLength()), U64.of(h.xmlOffset()),
+        U64.of(h.xmlLength()), h.imageVariant(), U64.of(h.sectorCount()));
+    if (h.headerSize() != TRAILER) {
+      found.invalid("trailer size " + h.headerSize() + " is not 512");
+    } else if (Long.compareUnsigned(h.dataForkOffset(), koly) > 0) {
       found.invalid("data fork starts after the trailer");
-    } else if (Long.compareUnsigned(rsrcOffset, koly) >= 0 || Long.compareUnsigned(rsrcLength, koly - rsrcOffset) > 0) {
+    } else if (!liesBefore(h.rsrcForkOffset(), h.rsrcForkLength(), koly)) {
       found.invalid("resource fork does not lie before the trailer");
-    } else if (Long.compareUnsigned(xmlOffset, koly) >= 0 || Long.compareUnsigned(xmlLength, koly - xmlOffset) > 0) {
+    } else if (!liesBefore(h.xmlOffset(), h.xmlLength(), koly)) {
       found.invalid("XML property list does not lie before the trailer");
-    } else if (rsrcLength == 0 && xmlLength == 0) {
+    } else if (h.rsrcForkLength() == 0 && h.xmlLength() == 0) {
       found.invalid("neither a resource fork nor an XML property list");
     }
-    if (Long.compareUnsigned(sectors, Long.MAX_VALUE / 512) > 0) {
+    if (Long.compareUnsigned(h.sectorCount(), Long.MAX_VALUE / 512) > 0) {
       found.invalid("sector count times 512 passes 2^63");
-      return Optional.of(found.toDetection(ImageFormat.DMG, null));
+      return Optional.of(found.toDetection(ImageFormat.DMG, null, details));
     }
-    return Optional.of(found.toDetection(ImageFormat.DMG, U64.of(sectors * 512)));
+    return Optional.of(found.toDetection(ImageFormat.DMG, U64.of(h.sectorCount() * 512), details));
+  }
+
+  /** Returns true if {@code length} bytes at {@code offset} (both u64) start and end before the trailer at {@code koly}. */
+  private static boolean liesBefore(long offset, long length, long koly) {
+    return Long.compareUnsigned(offset, koly) < 0 && Long.compareUnsigned(length, koly - offset) <= 0;
+  }
+
+  /**
+   * The fields of the {@code koly} trailer this audit reads, named as Apple's {@code
+   * UDIFResourceFile} names them. All big-endian; every u64 is kept in a {@code long} read as
+   * unsigned (compared with {@link Long#compareUnsigned}).
+   *
+   * @param version the trailer's version (u32)
+   * @param headerSize the trailer's size in bytes (u32)
+   * @param dataForkOffset where the data fork starts, in bytes (u64)
+   * @param dataForkLength the data fork's length in bytes (u64)
+   * @param rsrcForkOffset where the resource fork starts, in bytes (u64)
+   * @param rsrcForkLength the resource fork's length in bytes (u64)
+   * @param xmlOffset where the XML property list starts, in bytes (u64)
+   * @param xmlLength the XML property list's length in bytes (u64)
+   * @param imageVariant the image variant (u32)
+   * @param sectorCount the disk's size in 512-byte sectors (u64)
+   */
+  record Header(
+      long version,
+      long headerSize,
+      long dataForkOffset,
+      long dataForkLength,
+      long rsrcForkOffset,
+      long rsrcForkLength,
+      long xmlOffset,
+      long xmlLength,
+      long imageVariant,
+      long sectorCount) {
+
+    /** Reads the trailer whose {@code koly} signature is at {@code at} of {@code b} (512 bytes from there). */
+    static Header read(byte[] b, int at) {
+      return new Header(
+          Bytes.u32beUnsigned(b, at + 0x04),
+          Bytes.u32beUnsigned(b, at + 0x08),
+          Bytes.u64be(b, at + 0x18),
+          Bytes.u64be(b, at + 0x20),
+          Bytes.u64be(b, at + 0x28),
+          Bytes.u64be(b, at + 0x30),
+          Bytes.u64be(b, at + 0xD8),
+          Bytes.u64be(b, at + 0xE0),
+          Bytes.u32beUnsigned(b, at + 0x1E8),
+          Bytes.u64be(b, at + 0x1EC));
+    }
   }
 }

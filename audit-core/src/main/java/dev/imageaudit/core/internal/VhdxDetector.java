@@ -2,6 +2,7 @@ package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.VhdxDetails;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -36,300 +37,461 @@ final class VhdxDetector extends MagicDetector {
   static final int HEADER = 4 * 1024;
 
   private static final byte[] SIGNATURE = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
+  /** The file identifier's creator (UTF-16LE, 512 bytes) follows its signature. */
+  private static final int CREATOR_AT = SIGNATURE.length;
+  private static final int CREATOR_BYTES = 512;
   private static final long[] HEADER_OFFSETS = {64 * 1024, 128 * 1024};
   private static final long[] REGION_TABLE_OFFSETS = {192 * 1024, 256 * 1024};
-  private static final int HEADER_SIGNATURE = 0x64616568; // "head"
-  private static final int REGION_SIGNATURE = 0x69676572; // "regi"
+  private static final long HEADER_SIGNATURE = 0x64616568; // "head"
+  private static final long REGION_SIGNATURE = 0x69676572; // "regi"
   private static final byte[] METADATA_SIGNATURE = "metadata".getBytes(StandardCharsets.US_ASCII);
   private static final int MAX_REGION_ENTRIES = 2047;
+  private static final String NO_LOG = "00000000-0000-0000-0000-000000000000";
 
-  private static final byte[] BAT_REGION = guid("2DC27766-F623-4200-9D64-115E9BFD4A08");
-  private static final byte[] METADATA_REGION = guid("8B7CA206-4790-4B9A-B8FE-575F050F886E");
-  private static final byte[] FILE_PARAMETERS = guid("CAA16737-FA36-4D43-B3B6-33F0AA44E76B");
-  private static final byte[] VIRTUAL_DISK_SIZE = guid("2FA54224-CD1B-4876-B211-5DBED83BF4B8");
-  private static final byte[] PAGE_83 = guid("BECA12AB-B2E6-4523-93EF-C309E000C746");
-  private static final byte[] LOGICAL_SECTOR_SIZE = guid("8141BF1D-A96F-4709-BA47-F233A8FAAB5F");
-  private static final byte[] PHYSICAL_SECTOR_SIZE = guid("CDA348C7-445D-4471-9CC9-E9885251C556");
-  private static final byte[] PARENT_LOCATOR = guid("A8D35F2D-B30B-454D-ABF7-D3D84834AB0C");
+  private static final String BAT_REGION = "2DC27766-F623-4200-9D64-115E9BFD4A08";
+  private static final String METADATA_REGION = "8B7CA206-4790-4B9A-B8FE-575F050F886E";
+  private static final String FILE_PARAMETERS = "CAA16737-FA36-4D43-B3B6-33F0AA44E76B";
+  private static final String VIRTUAL_DISK_SIZE = "2FA54224-CD1B-4876-B211-5DBED83BF4B8";
+  private static final String PAGE_83 = "BECA12AB-B2E6-4523-93EF-C309E000C746";
+  private static final String LOGICAL_SECTOR_SIZE = "8141BF1D-A96F-4709-BA47-F233A8FAAB5F";
+  private static final String PHYSICAL_SECTOR_SIZE = "CDA348C7-445D-4471-9CC9-E9885251C556";
+  private static final String PARENT_LOCATOR = "A8D35F2D-B30B-454D-ABF7-D3D84834AB0C";
 
   private static final long MIN_BLOCK_SIZE = 1 << 20;
   private static final long MAX_BLOCK_SIZE = 256 << 20;
   private static final long SECTORS_PER_CHUNK = 1L << 23;
 
-  /** Where a region lies in the file. */
-  private record Region(long offset, long length) {}
+  /**
+   * One of the two VHDX headers (at 64 KiB and 128 KiB), named as QEMU's {@code VHDXHeader}: all
+   * little-endian, GUIDs in their text form.
+   *
+   * @param signature {@code "head"} (u32)
+   * @param checksumMatches true if the CRC-32C of the 4 KiB, its checksum field read as zero, is
+   *     that field
+   * @param sequenceNumber which header is current: the valid one with the larger (u64, unsigned)
+   * @param fileWriteGuid changed on the file's first write after each open
+   * @param dataWriteGuid changed on the disk's first write after each open
+   * @param logGuid the log to replay, all zeros when there is none
+   * @param logVersion the log format's version (u16, 0)
+   * @param version the header format's version (u16, 1)
+   * @param logLength the log's length in bytes (u32)
+   * @param logOffset where the log starts, in bytes (u64)
+   */
+  record Header(
+      long signature,
+      boolean checksumMatches,
+      long sequenceNumber,
+      String fileWriteGuid,
+      String dataWriteGuid,
+      String logGuid,
+      int logVersion,
+      int version,
+      long logLength,
+      long logOffset) {
 
-  /** One metadata table entry: its item's place relative to the region. */
-  private record Item(long offset, long length) {}
+    /** Reads the header in {@code b}, one whole 4 KiB header. */
+    static Header read(byte[] b) {
+      return new Header(
+          Bytes.u32leUnsigned(b, 0),
+          crcMatches(b, 4),
+          Bytes.u64le(b, 8),
+          guidString(b, 16),
+          guidString(b, 32),
+          guidString(b, 48),
+          Bytes.u16le(b, 64),
+          Bytes.u16le(b, 66),
+          Bytes.u32leUnsigned(b, 68),
+          Bytes.u64le(b, 72));
+    }
+
+    /** Returns true if QEMU takes this header as valid: its signature, checksum and version 1. */
+    boolean valid() {
+      return signature == HEADER_SIGNATURE && checksumMatches && version == 1;
+    }
+  }
+
+  /**
+   * A region table's header (at 192 KiB, copy at 256 KiB): all little-endian.
+   *
+   * @param signature {@code "regi"} (u32)
+   * @param checksumMatches true if the CRC-32C of the 64 KiB table, its checksum field read as
+   *     zero, is that field
+   * @param entryCount how many region entries follow (u32)
+   */
+  private record RegionTableHeader(long signature, boolean checksumMatches, long entryCount) {
+    /** The entries follow the 16-byte table header. */
+    static final int ENTRIES_AT = 16;
+
+    static RegionTableHeader read(byte[] table) {
+      return new RegionTableHeader(Bytes.u32leUnsigned(table, 0), crcMatches(table, 4), Bytes.u32leUnsigned(table, 8));
+    }
+  }
+
+  /**
+   * One region table entry (32 bytes): where a region lies in the file.
+   *
+   * @param guid what the region is
+   * @param fileOffset where it starts, in bytes (u64)
+   * @param length its length in bytes (u32)
+   * @param required true if a reader that does not know it must refuse the file
+   */
+  private record Region(String guid, long fileOffset, long length, boolean required) {
+    static final int SIZE = 32;
+
+    static Region read(byte[] table, int at) {
+      return new Region(guidString(table, at), Bytes.u64le(table, at + 16), Bytes.u32leUnsigned(table, at + 24),
+          (Bytes.u32le(table, at + 28) & 1) != 0);
+    }
+  }
+
+  /**
+   * The metadata table's header (32 bytes at the metadata region's start).
+   *
+   * @param signature true if it starts with {@code "metadata"}
+   * @param entryCount how many 32-byte entries follow (u16)
+   */
+  private record MetadataTableHeader(boolean signature, int entryCount) {
+    static final int SIZE = 32;
+
+    static MetadataTableHeader read(byte[] b) {
+      return new MetadataTableHeader(Bytes.startsWith(b, 0, METADATA_SIGNATURE), Bytes.u16le(b, 10));
+    }
+  }
+
+  /**
+   * One metadata table entry: an item's place relative to the metadata region.
+   *
+   * @param itemId what the item is
+   * @param offset where it starts, in bytes from the region's start (u32)
+   * @param length its length in bytes (u32)
+   * @param required true if a reader that does not know it must refuse the file
+   */
+  private record Item(String itemId, long offset, long length, boolean required) {
+    static final int SIZE = 32;
+
+    static Item read(byte[] table, int at) {
+      return new Item(guidString(table, at), Bytes.u32leUnsigned(table, at + 16), Bytes.u32leUnsigned(table, at + 20),
+          (Bytes.u32le(table, at + 24) & 4) != 0);
+    }
+  }
+
+  /**
+   * The file parameters item.
+   *
+   * @param blockSize the payload block size in bytes (u32)
+   * @param leaveBlocksAllocated the LeaveBlocksAllocated bit (a fixed disk)
+   * @param hasParent the HasParent bit (a differencing disk)
+   */
+  private record FileParameters(long blockSize, boolean leaveBlocksAllocated, boolean hasParent) {
+    static final int SIZE = 8;
+
+    static FileParameters read(byte[] b) {
+      int bits = Bytes.u32le(b, 4);
+      return new FileParameters(Bytes.u32leUnsigned(b, 0), (bits & 1) != 0, (bits & 2) != 0);
+    }
+  }
 
   VhdxDetector() {
     super(SIGNATURE);
   }
 
   @Override
-  Detection read(Probe probe, byte[] head, Findings f) throws IOException {
-    String creator = utf16le(head, 8, Math.min(512, head.length - 8));
-    if (!creator.isEmpty()) {
-      f.putIfPresent("creator", creator);
-    }
-    headers(probe, f);
-    byte[] table = regionTable(probe, f);
-    if (table == null) {
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    long entries = Bytes.u32leUnsigned(table, 8);
-    if (entries > MAX_REGION_ENTRIES) {
-      f.invalid("regionEntryCount");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    Region metadata = null;
-    Region bat = null;
-    for (int i = 0; i < entries; i++) {
-      int at = 16 + 32 * i;
-      Region region = new Region(Bytes.u64le(table, at + 16), Bytes.u32leUnsigned(table, at + 24));
-      boolean required = (Bytes.u32le(table, at + 28) & 1) != 0;
-      if (Bytes.startsWith(table, at, METADATA_REGION)) {
-        if (metadata != null) {
-          f.invalid("metadataRegionDuplicate");
-        }
-        metadata = region;
-      } else if (Bytes.startsWith(table, at, BAT_REGION)) {
-        if (bat != null) {
-          f.invalid("batRegionDuplicate");
-        }
-        bat = region;
-      } else if (required) {
-        // A reader must refuse a file with a required region it does not know (QEMU does).
-        f.flag(Flag.UNKNOWN_FEATURES);
-        f.putIfPresent("unknownRequiredRegion", guidString(table, at));
-      }
-    }
-    if (bat == null) {
-      f.invalid("batRegionMissing");
-    } else if (ProbeBytes.passesEnd(bat.offset(), bat.length(), probe.size())) {
-      f.truncated("batRegion");
-    }
-    if (metadata == null) {
-      f.invalid("metadataRegionMissing");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    return metadata(probe, metadata, bat, f);
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
+    return new Reading(probe, found).read(head);
   }
 
-  /** Validates the two headers as QEMU does: at least one must have its signature and checksum. */
-  private static void headers(Probe probe, Findings f) throws IOException {
-    long size = probe.size();
-    boolean valid = false;
-    boolean cut = false;
-    long bestSequence = 0;
-    byte[] best = null;
-    for (long offset : HEADER_OFFSETS) {
-      if (ProbeBytes.passesEnd(offset, HEADER, size)) {
-        cut = true;
-        continue;
-      }
-      byte[] header = ProbeBytes.readExactly(probe, offset, HEADER);
-      if (header == null) {
-        cut = true;
-      } else if (Bytes.u32le(header, 0) == HEADER_SIGNATURE && crcMatches(header, 4) && Bytes.u16le(header, 66) == 1) {
-        long sequence = Bytes.u64le(header, 8);
-        if (best == null || Long.compareUnsigned(sequence, bestSequence) > 0) {
-          best = header;
-          bestSequence = sequence;
-        }
-        valid = true;
-      }
-    }
-    if (!valid) {
-      if (cut) {
-        f.truncated("header");
-      } else {
-        f.invalid("header");
-      }
-      return;
-    }
-    f.putIfPresent("sequenceNumber", U64.of(bestSequence));
-    // A log GUID in the current header means a log QEMU would replay (or refuse to open read-only).
-    if (!Arrays.equals(Arrays.copyOfRange(best, 48, 64), new byte[16])) {
-      f.putIfPresent("logGuid", guidString(best, 48));
-    }
-  }
+  /** One image's reading: its findings, and its details in report order as they are found. */
+  private static final class Reading {
+    private final Probe probe;
+    private final Findings f;
+    private String creator;
+    private U64 sequenceNumber;
+    private String logGuid;
+    private Boolean regionTableCopyUsed;
+    private String unknownRequiredRegion;
+    private String unknownRequiredMetadata;
+    private Long blockSize;
+    private Boolean leaveBlocksAllocated;
+    private Boolean hasParent;
+    private Long logicalSectorSize;
+    private Long physicalSectorSize;
+    private U64 virtualDiskSize;
+    private VhdxDetails.ParentLocator parentLocator;
 
-  /**
-   * Returns the first region table that passes its signature and checksum, trying the copy when the
-   * first fails (the failure is still reported: QEMU reads only the first); null if neither does.
-   */
-  private static byte[] regionTable(Probe probe, Findings f) throws IOException {
-    long size = probe.size();
-    for (int copy = 0; copy < REGION_TABLE_OFFSETS.length; copy++) {
-      long offset = REGION_TABLE_OFFSETS[copy];
-      if (ProbeBytes.passesEnd(offset, REGION_TABLE, size)) {
-        f.truncated("regionTable");
-        return null;
+    Reading(Probe probe, Findings f) {
+      this.probe = probe;
+      this.f = f;
+    }
+
+    /** Returns the detection sized {@code virtualSize} (null: unknown) with the details found so far. */
+    private Detection done(U64 virtualSize) {
+      return f.toDetection(ImageFormat.VHDX, virtualSize, new VhdxDetails(creator, sequenceNumber, logGuid,
+          regionTableCopyUsed, unknownRequiredRegion, unknownRequiredMetadata, blockSize, leaveBlocksAllocated,
+          hasParent, logicalSectorSize, physicalSectorSize, virtualDiskSize, parentLocator));
+    }
+
+    Detection read(byte[] head) throws IOException {
+      String name = utf16le(head, CREATOR_AT, Math.min(CREATOR_BYTES, head.length - CREATOR_AT));
+      if (!name.isEmpty()) {
+        creator = name;
       }
-      byte[] table = ProbeBytes.readExactly(probe, offset, REGION_TABLE);
+      headers();
+      byte[] table = regionTable();
       if (table == null) {
-        f.truncated("regionTable");
+        return done(null);
+      }
+      long entries = RegionTableHeader.read(table).entryCount();
+      if (entries > MAX_REGION_ENTRIES) {
+        f.invalid("regionEntryCount");
+        return done(null);
+      }
+      Region metadata = null;
+      Region bat = null;
+      for (int i = 0; i < entries; i++) {
+        Region region = Region.read(table, RegionTableHeader.ENTRIES_AT + Region.SIZE * i);
+        if (region.guid().equals(METADATA_REGION)) {
+          if (metadata != null) {
+            f.invalid("metadataRegionDuplicate");
+          }
+          metadata = region;
+        } else if (region.guid().equals(BAT_REGION)) {
+          if (bat != null) {
+            f.invalid("batRegionDuplicate");
+          }
+          bat = region;
+        } else if (region.required()) {
+          // A reader must refuse a file with a required region it does not know (QEMU does).
+          f.flag(Flag.UNKNOWN_FEATURES);
+          unknownRequiredRegion = region.guid();
+        }
+      }
+      if (bat == null) {
+        f.invalid("batRegionMissing");
+      } else if (ProbeBytes.passesEnd(bat.fileOffset(), bat.length(), probe.size())) {
+        f.truncated("batRegion");
+      }
+      if (metadata == null) {
+        f.invalid("metadataRegionMissing");
+        return done(null);
+      }
+      return metadata(metadata, bat);
+    }
+
+    /** Validates the two headers as QEMU does: at least one must have its signature and checksum. */
+    private void headers() throws IOException {
+      long size = probe.size();
+      boolean cut = false;
+      Header best = null;
+      for (long offset : HEADER_OFFSETS) {
+        if (ProbeBytes.passesEnd(offset, HEADER, size)) {
+          cut = true;
+          continue;
+        }
+        byte[] bytes = ProbeBytes.readExactly(probe, offset, HEADER);
+        if (bytes == null) {
+          cut = true;
+          continue;
+        }
+        Header header = Header.read(bytes);
+        if (header.valid()
+            && (best == null || Long.compareUnsigned(header.sequenceNumber(), best.sequenceNumber()) > 0)) {
+          best = header;
+        }
+      }
+      if (best == null) {
+        if (cut) {
+          f.truncated("header");
+        } else {
+          f.invalid("header");
+        }
+        return;
+      }
+      sequenceNumber = U64.of(best.sequenceNumber());
+      // A log GUID in the current header means a log QEMU would replay (or refuse to open read-only).
+      if (!best.logGuid().equals(NO_LOG)) {
+        logGuid = best.logGuid();
+      }
+    }
+
+    /**
+     * Returns the first region table that passes its signature and checksum, trying the copy when the
+     * first fails (the failure is still reported: QEMU reads only the first); null if neither does.
+     */
+    private byte[] regionTable() throws IOException {
+      long size = probe.size();
+      for (int copy = 0; copy < REGION_TABLE_OFFSETS.length; copy++) {
+        long offset = REGION_TABLE_OFFSETS[copy];
+        if (ProbeBytes.passesEnd(offset, REGION_TABLE, size)) {
+          f.truncated("regionTable");
+          return null;
+        }
+        byte[] table = ProbeBytes.readExactly(probe, offset, REGION_TABLE);
+        if (table == null) {
+          f.truncated("regionTable");
+          return null;
+        }
+        RegionTableHeader header = RegionTableHeader.read(table);
+        if (header.signature() != REGION_SIGNATURE) {
+          f.invalid("regionTableSignature");
+        } else if (!header.checksumMatches()) {
+          f.invalid("regionTableChecksum");
+        } else {
+          if (copy > 0) {
+            regionTableCopyUsed = true;
+          }
+          return table;
+        }
+      }
+      return null;
+    }
+
+    private Detection metadata(Region region, Region bat) throws IOException {
+      long size = probe.size();
+      if (ProbeBytes.passesEnd(region.fileOffset(), MetadataTableHeader.SIZE, size)) {
+        f.truncated("metadataTable");
+        return done(null);
+      }
+      byte[] tableHeader = ProbeBytes.readExactly(probe, region.fileOffset(), MetadataTableHeader.SIZE);
+      if (tableHeader == null) {
+        f.truncated("metadataTable");
+        return done(null);
+      }
+      MetadataTableHeader header = MetadataTableHeader.read(tableHeader);
+      if (!header.signature()) {
+        f.invalid("metadataSignature");
+        return done(null);
+      }
+      int count = header.entryCount();
+      int tableBytes = MetadataTableHeader.SIZE + Item.SIZE * count;
+      if (tableBytes > Caps.VHDX_METADATA_TABLE || tableBytes > region.length()) {
+        f.invalid("metadataEntryCount");
+        return done(null);
+      }
+      if (ProbeBytes.passesEnd(region.fileOffset(), tableBytes, size)) {
+        f.truncated("metadataTable");
+        return done(null);
+      }
+      byte[] table = ProbeBytes.readExactly(probe, region.fileOffset() + MetadataTableHeader.SIZE,
+          tableBytes - MetadataTableHeader.SIZE);
+      if (table == null) {
+        f.truncated("metadataTable");
+        return done(null);
+      }
+      int budget = Caps.VHDX_METADATA - tableBytes;
+
+      Map<String, Item> items = new HashMap<>();
+      for (int i = 0; i < count; i++) {
+        Item item = Item.read(table, Item.SIZE * i);
+        String name = itemName(item.itemId());
+        if (name == null) {
+          if (item.required()) {
+            f.flag(Flag.UNKNOWN_FEATURES);
+            unknownRequiredMetadata = item.itemId();
+          }
+        } else if (items.putIfAbsent(name, item) != null) {
+          f.invalid("metadataItemDuplicate");
+        }
+      }
+      for (String required : new String[] {"fileParameters", "virtualDiskSize", "page83", "logicalSectorSize", "physicalSectorSize"}) {
+        if (!items.containsKey(required)) {
+          f.invalid(required + "Missing");
+        }
+      }
+
+      byte[] parameters = item(region, items.get("fileParameters"), FileParameters.SIZE);
+      byte[] diskSize = item(region, items.get("virtualDiskSize"), 8);
+      byte[] logical = item(region, items.get("logicalSectorSize"), 4);
+      byte[] physical = item(region, items.get("physicalSectorSize"), 4);
+      budget -= 24;
+
+      long checkedBlockSize = -1;
+      boolean parent = false;
+      if (parameters != null) {
+        FileParameters p = FileParameters.read(parameters);
+        checkedBlockSize = p.blockSize();
+        parent = p.hasParent();
+        blockSize = p.blockSize();
+        leaveBlocksAllocated = p.leaveBlocksAllocated();
+        hasParent = p.hasParent();
+        if (checkedBlockSize < MIN_BLOCK_SIZE || checkedBlockSize > MAX_BLOCK_SIZE || Long.bitCount(checkedBlockSize) != 1) {
+          f.invalid("blockSize");
+          checkedBlockSize = -1;
+        }
+      }
+      long sectorSize = -1;
+      if (logical != null) {
+        sectorSize = Bytes.u32leUnsigned(logical, 0);
+        logicalSectorSize = sectorSize;
+        if (sectorSize != 512 && sectorSize != 4096) {
+          f.invalid("logicalSectorSize");
+          sectorSize = -1;
+        }
+      }
+      if (physical != null) {
+        physicalSectorSize = Bytes.u32leUnsigned(physical, 0);
+      }
+      U64 virtualSize = null;
+      if (diskSize != null) {
+        long bytes = Bytes.u64le(diskSize, 0);
+        virtualDiskSize = U64.of(bytes);
+        // QEMU counts whole 512-byte sectors.
+        virtualSize = U64.of(bytes & ~511L);
+        if (sectorSize > 0 && Long.remainderUnsigned(bytes, sectorSize) != 0) {
+          f.invalid("virtualDiskSize");
+        }
+        if (bat != null && checkedBlockSize > 0 && sectorSize > 0
+            && batTooSmall(bytes, checkedBlockSize, sectorSize, parent, bat)) {
+          f.invalid("batTooSmall");
+        }
+      }
+      if (parent) {
+        f.flag(Flag.DIFFERENCING_DISK);
+        Item locator = items.get("parentLocator");
+        if (locator == null) {
+          f.invalid("parentLocatorMissing");
+        } else if (locator.length() > budget) {
+          f.invalid("parentLocatorSize");
+        } else {
+          byte[] data = item(region, locator, (int) locator.length());
+          if (data != null) {
+            parentLocator = parentLocator(data, f);
+          }
+        }
+      }
+      return done(virtualSize);
+    }
+
+    /**
+     * Returns the first {@code want} bytes of an item, or null (with the finding) if it is absent, too
+     * short, outside its region or the cap, or past the end of the file.
+     */
+    private byte[] item(Region region, Item item, int want) throws IOException {
+      if (item == null) {
         return null;
       }
-      if (Bytes.u32le(table, 0) != REGION_SIGNATURE) {
-        f.invalid("regionTableSignature");
-      } else if (!crcMatches(table, 4)) {
-        f.invalid("regionTableChecksum");
-      } else {
-        if (copy > 0) {
-          f.putIfPresent("regionTableCopyUsed", true);
-        }
-        return table;
+      long end = item.offset() + item.length(); // two u32: no overflow
+      if (item.length() < want) {
+        f.invalid("metadataItemLength");
+        return null;
       }
-    }
-    return null;
-  }
-
-  private static Detection metadata(Probe probe, Region region, Region bat, Findings f) throws IOException {
-    long size = probe.size();
-    if (ProbeBytes.passesEnd(region.offset(), 32, size)) {
-      f.truncated("metadataTable");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    byte[] tableHeader = ProbeBytes.readExactly(probe, region.offset(), 32);
-    if (tableHeader == null) {
-      f.truncated("metadataTable");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    if (!Bytes.startsWith(tableHeader, 0, METADATA_SIGNATURE)) {
-      f.invalid("metadataSignature");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    int count = Bytes.u16le(tableHeader, 10);
-    int tableBytes = 32 + 32 * count;
-    if (tableBytes > Caps.VHDX_METADATA_TABLE || tableBytes > region.length()) {
-      f.invalid("metadataEntryCount");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    if (ProbeBytes.passesEnd(region.offset(), tableBytes, size)) {
-      f.truncated("metadataTable");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    byte[] table = ProbeBytes.readExactly(probe, region.offset() + 32, tableBytes - 32);
-    if (table == null) {
-      f.truncated("metadataTable");
-      return f.toDetection(ImageFormat.VHDX, null);
-    }
-    int budget = Caps.VHDX_METADATA - tableBytes;
-
-    Map<String, Item> items = new HashMap<>();
-    for (int i = 0; i < count; i++) {
-      int at = 32 * i;
-      Item item = new Item(Bytes.u32leUnsigned(table, at + 16), Bytes.u32leUnsigned(table, at + 20));
-      String name = itemName(table, at);
-      if (name == null) {
-        if ((Bytes.u32le(table, at + 24) & 4) != 0) {
-          f.flag(Flag.UNKNOWN_FEATURES);
-          f.putIfPresent("unknownRequiredMetadata", guidString(table, at));
-        }
-      } else if (items.putIfAbsent(name, item) != null) {
-        f.invalid("metadataItemDuplicate");
+      if (end > region.length()) {
+        f.invalid("metadataItemOutsideRegion");
+        return null;
       }
-    }
-    for (String required : new String[] {"fileParameters", "virtualDiskSize", "page83", "logicalSectorSize", "physicalSectorSize"}) {
-      if (!items.containsKey(required)) {
-        f.invalid(required + "Missing");
+      if (item.offset() + want > Caps.VHDX_METADATA) {
+        f.invalid("metadataItemPastCap");
+        return null;
       }
-    }
-
-    byte[] parameters = item(probe, region, items.get("fileParameters"), 8, f);
-    byte[] diskSize = item(probe, region, items.get("virtualDiskSize"), 8, f);
-    byte[] logical = item(probe, region, items.get("logicalSectorSize"), 4, f);
-    byte[] physical = item(probe, region, items.get("physicalSectorSize"), 4, f);
-    budget -= 24;
-
-    long blockSize = -1;
-    boolean hasParent = false;
-    if (parameters != null) {
-      blockSize = Bytes.u32leUnsigned(parameters, 0);
-      int bits = Bytes.u32le(parameters, 4);
-      hasParent = (bits & 2) != 0;
-      f.putIfPresent("blockSize", blockSize);
-      f.putIfPresent("leaveBlocksAllocated", (bits & 1) != 0);
-      f.putIfPresent("hasParent", hasParent);
-      if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || Long.bitCount(blockSize) != 1) {
-        f.invalid("blockSize");
-        blockSize = -1;
+      if (ProbeBytes.passesEnd(region.fileOffset(), item.offset() + want, probe.size())) {
+        f.truncated("metadataItem");
+        return null;
       }
-    }
-    long sectorSize = -1;
-    if (logical != null) {
-      sectorSize = Bytes.u32leUnsigned(logical, 0);
-      f.putIfPresent("logicalSectorSize", sectorSize);
-      if (sectorSize != 512 && sectorSize != 4096) {
-        f.invalid("logicalSectorSize");
-        sectorSize = -1;
+      byte[] bytes = ProbeBytes.readExactly(probe, region.fileOffset() + item.offset(), want);
+      if (bytes == null) {
+        f.truncated("metadataItem");
       }
+      return bytes;
     }
-    if (physical != null) {
-      f.putIfPresent("physicalSectorSize", Bytes.u32leUnsigned(physical, 0));
-    }
-    U64 virtualSize = null;
-    if (diskSize != null) {
-      long bytes = Bytes.u64le(diskSize, 0);
-      f.putIfPresent("virtualDiskSize", U64.of(bytes));
-      // QEMU counts whole 512-byte sectors.
-      virtualSize = U64.of(bytes & ~511L);
-      if (sectorSize > 0 && Long.remainderUnsigned(bytes, sectorSize) != 0) {
-        f.invalid("virtualDiskSize");
-      }
-      if (bat != null && blockSize > 0 && sectorSize > 0 && batTooSmall(bytes, blockSize, sectorSize, hasParent, bat)) {
-        f.invalid("batTooSmall");
-      }
-    }
-    if (hasParent) {
-      f.flag(Flag.DIFFERENCING_DISK);
-      Item locator = items.get("parentLocator");
-      if (locator == null) {
-        f.invalid("parentLocatorMissing");
-      } else if (locator.length() > budget) {
-        f.invalid("parentLocatorSize");
-      } else {
-        byte[] data = item(probe, region, locator, (int) locator.length(), f);
-        if (data != null) {
-          parentLocator(data, f);
-        }
-      }
-    }
-    return f.toDetection(ImageFormat.VHDX, virtualSize);
-  }
-
-  /**
-   * Returns the first {@code want} bytes of an item, or null (with the finding) if it is absent, too
-   * short, outside its region or the cap, or past the end of the file.
-   */
-  private static byte[] item(Probe probe, Region region, Item item, int want, Findings f) throws IOException {
-    if (item == null) {
-      return null;
-    }
-    long end = item.offset() + item.length(); // two u32: no overflow
-    if (item.length() < want) {
-      f.invalid("metadataItemLength");
-      return null;
-    }
-    if (end > region.length()) {
-      f.invalid("metadataItemOutsideRegion");
-      return null;
-    }
-    if (item.offset() + want > Caps.VHDX_METADATA) {
-      f.invalid("metadataItemPastCap");
-      return null;
-    }
-    if (ProbeBytes.passesEnd(region.offset(), item.offset() + want, probe.size())) {
-      f.truncated("metadataItem");
-      return null;
-    }
-    byte[] bytes = ProbeBytes.readExactly(probe, region.offset() + item.offset(), want);
-    if (bytes == null) {
-      f.truncated("metadataItem");
-    }
-    return bytes;
   }
 
   /**
@@ -358,31 +520,58 @@ final class VhdxDetector extends MagicDetector {
   }
 
   /**
-   * Reports the parent locator's type and key/value entries (UTF-16LE), checking every range. The
-   * first {@link Caps#VHDX_LOCATOR_ENTRIES} distinct keys are kept, each cut to {@link
-   * Caps#VHDX_LOCATOR_KEY} characters; a key given twice keeps its first value.
+   * A parent locator item's header.
+   *
+   * @param locatorType what the entries mean
+   * @param keyValueCount how many 12-byte entries follow (u16)
    */
-  private static void parentLocator(byte[] data, Findings f) {
-    if (data.length < 20) {
-      f.invalid("parentLocator");
-      return;
+  private record LocatorHeader(String locatorType, int keyValueCount) {
+    static final int SIZE = 20;
+
+    static LocatorHeader read(byte[] b) {
+      return new LocatorHeader(guidString(b, 0), Bytes.u16le(b, 18));
     }
-    int count = Bytes.u16le(data, 18);
-    if (20L + 12L * count > data.length) {
-      f.invalid("parentLocator");
-      return;
+  }
+
+  /**
+   * One parent locator entry: where its UTF-16LE key and value lie in the item.
+   *
+   * @param keyOffset the key's offset in bytes from the item's start (u32)
+   * @param valueOffset the value's offset in bytes (u32)
+   * @param keyLength the key's length in bytes (u16)
+   * @param valueLength the value's length in bytes (u16)
+   */
+  private record LocatorEntry(long keyOffset, long valueOffset, int keyLength, int valueLength) {
+    static final int SIZE = 12;
+
+    static LocatorEntry read(byte[] b, int at) {
+      return new LocatorEntry(Bytes.u32leUnsigned(b, at), Bytes.u32leUnsigned(b, at + 4), Bytes.u16le(b, at + 8),
+          Bytes.u16le(b, at + 10));
     }
-    Map<String, Object> locator = new LinkedHashMap<>();
-    locator.put("type", guidString(data, 0));
+  }
+
+  /**
+   * Returns the parent locator's type and key/value entries (UTF-16LE), checking every range, or
+   * null (with the finding) if its header does not fit. The first {@link Caps#VHDX_LOCATOR_ENTRIES}
+   * distinct keys are kept, each cut to {@link Caps#VHDX_LOCATOR_KEY} characters; a key given twice
+   * keeps its first value. An entry out of range ends the list (the ones before it are kept).
+   */
+  private static VhdxDetails.ParentLocator parentLocator(byte[] data, Findings f) {
+    if (data.length < LocatorHeader.SIZE) {
+      f.invalid("parentLocator");
+      return null;
+    }
+    LocatorHeader header = LocatorHeader.read(data);
+    int count = header.keyValueCount();
+    if (LocatorHeader.SIZE + (long) LocatorEntry.SIZE * count > data.length) {
+      f.invalid("parentLocator");
+      return null;
+    }
     Map<String, String> entries = new LinkedHashMap<>();
     int dropped = 0;
     for (int i = 0; i < count; i++) {
-      int at = 20 + 12 * i;
-      long keyOffset = Bytes.u32leUnsigned(data, at);
-      long valueOffset = Bytes.u32leUnsigned(data, at + 4);
-      int keyLength = Bytes.u16le(data, at + 8);
-      int valueLength = Bytes.u16le(data, at + 10);
-      if (keyOffset + keyLength > data.length || valueOffset + valueLength > data.length) {
+      LocatorEntry entry = LocatorEntry.read(data, LocatorHeader.SIZE + LocatorEntry.SIZE * i);
+      if (entry.keyOffset() + entry.keyLength() > data.length || entry.valueOffset() + entry.valueLength() > data.length) {
         f.invalid("parentLocator");
         break;
       }
@@ -391,32 +580,28 @@ final class VhdxDetector extends MagicDetector {
         continue;
       }
       // Decode no more than the caps keep: a key to its cap, a value one character past the text cap.
-      String key = new String(data, (int) keyOffset, Math.min(keyLength, 2 * Caps.VHDX_LOCATOR_KEY), StandardCharsets.UTF_16LE);
-      String value = new String(data, (int) valueOffset, Math.min(valueLength, 2 * (Caps.TEXT + 1)), StandardCharsets.UTF_16LE);
+      String key = new String(data, (int) entry.keyOffset(), Math.min(entry.keyLength(), 2 * Caps.VHDX_LOCATOR_KEY),
+          StandardCharsets.UTF_16LE);
+      String value = new String(data, (int) entry.valueOffset(), Math.min(entry.valueLength(), 2 * (Caps.TEXT + 1)),
+          StandardCharsets.UTF_16LE);
       entries.putIfAbsent(key, value);
     }
-    locator.put("entries", entries);
-    f.putIfPresent("parentLocator", locator);
     if (dropped > 0) {
       CappedList.noteCut(f.notes(), "parentLocatorEntries", entries.size() + dropped);
     }
+    return new VhdxDetails.ParentLocator(header.locatorType(), entries);
   }
 
-  private static String itemName(byte[] table, int at) {
-    if (Bytes.startsWith(table, at, FILE_PARAMETERS)) {
-      return "fileParameters";
-    } else if (Bytes.startsWith(table, at, VIRTUAL_DISK_SIZE)) {
-      return "virtualDiskSize";
-    } else if (Bytes.startsWith(table, at, PAGE_83)) {
-      return "page83";
-    } else if (Bytes.startsWith(table, at, LOGICAL_SECTOR_SIZE)) {
-      return "logicalSectorSize";
-    } else if (Bytes.startsWith(table, at, PHYSICAL_SECTOR_SIZE)) {
-      return "physicalSectorSize";
-    } else if (Bytes.startsWith(table, at, PARENT_LOCATOR)) {
-      return "parentLocator";
-    }
-    return null;
+  private static String itemName(String itemId) {
+    return switch (itemId) {
+      case FILE_PARAMETERS -> "fileParameters";
+      case VIRTUAL_DISK_SIZE -> "virtualDiskSize";
+      case PAGE_83 -> "page83";
+      case LOGICAL_SECTOR_SIZE -> "logicalSectorSize";
+      case PHYSICAL_SECTOR_SIZE -> "physicalSectorSize";
+      case PARENT_LOCATOR -> "parentLocator";
+      default -> null;
+    };
   }
 
   /** Returns true if the CRC-32C of {@code block}, its checksum field read as zero, is that field. */

@@ -1,11 +1,10 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VmdkDetails.Extent;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -59,36 +58,10 @@ record VmdkDescriptor(
 
   private static final int MAX_REPORTED_LINE = 200;
 
-  /**
-   * One extent line.
-   *
-   * @param access RW, RDONLY or NOACCESS
-   * @param sectors its size in 512-byte sectors
-   * @param type FLAT, SPARSE, ZERO, VMFS, VMFSSPARSE, SESPARSE or another word
-   * @param file the file it names, or {@code null} (ZERO extents)
-   * @param offset the sector offset into a flat file, or {@code null}
-   */
-  record Extent(String access, U64 sectors, String type, String file, U64 offset) {
-
-    /** Returns true if QEMU opens this extent and counts it in the disk size. */
-    boolean countedByQemu() {
-      return access.equals("RW") && QEMU_DATA_TYPES.contains(type) && file != null && sectors.bits() != 0;
-    }
-
-    /** Returns the extent as report details, camelCase keys, absent values left out. */
-    Map<String, Object> toDetails() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      map.put("access", access);
-      map.put("sectors", sectors);
-      map.put("type", type);
-      if (file != null) {
-        map.put("file", file);
-      }
-      if (offset != null) {
-        map.put("offset", offset);
-      }
-      return map;
-    }
+  /** Returns true if QEMU opens {@code extent} and counts it in the disk size. */
+  static boolean countedByQemu(Extent extent) {
+    return extent.access().equals("RW") && QEMU_DATA_TYPES.contains(extent.type()) && extent.file() != null
+        && extent.sectors().bits() != 0;
   }
 
   /** Returns true if no key and no extent was found (an embedded descriptor area left blank). */
@@ -148,7 +121,7 @@ record VmdkDescriptor(
         if (extent != null) {
           extents.add(extent);
           allSectors = allSectors.add(extent.sectors().toBigInteger());
-          if (extent.countedByQemu()) {
+          if (countedByQemu(extent)) {
             qemuSectors = qemuSectors.add(extent.sectors().toBigInteger());
           }
           namesFiles |= extent.file() != null;

@@ -3,10 +3,11 @@ package dev.imageaudit.core.internal;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VmdkDetails;
 import java.io.IOException;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,6 +43,9 @@ final class VmdkDetector implements FormatDetector {
 
   private static final byte[] KDMV = {'K', 'D', 'M', 'V'};
   private static final byte[] COWD = {'C', 'O', 'W', 'D'};
+
+  /** Bytes of a sector: the unit of every VMDK offset and size. */
+  private static final int SECTOR = 512;
 
   /** A v4 header: magic, then 75 packed bytes up to and including compressAlgorithm. */
   private static final int V4_HEADER = 79;
@@ -141,22 +145,46 @@ final class VmdkDetector implements FormatDetector {
   // ---------------------------------------------------------------------------------------------
   // v4 sparse: KDMV
 
-  /** The v4 header fields, read from the head or from the stream footer's copy. */
-  private record Header4(
+  /**
+   * A v4 sparse extent's header ({@code KDMV}), named as QEMU's {@code VMDK4Header}: all
+   * little-endian, every u64 kept in a {@code long} read as unsigned. Read from the head, or from
+   * the copy in a stream-optimized extent's footer.
+   *
+   * @param version the header's version (u32; QEMU opens 1 to 3)
+   * @param flags the header's flags (u32): bit 1 a redundant grain directory, bit 2 zeroed-grain
+   *     entries, bit 16 compressed grains, bit 17 markers
+   * @param capacitySectors the disk's size in 512-byte sectors (u64)
+   * @param granularitySectors a grain's size in 512-byte sectors (u64)
+   * @param descOffsetSectors where the embedded descriptor starts, in sectors (u64; 0 if none)
+   * @param descSizeSectors the embedded descriptor's size in sectors (u64)
+   * @param numGtesPerGt entries per grain table (u32)
+   * @param rgdOffsetSectors where the redundant grain directory starts, in sectors (u64)
+   * @param gdOffsetSectors where the grain directory starts, in sectors (u64; all ones: in the footer)
+   * @param grainOffsetSectors where the grains start, in sectors (u64)
+   * @param compressAlgorithm 0 none, 1 deflate (u16)
+   */
+  record Header(
       long version,
       long flags,
-      long capacity,
-      long granularity,
-      long descOffset,
-      long descSize,
-      long gtesPerGt,
-      long rgdOffset,
-      long gdOffset,
-      long grainOffset,
-      int compression) {
+      long capacitySectors,
+      long granularitySectors,
+      long descOffsetSectors,
+      long descSizeSectors,
+      long numGtesPerGt,
+      long rgdOffsetSectors,
+      long gdOffsetSectors,
+      long grainOffsetSectors,
+      int compressAlgorithm) {
 
-    static Header4 read(byte[] b, int at) {
-      return new Header4(
+    /** Bytes from the magic through {@code version}: a cut header holding them reports it. */
+    static final int THROUGH_VERSION = 8;
+
+    /** Bytes from the magic through {@code capacity}: a cut header holding them reports it. */
+    static final int THROUGH_CAPACITY = 20;
+
+    /** Reads the header whose magic is at {@code at} of {@code b} (79 bytes from there). */
+    static Header read(byte[] b, int at) {
+      return new Header(
           Bytes.u32leUnsigned(b, at + 4),
           Bytes.u32leUnsigned(b, at + 8),
           Bytes.u64le(b, at + 12),
@@ -171,50 +199,65 @@ final class VmdkDetector implements FormatDetector {
     }
   }
 
+  /**
+   * A stream-optimized extent's marker (one 512-byte sector, QEMU's {@code VMDK4Marker}).
+   *
+   * @param value the grain's sector, or 0 (u64)
+   * @param size the compressed grain's bytes, 0 for a metadata marker (u32)
+   * @param type a metadata marker's type (u32): 0 end of stream, 3 footer
+   */
+  private record Marker(long value, long size, long type) {
+    static Marker read(byte[] b, int at) {
+      return new Marker(Bytes.u64le(b, at), Bytes.u32leUnsigned(b, at + 8), Bytes.u32leUnsigned(b, at + 12));
+    }
+  }
+
   private Detection sparseV4(Probe probe) throws IOException {
     byte[] head = probe.head();
     Findings f = new Findings();
-    f.putIfPresent("headerType", "KDMV");
+    Fields d = new Fields(VmdkDetails.KDMV);
     if (head.length < V4_HEADER) {
+      // Zero-padded: only the fields the head holds whole are reported.
+      Header cut = Header.read(Arrays.copyOf(head, V4_HEADER), 0);
       U64 size = null;
-      if (head.length >= 8) {
-        f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
+      if (head.length >= Header.THROUGH_VERSION) {
+        d.version = cut.version();
       }
-      if (head.length >= 20) {
-        long capacity = Bytes.u64le(head, 12);
-        f.putIfPresent("capacitySectors", U64.of(capacity));
-        size = bytesOfSectors(capacity);
+      if (head.length >= Header.THROUGH_CAPACITY) {
+        d.capacitySectors = U64.of(cut.capacitySectors());
+        size = bytesOfSectors(cut.capacitySectors());
       }
       f.truncated("header");
-      return f.toDetection(ImageFormat.VMDK, size);
+      return d.done(f, size);
     }
-    Header4 h = Header4.read(head, 0);
-    if (h.gdOffset() == GD_AT_END) {
+    Header h = Header.read(head, 0);
+    if (h.gdOffsetSectors() == GD_AT_END) {
       // streamOptimized written in one pass: the header at 0 is provisional, the footer's is real.
-      f.putIfPresent("headerInFooter", true);
+      d.headerInFooter = true;
       h = streamFooter(probe, f);
       if (h == null) {
-        return f.toDetection(ImageFormat.VMDK, null);
+        return d.done(f, null);
       }
     }
-    f.putIfPresent("version", h.version());
-    f.putIfPresent("flags", h.flags());
-    f.putIfPresent("capacitySectors", U64.of(h.capacity()));
-    boolean granularityOk = h.granularity() != 0 && Long.compareUnsigned(h.granularity(), MAX_GRANULARITY) <= 0;
+    d.version = h.version();
+    d.flags = h.flags();
+    d.capacitySectors = U64.of(h.capacitySectors());
+    long granularity = h.granularitySectors();
+    boolean granularityOk = granularity != 0 && Long.compareUnsigned(granularity, MAX_GRANULARITY) <= 0;
     if (granularityOk) {
-      f.putIfPresent("clusterSize", h.granularity() * 512);
+      d.clusterSize = granularity * 512;
     }
-    f.putIfPresent("grainTableEntries", h.gtesPerGt());
-    f.putIfPresent("compressed", h.compression() == COMPRESSION_DEFLATE);
+    d.grainTableEntries = h.numGtesPerGt();
+    d.compressed = h.compressAlgorithm() == COMPRESSION_DEFLATE;
     if ((h.flags() & FLAG_ZEROED_GRAIN) != 0) {
-      f.putIfPresent("zeroedGrain", true);
+      d.zeroedGrain = true;
     }
 
     // QEMU's checks, in its order (vmdk_open_vmdk4, vmdk_add_extent).
     if (h.version() > 3) {
       f.invalid("version");
     }
-    boolean gtesOk = h.gtesPerGt() != 0 && h.gtesPerGt() <= MAX_GTES_PER_GT;
+    boolean gtesOk = h.numGtesPerGt() != 0 && h.numGtesPerGt() <= MAX_GTES_PER_GT;
     if (!gtesOk) {
       f.invalid("grainTableEntries");
     }
@@ -223,62 +266,62 @@ final class VmdkDetector implements FormatDetector {
     }
     long directoryEntries = -1;
     if (gtesOk && granularityOk) {
-      long coverage = h.gtesPerGt() * h.granularity(); // at most 2^30 sectors per directory entry
-      long entries = Long.divideUnsigned(h.capacity(), coverage)
-          + (Long.remainderUnsigned(h.capacity(), coverage) == 0 ? 0 : 1);
+      long coverage = h.numGtesPerGt() * granularity; // at most 2^30 sectors per directory entry
+      long entries = Long.divideUnsigned(h.capacitySectors(), coverage)
+          + (Long.remainderUnsigned(h.capacitySectors(), coverage) == 0 ? 0 : 1);
       if (entries > MAX_GRAIN_DIRECTORY) {
         f.invalid("grainDirectorySize");
       } else {
         directoryEntries = entries;
       }
     }
-    U64 virtualSize = bytesOfSectors(h.capacity());
+    U64 virtualSize = bytesOfSectors(h.capacitySectors());
     if (virtualSize == null) {
       f.invalid("capacity");
     }
 
     long size = probe.size();
     // QEMU compares the grain offset with the file's length in whole sectors, rounded up.
-    if (Long.compareUnsigned(sectorEnd(h.grainOffset(), 0), roundUpToSector(size)) > 0) {
+    if (Long.compareUnsigned(sectorEnd(h.grainOffsetSectors(), 0), roundUpToSector(size)) > 0) {
       f.truncated("grains");
     }
-    if (h.gdOffset() == GD_AT_END) {
+    if (h.gdOffsetSectors() == GD_AT_END) {
       f.invalid("grainDirectoryOffset");
-    } else if (directoryEntries >= 0 && pastEnd(sectorEnd(h.gdOffset(), directoryEntries * 4), size)) {
+    } else if (directoryEntries >= 0 && pastEnd(sectorEnd(h.gdOffsetSectors(), directoryEntries * 4), size)) {
       f.truncated("grainDirectory");
     }
     if ((h.flags() & FLAG_REDUNDANT_GD) != 0 && directoryEntries >= 0
-        && pastEnd(sectorEnd(h.rgdOffset(), directoryEntries * 4), size)) {
+        && pastEnd(sectorEnd(h.rgdOffsetSectors(), directoryEntries * 4), size)) {
       f.truncated("redundantGrainDirectory");
     }
 
     VmdkDescriptor descriptor = null;
-    if (h.descOffset() != 0 && h.descSize() != 0) {
+    if (h.descOffsetSectors() != 0 && h.descSizeSectors() != 0) {
       descriptor = embeddedDescriptor(probe, h, f);
     }
     if (descriptor != null && descriptor.isEmpty()) {
       // The extent of a split (twoGbMaxExtent*) disk: its descriptor is in another file.
-      f.putIfPresent("embeddedDescriptor", "blank");
+      d.embeddedDescriptor = "blank";
     } else if (descriptor != null) {
-      describe(descriptor, f, "descriptorVersion");
+      d.describe(descriptor, f);
       if (descriptor.namesParent()) {
         f.flag(Flag.BACKING_FILE);
       }
-      if (h.capacity() == 0) {
+      if (h.capacitySectors() == 0) {
         // QEMU then takes the embedded descriptor as the disk and opens every extent it names.
-        f.putIfPresent("descriptorIsDisk", true);
+        d.descriptorIsDisk = true;
         checkExtents(descriptor, f);
-        return f.toDetection(ImageFormat.VMDK, descriptorSize(descriptor, f));
+        return d.done(f, descriptorSize(descriptor, d, f));
       }
     }
-    return f.toDetection(ImageFormat.VMDK, virtualSize);
+    return d.done(f, virtualSize);
   }
 
   /**
    * Returns the header copy in the stream footer at the end of the last whole sector, or null
    * (with the finding) if there is none.
    */
-  private static Header4 streamFooter(Probe probe, Findings f) throws IOException {
+  private static Header streamFooter(Probe probe, Findings f) throws IOException {
     long size = probe.size();
     long start = roundUpToSector(size) - STREAM_FOOTER;
     if (start < 0) {
@@ -295,26 +338,29 @@ final class VmdkDetector implements FormatDetector {
         footer[i] = tail[(int) at];
       }
     }
-    boolean valid = Bytes.u32leUnsigned(footer, 8) == 0
-        && Bytes.u32leUnsigned(footer, 12) == MARKER_FOOTER
-        && Bytes.startsWith(footer, 512, KDMV)
-        && Bytes.u64le(footer, 1024) == 0
-        && Bytes.u32leUnsigned(footer, 1032) == 0
-        && Bytes.u32leUnsigned(footer, 1036) == 0;
+    // The footer marker, the header's copy, the end-of-stream marker: one sector each.
+    Marker footerMarker = Marker.read(footer, 0);
+    Marker endOfStream = Marker.read(footer, 2 * SECTOR);
+    boolean valid = footerMarker.size() == 0
+        && footerMarker.type() == MARKER_FOOTER
+        && Bytes.startsWith(footer, SECTOR, KDMV)
+        && endOfStream.value() == 0
+        && endOfStream.size() == 0
+        && endOfStream.type() == 0;
     if (!valid) {
       f.invalid("streamFooter");
       return null;
     }
-    return Header4.read(footer, 512);
+    return Header.read(footer, SECTOR);
   }
 
-  private static VmdkDescriptor embeddedDescriptor(Probe probe, Header4 h, Findings f) throws IOException {
-    if (Long.compareUnsigned(h.descSize(), Caps.VMDK_DESCRIPTOR / 512) > 0) {
+  private static VmdkDescriptor embeddedDescriptor(Probe probe, Header h, Findings f) throws IOException {
+    if (Long.compareUnsigned(h.descSizeSectors(), Caps.VMDK_DESCRIPTOR / 512) > 0) {
       f.invalid("descriptorSize");
       return null;
     }
-    int length = (int) h.descSize() * 512;
-    long start = sectorEnd(h.descOffset(), 0);
+    int length = (int) h.descSizeSectors() * 512;
+    long start = sectorEnd(h.descOffsetSectors(), 0);
     long size = probe.size();
     if (start == -1L || Long.compareUnsigned(start, size) >= 0) {
       f.truncated("descriptor");
@@ -331,53 +377,101 @@ final class VmdkDetector implements FormatDetector {
   // ---------------------------------------------------------------------------------------------
   // v3 sparse: COWD
 
+  /**
+   * A v3 sparse extent's header ({@code COWD}) as QEMU's {@code VMDK3Header} declares it: ten
+   * little-endian u32 after the magic.
+   *
+   * @param version the header's version (u32)
+   * @param flags the header's flags (u32)
+   * @param diskSectors the disk's size in 512-byte sectors (u32)
+   * @param granularitySectors a grain's size in sectors (u32)
+   * @param l1dirOffsetSectors where the grain directory starts, in sectors (u32)
+   * @param l1dirSize the grain directory's entries (u32)
+   * @param fileSectors the extent file's size in sectors (u32)
+   * @param cylinders the disk's geometry: cylinders (u32)
+   * @param heads heads (u32)
+   * @param sectorsPerTrack sectors per track (u32)
+   */
+  record CowdHeader(
+      long version,
+      long flags,
+      long diskSectors,
+      long granularitySectors,
+      long l1dirOffsetSectors,
+      long l1dirSize,
+      long fileSectors,
+      long cylinders,
+      long heads,
+      long sectorsPerTrack) {
+
+    /** Bytes from the magic through {@code version}: a cut header holding them reports it. */
+    static final int THROUGH_VERSION = 8;
+
+    /** Bytes from the magic through {@code disk_sectors}: a cut header holding them reports it. */
+    static final int THROUGH_DISK_SECTORS = 16;
+
+    /** Reads the header whose magic is at {@code at} of {@code b} (44 bytes from there). */
+    static CowdHeader read(byte[] b, int at) {
+      return new CowdHeader(
+          Bytes.u32leUnsigned(b, at + 4),
+          Bytes.u32leUnsigned(b, at + 8),
+          Bytes.u32leUnsigned(b, at + 12),
+          Bytes.u32leUnsigned(b, at + 16),
+          Bytes.u32leUnsigned(b, at + 20),
+          Bytes.u32leUnsigned(b, at + 24),
+          Bytes.u32leUnsigned(b, at + 28),
+          Bytes.u32leUnsigned(b, at + 32),
+          Bytes.u32leUnsigned(b, at + 36),
+          Bytes.u32leUnsigned(b, at + 40));
+    }
+  }
+
   private Detection sparseV3(Probe probe) throws IOException {
     byte[] head = probe.head();
     Findings f = new Findings();
-    f.putIfPresent("headerType", "COWD");
+    Fields d = new Fields(VmdkDetails.COWD);
     if (head.length < V3_HEADER) {
+      // Zero-padded: only the fields the head holds whole are reported.
+      CowdHeader cut = CowdHeader.read(Arrays.copyOf(head, V3_HEADER), 0);
       U64 size = null;
-      if (head.length >= 8) {
-        f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
+      if (head.length >= CowdHeader.THROUGH_VERSION) {
+        d.version = cut.version();
       }
-      if (head.length >= 16) {
-        long sectors = Bytes.u32leUnsigned(head, 12);
-        f.putIfPresent("capacitySectors", sectors);
-        size = U64.of(sectors * 512);
+      if (head.length >= CowdHeader.THROUGH_DISK_SECTORS) {
+        d.capacitySectors = U64.of(cut.diskSectors());
+        size = U64.of(cut.diskSectors() * 512);
       }
       f.truncated("header");
-      return f.toDetection(ImageFormat.VMDK, size);
+      return d.done(f, size);
     }
-    long sectors = Bytes.u32leUnsigned(head, 12);
-    long granularity = Bytes.u32leUnsigned(head, 16);
-    long directoryOffset = Bytes.u32leUnsigned(head, 20);
-    long directoryEntries = Bytes.u32leUnsigned(head, 24);
-    f.putIfPresent("version", Bytes.u32leUnsigned(head, 4));
-    f.putIfPresent("flags", Bytes.u32leUnsigned(head, 8));
-    f.putIfPresent("capacitySectors", sectors);
+    CowdHeader h = CowdHeader.read(head, 0);
+    long granularity = h.granularitySectors();
+    d.version = h.version();
+    d.flags = h.flags();
+    d.capacitySectors = U64.of(h.diskSectors());
     if (granularity == 0 || granularity > MAX_GRANULARITY) {
       f.invalid("granularity");
     } else {
-      f.putIfPresent("clusterSize", granularity * 512);
+      d.clusterSize = granularity * 512;
     }
-    if (directoryEntries > MAX_GRAIN_DIRECTORY) {
+    if (h.l1dirSize() > MAX_GRAIN_DIRECTORY) {
       f.invalid("grainDirectorySize");
-    } else if (directoryOffset * 512 + directoryEntries * 4 > probe.size()) {
+    } else if (h.l1dirOffsetSectors() * 512 + h.l1dirSize() * 4 > probe.size()) {
       f.truncated("grainDirectory");
     }
     // QEMU reads its CID and parentFileNameHint from the 20 sectors at 0x200 of any sparse extent.
     long size = probe.size();
-    if (size > 512) {
-      byte[] window = ProbeBytes.read(probe, 512, (int) Math.min(COWD_DESCRIPTOR_WINDOW, size - 512));
+    if (size > SECTOR) {
+      byte[] window = ProbeBytes.read(probe, SECTOR, (int) Math.min(COWD_DESCRIPTOR_WINDOW, size - SECTOR));
       VmdkDescriptor keys = VmdkDescriptor.parse(window, 0, window.length);
-      f.putIfPresent("cid", keys.cid());
-      f.putIfPresent("parentCid", keys.parentCid());
-      f.putIfPresent("parentFileNameHint", keys.parentFileNameHint());
+      d.cid = keys.cid();
+      d.parentCid = keys.parentCid();
+      d.parentFileNameHint = keys.parentFileNameHint();
       if (keys.parentFileNameHint() != null) {
         f.flag(Flag.BACKING_FILE);
       }
     }
-    return f.toDetection(ImageFormat.VMDK, U64.of(sectors * 512));
+    return d.done(f, U64.of(h.diskSectors() * 512));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -386,19 +480,19 @@ final class VmdkDetector implements FormatDetector {
   private Detection descriptorFile(Probe probe) throws IOException {
     byte[] head = probe.head();
     Findings f = new Findings();
-    f.putIfPresent("headerType", "descriptor");
+    Fields d = new Fields(VmdkDetails.DESCRIPTOR);
     long size = probe.size();
     byte[] text = size <= head.length ? head : ProbeBytes.read(probe, 0, (int) Math.min(size, Caps.VMDK_DESCRIPTOR));
     int length = text.length;
     if (size > Caps.VMDK_DESCRIPTOR) {
-      f.putIfPresent("descriptorCapped", true);
+      d.descriptorCapped = true;
       // The cap cuts a line in two: its first half is not a line of the file, so it is not parsed.
       while (length > 0 && text[length - 1] != '\n') {
         length--;
       }
     }
     VmdkDescriptor descriptor = VmdkDescriptor.parse(text, 0, length);
-    describe(descriptor, f, "version");
+    d.describe(descriptor, f);
     if (descriptor.createType() == null) {
       f.invalid("createType");
     }
@@ -406,21 +500,60 @@ final class VmdkDetector implements FormatDetector {
     if (descriptor.namesParent()) {
       f.flag(Flag.BACKING_FILE);
     }
-    return f.toDetection(ImageFormat.VMDK, descriptorSize(descriptor, f));
+    return d.done(f, descriptorSize(descriptor, d, f));
   }
 
-  private static void describe(VmdkDescriptor d, Findings f, String versionKey) {
-    f.putIfPresent(versionKey, d.version());
-    f.putIfPresent("createType", d.createType());
-    f.putIfPresent("cid", d.cid());
-    f.putIfPresent("parentCid", d.parentCid());
-    f.putIfPresent("parentFileNameHint", d.parentFileNameHint());
-    List<Map<String, Object>> extents = d.extents().stream().map(VmdkDescriptor.Extent::toDetails).toList();
-    f.putIfPresent("extents", extents);
-    if (d.extentCount() > extents.size()) {
-      CappedList.noteCut(f.notes(), "extents", d.extentCount());
+  /**
+   * One file's details as they are found, whatever its header type: the fields of {@link
+   * VmdkDetails}, {@code null} until found.
+   */
+  private static final class Fields {
+    private final String headerType;
+    private Boolean headerInFooter;
+    private Boolean descriptorCapped;
+    private Long version;
+    private Long flags;
+    private U64 capacitySectors;
+    private Long clusterSize;
+    private Long grainTableEntries;
+    private Boolean compressed;
+    private Boolean zeroedGrain;
+    private String embeddedDescriptor;
+    private String descriptorVersion;
+    private String createType;
+    private String cid;
+    private String parentCid;
+    private String parentFileNameHint;
+    private List<VmdkDetails.Extent> extents;
+    private String invalidExtentLine;
+    private Boolean descriptorIsDisk;
+    private U64 allExtentsSize;
+
+    Fields(String headerType) {
+      this.headerType = headerType;
     }
-    f.putIfPresent("invalidExtentLine", d.invalidExtentLine());
+
+    /** Takes a descriptor's keys and kept extents; a list it cut notes its full count. */
+    void describe(VmdkDescriptor descriptor, Findings f) {
+      descriptorVersion = descriptor.version();
+      createType = descriptor.createType();
+      cid = descriptor.cid();
+      parentCid = descriptor.parentCid();
+      parentFileNameHint = descriptor.parentFileNameHint();
+      extents = descriptor.extents();
+      if (descriptor.extentCount() > extents.size()) {
+        CappedList.noteCut(f.notes(), "extents", descriptor.extentCount());
+      }
+      invalidExtentLine = descriptor.invalidExtentLine();
+    }
+
+    /** Returns the detection sized {@code virtualSize} (null: unknown) with the details found. */
+    Detection done(Findings f, U64 virtualSize) {
+      return f.toDetection(ImageFormat.VMDK, virtualSize, new VmdkDetails(headerType, headerInFooter,
+          descriptorCapped, version, flags, capacitySectors, clusterSize, grainTableEntries, compressed, zeroedGrain,
+          embeddedDescriptor, descriptorVersion, createType, cid, parentCid, parentFileNameHint, extents,
+          invalidExtentLine, descriptorIsDisk, allExtentsSize));
+    }
   }
 
   /** Flags a descriptor whose extents QEMU would open: each names a file, and each line must parse. */
@@ -438,11 +571,11 @@ final class VmdkDetector implements FormatDetector {
    * the other extents (RDONLY, NOACCESS, ZERO) would make VMware's disk larger, that size is in
    * {@code details.allExtentsSize}.
    */
-  private static U64 descriptorSize(VmdkDescriptor d, Findings f) {
+  private static U64 descriptorSize(VmdkDescriptor d, Fields details, Findings f) {
     BigInteger sectors = d.qemuSectors();
     BigInteger all = d.allSectors();
     if (!all.equals(sectors) && VmdkDescriptor.fitsInBytes(all)) {
-      f.putIfPresent("allExtentsSize", U64.of(all.shiftLeft(9).longValue()));
+      details.allExtentsSize = U64.of(all.shiftLeft(9).longValue());
     }
     if (!VmdkDescriptor.fitsInBytes(sectors)) {
       f.invalid("extentSectors");

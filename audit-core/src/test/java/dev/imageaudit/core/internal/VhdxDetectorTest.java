@@ -10,6 +10,7 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VhdxDetails;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,14 @@ class VhdxDetectorTest {
         "parent_linkage", "{83ad0a27-7d8c-4a27-9c3c-6a87e3e4c7a1}",
         "relative_path", "..\\base.vhdx",
         "absolute_win32_path", "C:\\vm\\base.vhdx"));
+    assertThat(image.details().header()).isInstanceOfSatisfying(VhdxDetails.class, vhdx -> {
+      assertThat(vhdx.hasParent()).isTrue();
+      assertThat(vhdx.parentLocator().type()).isEqualTo("B04AEFB7-D19E-4A81-B789-25B8E9445913");
+      assertThat(vhdx.parentLocator().entries()).containsExactly(
+          Map.entry("parent_linkage", "{83ad0a27-7d8c-4a27-9c3c-6a87e3e4c7a1}"),
+          Map.entry("relative_path", "..\\base.vhdx"),
+          Map.entry("absolute_win32_path", "C:\\vm\\base.vhdx"));
+    });
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VmdkDetails;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -385,7 +386,7 @@ class VmdkDetectorTest {
   }
 
   private static Map<String, Object> extent(String access, long sectors, String type, String file, Long offset) {
-    return new VmdkDescriptor.Extent(access, U64.of(sectors), type, file, offset == null ? null : U64.of(offset))
-        .toDetails();
+    return new VmdkDetails.Extent(access, U64.of(sectors), type, file, offset == null ? null : U64.of(offset))
+        .fields();
   }
 }
