@@ -19,7 +19,8 @@ public sealed interface FormatDetails
         FormatDetails.Recorded,
         IsoDetails,
         VdiDetails,
-        VhdDetails {
+        VhdDetails,
+        LuksDetails {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give

@@ -41,22 +41,16 @@ public record VdiDetails(
   public Map<String, Object> fields() {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("version", version);
-    putIfPresent(fields, "diskSize", diskSize);
-    putIfPresent(fields, "imageType", imageType);
-    putIfPresent(fields, "blockSize", blockSize);
-    putIfPresent(fields, "blocks", blocks);
-    putIfPresent(fields, "blocksAllocated", blocksAllocated);
-    putIfPresent(fields, "sectorSize", sectorSize);
-    putIfPresent(fields, "blockMapOffset", blockMapOffset);
-    putIfPresent(fields, "dataOffset", dataOffset);
-    putIfPresent(fields, "parentUuid", parentUuid);
-    putIfPresent(fields, "linkUuid", linkUuid);
+    DetailsFields.putIfPresent(fields, "diskSize", diskSize);
+    DetailsFields.putIfPresent(fields, "imageType", imageType);
+    DetailsFields.putIfPresent(fields, "blockSize", blockSize);
+    DetailsFields.putIfPresent(fields, "blocks", blocks);
+    DetailsFields.putIfPresent(fields, "blocksAllocated", blocksAllocated);
+    DetailsFields.putIfPresent(fields, "sectorSize", sectorSize);
+    DetailsFields.putIfPresent(fields, "blockMapOffset", blockMapOffset);
+    DetailsFields.putIfPresent(fields, "dataOffset", dataOffset);
+    DetailsFields.putIfPresent(fields, "parentUuid", parentUuid);
+    DetailsFields.putIfPresent(fields, "linkUuid", linkUuid);
     return fields;
-  }
-
-  private static void putIfPresent(Map<String, Object> fields, String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
   }
 }

@@ -71,22 +71,16 @@ public record VhdDetails(
     fields.put("sectorsPerTrack", sectorsPerTrack);
     fields.put("currentSize", currentSize);
     fields.put("originalSize", originalSize);
-    putIfPresent(fields, "footerOnlyAtEnd", footerOnlyAtEnd);
+    DetailsFields.putIfPresent(fields, "footerOnlyAtEnd", footerOnlyAtEnd);
     fields.put("sizeFrom", sizeFrom);
-    putIfPresent(fields, "blockSize", blockSize);
-    putIfPresent(fields, "maxTableEntries", maxTableEntries);
-    putIfPresent(fields, "parentName", parentName);
-    putIfPresent(fields, "parentUuid", parentUuid);
+    DetailsFields.putIfPresent(fields, "blockSize", blockSize);
+    DetailsFields.putIfPresent(fields, "maxTableEntries", maxTableEntries);
+    DetailsFields.putIfPresent(fields, "parentName", parentName);
+    DetailsFields.putIfPresent(fields, "parentUuid", parentUuid);
     if (parentLocators != null) {
       fields.put("parentLocators", parentLocators.stream().map(ParentLocator::fields).toList());
     }
     return fields;
-  }
-
-  private static void putIfPresent(Map<String, Object> fields, String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
   }
 
   /**
@@ -109,9 +103,7 @@ public record VhdDetails(
       fields.put("platform", platform);
       fields.put("dataLength", dataLength);
       fields.put("dataOffset", dataOffset);
-      if (path != null) {
-        fields.put("path", path);
-      }
+      DetailsFields.putIfPresent(fields, "path", path);
       return fields;
     }
   }

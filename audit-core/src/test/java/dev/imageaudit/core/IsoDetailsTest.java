@@ -1,8 +1,8 @@
 package dev.imageaudit.core;
 
+import static dev.imageaudit.core.FixtureAudits.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,17 +10,9 @@ import org.junit.jupiter.api.Test;
 /** The typed details of the ISO 9660 fixtures (fixtures/iso9660/make.sh), and the map report.json writes. */
 class IsoDetailsTest {
 
-  static final Path FIXTURES = Path.of("src/test/resources/fixtures/iso9660");
-
-  static AuditEntry.Image audit(String name) {
-    AuditEntry entry = ImageAudit.auditFile(FIXTURES.resolve(name));
-    assertThat(entry).isInstanceOf(AuditEntry.Image.class);
-    return (AuditEntry.Image) entry;
-  }
-
   @Test
   void plainIsoGivesItsPrimaryVolumeDescriptor() {
-    AuditEntry.Image image = audit("plain.iso");
+    AuditEntry.Image image = fixture("iso9660", "plain.iso");
     assertThat(image.details().header()).isInstanceOfSatisfying(IsoDetails.class, iso -> {
       assertThat(iso.systemId()).isEqualTo("LINUX");
       assertThat(iso.volumeId()).isEqualTo("PLAINVOL");
@@ -28,31 +20,33 @@ class IsoDetailsTest {
       assertThat(iso.blockSize()).isEqualTo(2048);
       assertThat(iso.volumeSize()).isEqualTo(25 * 2048).isEqualTo(image.fileSize());
     });
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("systemId", "LINUX");
-    expected.put("volumeId", "PLAINVOL");
-    expected.put("volumeBlocks", 25L);
-    expected.put("blockSize", 2048);
-    expected.put("volumeSize", 51200L);
+    Map<String, Object> expected = expected("LINUX", "PLAINVOL", 25);
     assertThat(image.details().header().fields()).containsExactlyEntriesOf(expected);
     assertThat(image.details().toMap()).containsExactlyEntriesOf(expected);
   }
 
   @Test
   void hybridIsoKeepsItsPartitionTableInTheNotes() {
-    AuditEntry.Image image = audit("hybrid-gpt.iso");
+    AuditEntry.Image image = fixture("iso9660", "hybrid-gpt.iso");
     assertThat(image.details().header()).isInstanceOfSatisfying(IsoDetails.class, iso -> {
       assertThat(iso.systemId()).isEmpty();
       assertThat(iso.volumeId()).isEqualTo("HYBRIDVOL");
       assertThat(iso.volumeSize()).isEqualTo(34 * 2048).isLessThan(image.fileSize());
     });
-    Map<String, Object> expected = new LinkedHashMap<>();
-    expected.put("systemId", "");
-    expected.put("volumeId", "HYBRIDVOL");
-    expected.put("volumeBlocks", 34L);
-    expected.put("blockSize", 2048);
-    expected.put("volumeSize", 69632L);
+    Map<String, Object> expected = expected("", "HYBRIDVOL", 34);
     assertThat(image.details().header().fields()).containsExactlyEntriesOf(expected);
-    assertThat(image.details().notes()).containsEntry("partitionTable", "gpt").doesNotContainKeys(expected.keySet().toArray(String[]::new));
+    assertThat(image.details().notes()).containsEntry("partitionTable", "gpt")
+        .doesNotContainKeys(expected.keySet().toArray(String[]::new));
+  }
+
+  /** A fixture's details as report.jsonl wrote them before the typed record: xorriso's 2 KiB blocks. */
+  private static Map<String, Object> expected(String systemId, String volumeId, long blocks) {
+    Map<String, Object> expected = new LinkedHashMap<>();
+    expected.put("systemId", systemId);
+    expected.put("volumeId", volumeId);
+    expected.put("volumeBlocks", blocks);
+    expected.put("blockSize", 2048);
+    expected.put("volumeSize", blocks * 2048);
+    return expected;
   }
 }

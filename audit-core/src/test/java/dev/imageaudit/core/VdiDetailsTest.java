@@ -1,5 +1,7 @@
 package dev.imageaudit.core;
 
+import static dev.imageaudit.core.FixtureAudits.fixture;
+import static dev.imageaudit.core.FixtureAudits.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -14,17 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The typed details of the VDI fixtures (fixtures/vdi/make.sh), and the map report.json writes. */
 class VdiDetailsTest {
 
-  static final Path FIXTURES = Path.of("src/test/resources/fixtures/vdi");
-
-  static AuditEntry.Image audit(String name) {
-    AuditEntry entry = ImageAudit.auditFile(FIXTURES.resolve(name));
-    assertThat(entry).isInstanceOf(AuditEntry.Image.class);
-    return (AuditEntry.Image) entry;
-  }
+  static final Path FIXTURES = FixtureAudits.ROOT.resolve("vdi");
 
   @Test
   void dynamicVdiGivesItsHeader() {
-    AuditEntry.Image image = audit("dynamic.vdi");
+    AuditEntry.Image image = fixture("vdi", "dynamic.vdi");
     assertThat(image.details().header()).isInstanceOfSatisfying(VdiDetails.class, vdi -> {
       assertThat(vdi.version()).isEqualTo("1.1");
       assertThat(vdi.diskSize()).isEqualTo(U64.of(1 << 20));
@@ -42,7 +38,7 @@ class VdiDetailsTest {
 
   @Test
   void oddSizeVdiKeepsTheHeadersDiskSizeWhileTheVirtualSizeIsRoundedUp() {
-    AuditEntry.Image image = audit("odd-size.vdi");
+    AuditEntry.Image image = fixture("vdi", "odd-size.vdi");
     assertThat(image.details().header()).isInstanceOfSatisfying(VdiDetails.class,
         vdi -> assertThat(vdi.diskSize()).isEqualTo(U64.of(1_000_001)));
     assertThat(image.virtualSize()).isEqualTo(U64.of(1_000_448));
@@ -53,7 +49,7 @@ class VdiDetailsTest {
   void aHeaderCutBeforeTheBlockMapGivesTheFieldsItHolds(@TempDir Path dir) throws IOException {
     Path cut = dir.resolve("cut.vdi");
     Files.write(cut, Arrays.copyOf(Files.readAllBytes(FIXTURES.resolve("dynamic.vdi")), 0x180));
-    AuditEntry.Image image = (AuditEntry.Image) ImageAudit.auditFile(cut);
+    AuditEntry.Image image = image(cut);
     assertThat(image.flags()).containsExactly(Flag.TRUNCATED);
     assertThat(image.details().header()).isEqualTo(
         new VdiDetails("1.1", U64.of(1 << 20), "dynamic", null, null, null, null, null, null, null, null));

@@ -1,5 +1,7 @@
 package dev.imageaudit.core;
 
+import static dev.imageaudit.core.FixtureAudits.fixture;
+import static dev.imageaudit.core.FixtureAudits.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -16,17 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The typed details of the VHD fixtures (fixtures/vpc/make.sh), and the map report.json writes. */
 class VhdDetailsTest {
 
-  static final Path FIXTURES = Path.of("src/test/resources/fixtures/vpc");
-
-  static AuditEntry.Image audit(Path path) {
-    AuditEntry entry = ImageAudit.auditFile(path);
-    assertThat(entry).isInstanceOf(AuditEntry.Image.class);
-    return (AuditEntry.Image) entry;
-  }
+  static final Path FIXTURES = FixtureAudits.ROOT.resolve("vpc");
 
   @Test
   void dynamicVhdGivesItsFooterAndDynamicHeader() {
-    AuditEntry.Image image = audit(FIXTURES.resolve("dynamic.vhd"));
+    AuditEntry.Image image = fixture("vpc", "dynamic.vhd");
     assertThat(image.details().header()).isInstanceOfSatisfying(VhdDetails.class, vhd -> {
       assertThat(vhd.diskType()).isEqualTo("dynamic");
       assertThat(vhd.creatorApp()).isEqualTo("qemu");
@@ -48,7 +44,7 @@ class VhdDetailsTest {
 
   @Test
   void fixedVhdIsNamedByItsFooterAtTheEndAndHasNoDynamicHeader() {
-    AuditEntry.Image image = audit(FIXTURES.resolve("fixed-force-size.vhd"));
+    AuditEntry.Image image = fixture("vpc", "fixed-force-size.vhd");
     assertThat(image.details().header()).isInstanceOfSatisfying(VhdDetails.class, vhd -> {
       assertThat(vhd.diskType()).isEqualTo("fixed");
       assertThat(vhd.footerOnlyAtEnd()).isTrue();
@@ -83,7 +79,7 @@ class VhdDetailsTest {
     b.putInt(64, ~sum);
     Path image = Files.write(dir.resolve("child.vhd"), b.array());
 
-    AuditEntry.Image child = audit(image);
+    AuditEntry.Image child = image(image);
     assertThat(child.flags()).containsExactly(Flag.DIFFERENCING_DISK);
     VhdDetails.ParentLocator locator = new VhdDetails.ParentLocator("W2ru", path.length, U64.of(8192), "..\\base.vhd");
     assertThat(child.details().header()).isInstanceOfSatisfying(VhdDetails.class, vhd -> {

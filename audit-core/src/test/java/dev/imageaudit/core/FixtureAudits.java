@@ -1,0 +1,26 @@
+package dev.imageaudit.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+
+/** Audits files, the committed fixtures among them, through the public one-file audit. */
+final class FixtureAudits {
+
+  /** The fixtures' folder, one sub-folder a format, each made by its make.sh. */
+  static final Path ROOT = Path.of("src/test/resources/fixtures");
+
+  private FixtureAudits() {}
+
+  /** Returns the audit of the fixture {@code name} of {@code format}, which must be an image. */
+  static AuditEntry.Image fixture(String format, String name) {
+    return image(ROOT.resolve(format).resolve(name));
+  }
+
+  /** Returns the audit of {@code path}, which must be an image. */
+  static AuditEntry.Image image(Path path) {
+    AuditEntry entry = ImageAudit.auditFile(path);
+    assertThat(entry).isInstanceOf(AuditEntry.Image.class);
+    return (AuditEntry.Image) entry;
+  }
+}
