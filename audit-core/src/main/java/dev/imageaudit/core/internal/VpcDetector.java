@@ -47,6 +47,7 @@ final class VpcDetector extends MagicDetector {
 
   /** A UUID of all zeros: no parent. */
   private static final String NULL_UUID = "0".repeat(32);
+
   private static final int TYPE_FIXED = 2;
   private static final int TYPE_DYNAMIC = 3;
   private static final int TYPE_DIFFERENCING = 4;
@@ -90,7 +91,7 @@ final class VpcDetector extends MagicDetector {
    */
   private static final class FixedAtTail implements FormatDetector {
 
-    /** The tail, where the footer is. */
+    /** The head, as every detector, and the tail, where the footer is. */
     @Override
     public ReadPlan.Needs reads() {
       return ReadPlan.Needs.HEAD_AND_TAIL;
