@@ -13,14 +13,19 @@ final class DetailsFields {
 
   /** Adds {@code value} under {@code key}, unless it is null. */
   DetailsFields add(String key, Object value) {
-    if (value != null) {
-      fields.put(key, value);
-    }
+    putIfPresent(fields, key, value);
     return this;
   }
 
   /** Returns the fields added: a new mutable map, the caller's own. */
   Map<String, Object> map() {
     return fields;
+  }
+
+  /** Puts {@code value} under {@code key} of {@code fields} unless it is {@code null}. */
+  static void putIfPresent(Map<String, Object> fields, String key, Object value) {
+    if (value != null) {
+      fields.put(key, value);
+    }
   }
 }

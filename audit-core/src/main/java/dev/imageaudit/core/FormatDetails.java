@@ -19,7 +19,11 @@ public sealed interface FormatDetails
         FormatDetails.Recorded,
         CompositeDetails,
         DmgDetails,
+        IsoDetails,
+        LuksDetails,
         SparseDetails,
+        VdiDetails,
+        VhdDetails,
         VhdxDetails,
         VmdkDetails,
         ZstdDetails {

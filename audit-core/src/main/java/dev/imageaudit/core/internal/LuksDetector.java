@@ -1,14 +1,18 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.FormatDetails;
 import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.LuksDetails;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.core.JacksonException;
@@ -22,13 +26,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * LUKS encrypted volumes, versions 1 and 2: {@code LUKS\xBA\xBE} at 0 and a big-endian version
  * u16 at 6 (FORMATS.md section 8; QEMU {@code crypto/block-luks.c}; the LUKS1 and LUKS2 on-disk
- * specifications). Returns {@code null} unless the magic is at 0. Always raises {@code encrypted}.
+ * specifications), read as a {@link Luks1Header} or a {@link Luks2Header}. Always raises {@code
+ * encrypted}.
  *
  * <p>LUKS1: virtualSize is the file length less payload_offset (u32 @104) x 512, QEMU's rule
  * except that QEMU first rounds the length up to 512 (as it does for raw). The key slots are
  * checked as QEMU checks them. LUKS2 (which QEMU 7.2 does not read): the JSON metadata after the
- * 4 KiB binary header is read under {@link Caps#LUKS2_JSON}, its checksum verified, and virtualSize taken
- * from the first data segment (a "dynamic" size runs to the end of the file).
+ * 4 KiB binary header is read under {@link Caps#LUKS2_JSON}, its checksum verified, and virtualSize
+ * taken from the first data segment (a "dynamic" size runs to the end of the file).
  */
 final class LuksDetector extends MagicDetector {
 
@@ -59,8 +64,10 @@ final class LuksDetector extends MagicDetector {
   }
 
   static final byte[] MAGIC = {'L', 'U', 'K', 'S', (byte) 0xBA, (byte) 0xBE};
-  private static final int V1_HEADER = 592;
-  private static final int V2_BINARY_HEADER = 4096;
+
+  /** Where both versions keep their version, a big-endian u16 after the magic. */
+  private static final int VERSION_AT = 6;
+
   private static final long SLOT_ENABLED = 0x00AC71F3L;
   private static final long SLOT_DISABLED = 0x0000DEADL;
   /** LUKS1 key material is aligned to the 4 KiB header, in 512-byte sectors. */
@@ -73,223 +80,244 @@ final class LuksDetector extends MagicDetector {
   @Override
   Detection read(Probe probe, byte[] head, Findings found) throws IOException {
     found.flag(Flag.ENCRYPTED);
-    if (head.length < 8) {
+    if (head.length < VERSION_AT + 2) {
       found.headerEndsAt(head, "before the version");
-      return found.toDetection(ImageFormat.LUKS, null);
+      return found.toDetection(ImageFormat.LUKS, null, FormatDetails.None.INSTANCE);
     }
-    int version = Bytes.u16be(head, 6);
-    found.put("version", version);
+    int version = Bytes.u16be(head, VERSION_AT);
     return switch (version) {
       case 1 -> luks1(probe, head, found);
-      case 2 -> luks2(probe, head, found);
+      case 2 -> new Luks2Reading(probe, head, found).read();
       default -> {
         found.invalid("version " + version + " is neither 1 nor 2");
-        yield found.toDetection(ImageFormat.LUKS, null);
+        yield found.toDetection(ImageFormat.LUKS, null, versionOnly(version));
       }
     };
   }
 
   private static Detection luks1(Probe probe, byte[] head, Findings found) {
-    if (head.length < 112) {
-      found.headerEndsAt(head, "of " + V1_HEADER);
-      return found.toDetection(ImageFormat.LUKS, null);
+    if (head.length < Luks1Header.PAYLOAD_FIELDS) {
+      found.headerEndsAt(head, "of " + Luks1Header.SIZE);
+      return found.toDetection(ImageFormat.LUKS, null, versionOnly(1));
     }
-    found.put("cipherName", Bytes.asciiz(head, 8, 32)).put("cipherMode", Bytes.asciiz(head, 40, 32));
-    found.put("hashSpec", Bytes.asciiz(head, 72, 32));
-    long payloadSectors = Bytes.u32beUnsigned(head, 104);
-    long keyBytes = Bytes.u32beUnsigned(head, 108);
-    long payload = payloadSectors * 512;
-    found.put("payloadOffset", payload).put("keyBytes", keyBytes);
+    Luks1Header h = Luks1Header.read(head);
+    long payload = h.payloadOffset() * 512;
     U64 size = null;
     if (payload > probe.size()) {
       found.truncated("payload offset " + payload + " passes the end of the file");
     } else {
       size = U64.of(probe.size() - payload);
     }
-    if (found.headerShort(head, V1_HEADER)) {
-      return found.toDetection(ImageFormat.LUKS, size);
+    if (found.headerShort(head, Luks1Header.SIZE)) {
+      return found.toDetection(ImageFormat.LUKS, size, luks1Details(h, null, null));
     }
-    found.put("uuid", Bytes.asciiz(head, 168, 40));
-    checkKeySlots(head, found, payloadSectors, keyBytes);
-    return found.toDetection(ImageFormat.LUKS, size);
+    int active = checkKeySlots(h, found);
+    return found.toDetection(ImageFormat.LUKS, size, luks1Details(h, h.uuid(), active));
   }
 
-  private static void checkKeySlots(byte[] head, Findings found, long payloadSectors, long keyBytes) {
-    long[] start = new long[8];
-    long[] length = new long[8];
+  /** Returns the details of a header read no further than its version. */
+  private static LuksDetails versionOnly(int version) {
+    return new LuksDetails(version, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** Returns a LUKS1 header's details, with the UUID and the count of enabled slots when they were read. */
+  private static LuksDetails luks1Details(Luks1Header h, String uuid, Integer activeKeySlots) {
+    return new LuksDetails(1, h.cipherName(), h.cipherMode(), h.hashSpec(), h.payloadOffset() * 512, h.keyBytes(),
+        null, null, uuid, activeKeySlots, null, null, null, null, null);
+  }
+
+  /** Checks the key slots as QEMU does, and returns how many are enabled. */
+  private static int checkKeySlots(Luks1Header h, Findings found) {
+    List<Luks1Header.KeySlot> slots = h.keySlots();
+    int n = slots.size();
+    long[] start = new long[n];
+    long[] length = new long[n];
     int active = 0;
-    for (int i = 0; i < 8; i++) {
-      int at = 208 + 48 * i;
-      long state = Bytes.u32beUnsigned(head, at);
-      long stripes = Bytes.u32beUnsigned(head, at + 44);
-      start[i] = Bytes.u32beUnsigned(head, at + 40);
+    for (int i = 0; i < n; i++) {
+      Luks1Header.KeySlot slot = slots.get(i);
+      start[i] = slot.keyMaterialOffset();
       // The key material in sectors, rounded up to the header's alignment, as cryptsetup lays it out.
-      long sectors = (keyBytes * stripes + 511) / 512;
+      long sectors = (h.keyBytes() * slot.stripes() + 511) / 512;
       length[i] = (sectors + HEADER_SECTORS - 1) / HEADER_SECTORS * HEADER_SECTORS;
-      if (state == SLOT_ENABLED) {
+      if (slot.active() == SLOT_ENABLED) {
         active++;
-      } else if (state != SLOT_DISABLED) {
+      } else if (slot.active() != SLOT_DISABLED) {
         found.invalid("key slot " + i + " state is neither enabled nor disabled");
       }
-      if (stripes == 0) {
+      if (slot.stripes() == 0) {
         found.invalid("key slot " + i + " has zero stripes");
       }
-      if (start[i] + length[i] > payloadSectors) {
+      if (start[i] + length[i] > h.payloadOffset()) {
         found.invalid("key slot " + i + " overlaps the encrypted payload");
       }
     }
-    for (int i = 0; i < 8; i++) {
-      for (int j = i + 1; j < 8; j++) {
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
         if (start[i] + length[i] > start[j] && start[j] + length[j] > start[i]) {
           found.invalid("key slots " + i + " and " + j + " overlap");
         }
       }
     }
-    found.put("activeKeySlots", active);
+    return active;
   }
 
-  private static Detection luks2(Probe probe, byte[] head, Findings found) throws IOException {
-    if (head.length < V2_BINARY_HEADER) {
-      found.truncated("binary header ends at byte " + head.length + " of " + V2_BINARY_HEADER);
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    long headerSize = Bytes.u64be(head, 8);
-    found.put("headerSize", U64.of(headerSize));
-    found.put("label", Bytes.asciiz(head, 24, 48)).put("uuid", Bytes.asciiz(head, 168, 40));
-    String checksumAlgorithm = Bytes.asciiz(head, 72, 32);
-    found.put("checksumAlgorithm", checksumAlgorithm);
-    if (Long.bitCount(headerSize) != 1 || headerSize < 16 * 1024 || headerSize > 4 * 1024 * 1024) {
-      found.invalid("header size is not a power of two from 16 KiB to 4 MiB");
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    if (Bytes.u64be(head, 256) != 0) {
-      found.invalid("primary header does not say it is at offset 0");
-    }
-    int area = (int) headerSize - V2_BINARY_HEADER;
-    int want = Math.min(area, Caps.LUKS2_JSON);
-    byte[] json = probe.source().read(V2_BINARY_HEADER, want);
-    if (json.length < want) {
-      found.truncated("JSON metadata ends past the end of the file");
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    if (want == area) {
-      verifyChecksum(head, json, checksumAlgorithm, found);
-    } else {
-      found.put("checksumChecked", false);
-    }
-    int end = 0;
-    while (end < json.length && json[end] != 0) {
-      end++;
-    }
-    if (end == json.length && want < area) {
-      found.put("metadataError", "JSON metadata longer than the cap of " + Caps.LUKS2_JSON + " bytes");
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    String text = new String(json, 0, end, StandardCharsets.UTF_8);
-    JsonNode metadata;
-    try {
-      metadata = Json.MAPPER.readTree(text);
-    } catch (StreamConstraintsException e) {
-      // The length limits are never reached (see MAPPER): the depth is the limit passed.
-      found.invalid("JSON metadata: nesting deeper than " + Caps.LUKS2_JSON_DEPTH);
-      return found.toDetection(ImageFormat.LUKS, null);
-    } catch (JacksonException e) {
-      long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
-      found.invalid("JSON metadata: " + e.getOriginalMessage() + (at < 0 ? "" : " at offset " + at));
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    if (metadata.isMissingNode()) {
-      // Nothing but blanks before the first NUL.
-      found.invalid("JSON metadata: unexpected end at offset " + text.length());
-      return found.toDetection(ImageFormat.LUKS, null);
-    }
-    return segments(probe, metadata, found);
-  }
+  /**
+   * The reading of one LUKS2 header: the binary header, then its JSON metadata. Each step adds to
+   * the details what it read, and any step may end the reading (a failed check, a cut file), so
+   * the details so far are fields here until then.
+   */
+  private static final class Luks2Reading {
+    private final Probe probe;
+    private final byte[] head;
+    private final Findings found;
+    private Luks2Header header;
+    private Boolean checksumChecked;
+    private Integer keySlots;
+    private List<LuksDetails.Segment> segments;
+    private String metadataError;
 
-  private static void verifyChecksum(byte[] head, byte[] json, String algorithm, Findings found) {
-    String javaName = switch (algorithm) {
-      case "sha1" -> "SHA-1";
-      case "sha256" -> "SHA-256";
-      case "sha512" -> "SHA-512";
-      default -> null;
-    };
-    if (javaName == null) {
-      found.put("checksumChecked", false);
-      return;
+    Luks2Reading(Probe probe, byte[] head, Findings found) {
+      this.probe = probe;
+      this.head = head;
+      this.found = found;
     }
-    try {
-      MessageDigest digest = MessageDigest.getInstance(javaName);
-      byte[] binary = java.util.Arrays.copyOf(head, V2_BINARY_HEADER);
-      // The checksum covers the whole header with its own 64-byte field zeroed.
-      java.util.Arrays.fill(binary, 448, 448 + 64, (byte) 0);
-      digest.update(binary);
-      digest.update(json);
-      byte[] sum = digest.digest();
-      boolean ok = java.util.Arrays.equals(sum, java.util.Arrays.copyOfRange(head, 448, 448 + sum.length));
-      found.put("checksumChecked", true);
-      if (!ok) {
-        found.invalid("header checksum mismatch (expected " + HexFormat.of().formatHex(sum) + ")");
-      }
-    } catch (NoSuchAlgorithmException e) {
-      found.put("checksumChecked", false);
-    }
-  }
 
-  private static Detection segments(Probe probe, JsonNode root, Findings found) {
-    JsonNode segments = root.path("segments");
-    if (!segments.isObject()) {
-      found.invalid("JSON metadata has no segments object");
-      return found.toDetection(ImageFormat.LUKS, null);
+    /** Returns the detection of the volume sized {@code size} (or unknown: null) with the details so far. */
+    private Detection done(U64 size) {
+      LuksDetails details = header == null
+          ? versionOnly(2)
+          : new LuksDetails(2, null, null, null, null, null, header.headerSize(), header.label(), header.uuid(),
+              null, header.checksumAlgorithm(), checksumChecked, keySlots, segments, metadataError);
+      return found.toDetection(ImageFormat.LUKS, size, details);
     }
-    if (root.path("keyslots").isObject()) {
-      found.put("keySlots", root.path("keyslots").size());
+
+    Detection read() throws IOException {
+      if (head.length < Luks2Header.SIZE) {
+        found.truncated("binary header ends at byte " + head.length + " of " + Luks2Header.SIZE);
+        return done(null);
+      }
+      header = Luks2Header.read(head);
+      long headerSize = header.headerSize().bits();
+      if (Long.bitCount(headerSize) != 1 || headerSize < 16 * 1024 || headerSize > 4 * 1024 * 1024) {
+        found.invalid("header size is not a power of two from 16 KiB to 4 MiB");
+        return done(null);
+      }
+      if (header.headerOffset().bits() != 0) {
+        found.invalid("primary header does not say it is at offset 0");
+      }
+      int area = (int) headerSize - Luks2Header.SIZE;
+      int want = Math.min(area, Caps.LUKS2_JSON);
+      byte[] json = probe.source().read(Luks2Header.SIZE, want);
+      if (json.length < want) {
+        found.truncated("JSON metadata ends past the end of the file");
+        return done(null);
+      }
+      checksumChecked = want == area && verifyChecksum(json);
+      int end = 0;
+      while (end < json.length && json[end] != 0) {
+        end++;
+      }
+      if (end == json.length && want < area) {
+        metadataError = "JSON metadata longer than the cap of " + Caps.LUKS2_JSON + " bytes";
+        return done(null);
+      }
+      String text = new String(json, 0, end, StandardCharsets.UTF_8);
+      JsonNode metadata;
+      try {
+        metadata = Json.MAPPER.readTree(text);
+      } catch (StreamConstraintsException e) {
+        // The length limits are never reached (see MAPPER): the depth is the limit passed.
+        found.invalid("JSON metadata: nesting deeper than " + Caps.LUKS2_JSON_DEPTH);
+        return done(null);
+      } catch (JacksonException e) {
+        long at = e.getLocation() == null ? -1 : e.getLocation().getCharOffset();
+        found.invalid("JSON metadata: " + e.getOriginalMessage() + (at < 0 ? "" : " at offset " + at));
+        return done(null);
+      }
+      if (metadata.isMissingNode()) {
+        // Nothing but blanks before the first NUL.
+        found.invalid("JSON metadata: unexpected end at offset " + text.length());
+        return done(null);
+      }
+      return segments(metadata);
     }
-    // Segments are keyed by their decimal index; the data starts at the lowest.
-    TreeMap<Long, JsonNode> byIndex = new TreeMap<>();
-    for (Map.Entry<String, JsonNode> e : segments.properties()) {
-      Long index = parseIndex(e.getKey());
-      if (index == null || !e.getValue().isObject()) {
-        found.invalid("segment \"" + e.getKey() + "\" is not an indexed object");
-        return found.toDetection(ImageFormat.LUKS, null);
+
+    /**
+     * Returns true if the header checksum over the binary header and {@code json}, the whole JSON
+     * area, was verified (a mismatch is noted); false if its algorithm is not one Java has.
+     */
+    private boolean verifyChecksum(byte[] json) {
+      String javaName = switch (header.checksumAlgorithm()) {
+        case "sha1" -> "SHA-1";
+        case "sha256" -> "SHA-256";
+        case "sha512" -> "SHA-512";
+        default -> null;
+      };
+      if (javaName == null) {
+        return false;
       }
-      byIndex.put(index, e.getValue());
-    }
-    CappedList<Map<String, Object>> reported = new CappedList<>(Caps.LUKS_SEGMENTS);
-    U64 size = null;
-    for (Map.Entry<Long, JsonNode> e : byIndex.entrySet()) {
-      JsonNode segment = e.getValue();
-      Map<String, Object> out = new LinkedHashMap<>();
-      out.put("index", e.getKey());
-      out.put("type", text(segment.get("type")));
-      U64 offset = parseU64(segment.path("offset"));
-      JsonNode rawSize = segment.path("size");
-      boolean dynamic = rawSize.isString() && rawSize.stringValue().equals("dynamic");
-      U64 length = dynamic ? null : parseU64(rawSize);
-      if (offset == null || (!dynamic && length == null)) {
-        found.invalid("segment " + e.getKey() + " offset or size is not a decimal u64 string");
-        return found.toDetection(ImageFormat.LUKS, null);
-      }
-      out.put("offset", offset);
-      out.put("size", dynamic ? "dynamic" : length);
-      if (segment.path("encryption").isString()) {
-        out.put("encryption", segment.path("encryption").stringValue());
-      }
-      JsonNode sectorSize = segment.path("sector_size");
-      // A whole number of at most 18 characters, sign included; longer ones, which no volume has, are left out.
-      if (sectorSize.isIntegralNumber() && sectorSize.canConvertToLong()
-          && Long.toString(sectorSize.longValue()).length() <= 18) {
-        out.put("sectorSize", sectorSize.longValue());
-      }
-      reported.add(out);
-      if (reported.count() == 1) {
-        size = segmentSize(probe.size(), offset, length, e.getKey(), found);
+      try {
+        MessageDigest digest = MessageDigest.getInstance(javaName);
+        digest.update(Luks2Header.withoutChecksum(head));
+        digest.update(json);
+        byte[] sum = digest.digest();
+        if (!header.checksumMatches(sum)) {
+          found.invalid("header checksum mismatch (expected " + HexFormat.of().formatHex(sum) + ")");
+        }
+        return true;
+      } catch (NoSuchAlgorithmException e) {
+        return false;
       }
     }
-    reported.putInto(found, "segments");
-    if (reported.count() == 0) {
-      found.invalid("JSON metadata has no data segment");
+
+    private Detection segments(JsonNode root) {
+      JsonNode byKey = root.path("segments");
+      if (!byKey.isObject()) {
+        found.invalid("JSON metadata has no segments object");
+        return done(null);
+      }
+      if (root.path("keyslots").isObject()) {
+        keySlots = root.path("keyslots").size();
+      }
+      // Segments are keyed by their decimal index; the data starts at the lowest.
+      TreeMap<Long, JsonNode> byIndex = new TreeMap<>();
+      for (Map.Entry<String, JsonNode> e : byKey.properties()) {
+        Long index = parseIndex(e.getKey());
+        if (index == null || !e.getValue().isObject()) {
+          found.invalid("segment \"" + e.getKey() + "\" is not an indexed object");
+          return done(null);
+        }
+        byIndex.put(index, e.getValue());
+      }
+      CappedList<LuksDetails.Segment> reported = new CappedList<>(Caps.LUKS_SEGMENTS);
+      U64 size = null;
+      for (Map.Entry<Long, JsonNode> e : byIndex.entrySet()) {
+        JsonNode segment = e.getValue();
+        U64 offset = parseU64(segment.path("offset"));
+        JsonNode rawSize = segment.path("size");
+        boolean dynamic = rawSize.isString() && rawSize.stringValue().equals("dynamic");
+        U64 length = dynamic ? null : parseU64(rawSize);
+        if (offset == null || (!dynamic && length == null)) {
+          found.invalid("segment " + e.getKey() + " offset or size is not a decimal u64 string");
+          return done(null);
+        }
+        String encryption = segment.path("encryption").isString() ? segment.path("encryption").stringValue() : null;
+        JsonNode sectorSize = segment.path("sector_size");
+        // A whole number of at most 18 characters, sign included; longer ones, which no volume has, are left out.
+        Long sectors = sectorSize.isIntegralNumber() && sectorSize.canConvertToLong()
+            && Long.toString(sectorSize.longValue()).length() <= 18 ? sectorSize.longValue() : null;
+        reported.add(new LuksDetails.Segment(e.getKey(), text(segment.get("type")), offset, length, encryption, sectors));
+        if (reported.count() == 1) {
+          size = segmentSize(probe.size(), offset, length, e.getKey(), found);
+        }
+      }
+      segments = reported.kept();
+      reported.noteCutInto(found, "segments");
+      if (reported.count() == 0) {
+        found.invalid("JSON metadata has no data segment");
+      }
+      return done(size);
     }
-    return found.toDetection(ImageFormat.LUKS, size);
   }
 
   private static U64 segmentSize(long fileSize, U64 offset, U64 length, long index, Findings found) {
@@ -339,6 +367,138 @@ final class LuksDetector extends MagicDetector {
       return U64.of(Long.parseUnsignedLong(s));
     } catch (NumberFormatException e) {
       return null;
+    }
+  }
+
+  /**
+   * The LUKS1 partition header ({@code phdr} of the LUKS1 on-disk format specification, QEMU's
+   * {@code QCryptoBlockLUKSHeader}), all big-endian, after the magic and version. The master key
+   * digest, its salt and iterations, and each slot's salt are not read: the audit checks none of
+   * them.
+   *
+   * @param cipherName the cipher name, up to a NUL
+   * @param cipherMode the cipher mode, up to a NUL
+   * @param hashSpec the hash of the key derivation, up to a NUL
+   * @param payloadOffset where the encrypted payload starts, in 512-byte sectors (u32)
+   * @param keyBytes the master key's length in bytes (u32)
+   * @param uuid the UUID as text, or {@code null} when the head ends before the whole header
+   * @param keySlots the eight key slots, or {@code null} when the head ends before the whole header
+   */
+  record Luks1Header(
+      String cipherName,
+      String cipherMode,
+      String hashSpec,
+      long payloadOffset,
+      long keyBytes,
+      String uuid,
+      List<KeySlot> keySlots) {
+
+    /** Bytes up to the end of {@code key_bytes}: the fewest a LUKS1 header is read from. */
+    static final int PAYLOAD_FIELDS = 112;
+
+    /** Bytes of the whole header, its key slots included. */
+    static final int SIZE = 592;
+
+    private static final int KEY_SLOTS_AT = 208;
+    private static final int KEY_SLOTS = 8;
+    private static final int KEY_SLOT_BYTES = 48;
+
+    /**
+     * One key slot.
+     *
+     * @param active {@code 0x00AC71F3} enabled, {@code 0x0000DEAD} disabled (u32)
+     * @param iterations the PBKDF2 iterations (u32)
+     * @param keyMaterialOffset where the slot's key material starts, in 512-byte sectors (u32)
+     * @param stripes the anti-forensic stripes of the key material (u32)
+     */
+    record KeySlot(long active, long iterations, long keyMaterialOffset, long stripes) {
+
+      static KeySlot read(byte[] h, int at) {
+        return new KeySlot(
+            Bytes.u32beUnsigned(h, at),
+            Bytes.u32beUnsigned(h, at + 4),
+            // at + 8: the 32-byte salt, not read.
+            Bytes.u32beUnsigned(h, at + 40),
+            Bytes.u32beUnsigned(h, at + 44));
+      }
+    }
+
+    /** Reads a header from a head of at least {@link #PAYLOAD_FIELDS} bytes. */
+    static Luks1Header read(byte[] h) {
+      boolean whole = h.length >= SIZE;
+      List<KeySlot> slots = null;
+      if (whole) {
+        slots = new ArrayList<>(KEY_SLOTS);
+        for (int i = 0; i < KEY_SLOTS; i++) {
+          slots.add(KeySlot.read(h, KEY_SLOTS_AT + KEY_SLOT_BYTES * i));
+        }
+      }
+      return new Luks1Header(
+          Bytes.asciiz(h, 8, 32),
+          Bytes.asciiz(h, 40, 32),
+          Bytes.asciiz(h, 72, 32),
+          Bytes.u32beUnsigned(h, 104),
+          Bytes.u32beUnsigned(h, 108),
+          // 112: the master key digest, its salt and iterations, not read.
+          whole ? Bytes.asciiz(h, 168, 40) : null,
+          slots == null ? null : List.copyOf(slots));
+    }
+  }
+
+  /**
+   * The LUKS2 binary header ({@code luks2_hdr_disk} of the LUKS2 on-disk format specification), all
+   * big-endian, after the magic and version: 4 KiB, followed by the JSON area.
+   *
+   * @param headerSize the size of this header and its JSON area, in bytes (u64)
+   * @param sequenceId the sequence id, raised on every metadata update (u64)
+   * @param label the label, up to a NUL
+   * @param checksumAlgorithm the checksum's algorithm, up to a NUL
+   * @param uuid the UUID as text, up to a NUL
+   * @param subsystem the subsystem label, up to a NUL
+   * @param headerOffset this header's offset from the device's start, in bytes (u64; 0 for the
+   *     primary header)
+   * @param checksum the stored checksum, all 64 bytes in hex (a shorter digest fills its start)
+   */
+  record Luks2Header(
+      U64 headerSize,
+      U64 sequenceId,
+      String label,
+      String checksumAlgorithm,
+      String uuid,
+      String subsystem,
+      U64 headerOffset,
+      String checksum) {
+
+    /** Bytes of the binary header; the JSON area follows. */
+    static final int SIZE = 4096;
+
+    private static final int CHECKSUM_AT = 448;
+    private static final int CHECKSUM_BYTES = 64;
+
+    /** Reads a header from a head of at least {@link #SIZE} bytes. */
+    static Luks2Header read(byte[] h) {
+      return new Luks2Header(
+          U64.of(Bytes.u64be(h, 8)),
+          U64.of(Bytes.u64be(h, 16)),
+          Bytes.asciiz(h, 24, 48),
+          Bytes.asciiz(h, 72, 32),
+          // 104: the 64-byte salt, not read.
+          Bytes.asciiz(h, 168, 40),
+          Bytes.asciiz(h, 208, 48),
+          U64.of(Bytes.u64be(h, 256)),
+          HexFormat.of().formatHex(h, CHECKSUM_AT, CHECKSUM_AT + CHECKSUM_BYTES));
+    }
+
+    /** Returns the binary header as the checksum covers it: its own checksum field zeroed. */
+    static byte[] withoutChecksum(byte[] h) {
+      byte[] binary = Arrays.copyOf(h, SIZE);
+      Arrays.fill(binary, CHECKSUM_AT, CHECKSUM_AT + CHECKSUM_BYTES, (byte) 0);
+      return binary;
+    }
+
+    /** Returns true if the stored checksum starts with {@code digest}. */
+    boolean checksumMatches(byte[] digest) {
+      return checksum.startsWith(HexFormat.of().formatHex(digest));
     }
   }
 }

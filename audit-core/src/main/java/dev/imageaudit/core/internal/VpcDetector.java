@@ -1,16 +1,16 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.FormatDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
+import dev.imageaudit.core.VhdDetails;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,12 +18,12 @@ import java.util.Optional;
  * footer ({@code conectix}) ends every VHD; dynamic and differencing disks keep a copy at 0, fixed
  * disks have it only at the end.
  *
- * <p>Two instances: {@link #atHead()} names a VHD by its footer copy at 0 and reads its dynamic
- * header; {@link #fixedAtTail()} names a fixed VHD by the footer at EOF - 512. QEMU's probe only
- * looks at 0 and so calls a fixed VHD raw, with the footer counted in its size; this audit names it
- * vpc and sizes it as {@code qemu-img info -f vpc} does. The tail instance scores below every
- * detector that looks at the head ({@link #probeScore}), so a real header at 0 always wins over a
- * footer at the end.
+ * <p>Two detectors, which read the same {@link Footer}: {@link #atHead()} names a VHD by its
+ * footer copy at 0 and reads its {@link DynamicHeader}; {@link #fixedAtTail()} names a fixed VHD by
+ * the footer at EOF - 512. QEMU's probe only looks at 0 and so calls a fixed VHD raw, with the
+ * footer counted in its size; this audit names it vpc and sizes it as {@code qemu-img info -f vpc}
+ * does. The tail detector scores below every detector that looks at the head ({@link
+ * FormatDetector#SCORE_FOOTER_ONLY}), so a real header at 0 always wins over a footer at the end.
  *
  * <p>The size follows QEMU (block/vpc.c, since 10.0): CHS x 512 when the creator application is
  * {@code vpc } or {@code qemu}, unless the geometry is the 65535 x 16 x 255 maximum; otherwise the
@@ -31,7 +31,7 @@ import java.util.Optional;
  * except {@code win }, {@code qem2}, {@code d2v }, {@code CTXS} and {@code tap\0}; the two differ only
  * for other creators (Azure writes {@code wa\0\0}), where the newer rule is the right one.
  */
-final class VpcDetector implements FormatDetector {
+final class VpcDetector extends MagicDetector {
 
   /** Bytes of the footer, and of its copy at 0. */
   static final int FOOTER = 512;
@@ -44,6 +44,10 @@ final class VpcDetector implements FormatDetector {
 
   private static final byte[] COOKIE = "conectix".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] DYNAMIC_COOKIE = "cxsparse".getBytes(StandardCharsets.US_ASCII);
+
+  /** A UUID of all zeros: no parent. */
+  private static final String NULL_UUID = "0".repeat(32);
+
   private static final int TYPE_FIXED = 2;
   private static final int TYPE_DYNAMIC = 3;
   private static final int TYPE_DIFFERENCING = 4;
@@ -51,95 +55,89 @@ final class VpcDetector implements FormatDetector {
   /** QEMU refuses disks of more sectors than this (about 2040 GiB), the VHD format's limit. */
   private static final long MAX_SECTORS = 65535L * 255 * 255;
 
-  private static final int PARENT_LOCATORS = 8;
-  private static final int PARENT_LOCATOR_AT = 576;
-  private static final int PARENT_NAME_AT = 64;
-  private static final int PARENT_NAME_BYTES = 512;
-
-  private final boolean atTail;
-
-  private VpcDetector(boolean atTail) {
-    this.atTail = atTail;
+  private VpcDetector() {
+    super(COOKIE);
   }
 
   /** Returns the detector of VHDs with a footer copy at 0 (dynamic and differencing disks). */
   static VpcDetector atHead() {
-    return new VpcDetector(false);
+    return new VpcDetector();
   }
 
   /** Returns the detector of VHDs whose only footer is at the end (fixed disks). */
-  static VpcDetector fixedAtTail() {
-    return new VpcDetector(true);
+  static FormatDetector fixedAtTail() {
+    return new FixedAtTail();
   }
 
-  /** The head, and the tail: the footer of a fixed disk, checked against the copy at 0 of a dynamic one. */
+  /** The head, and the tail: the footer a dynamic disk's copy at 0 is checked against. */
   @Override
   public ReadPlan.Needs reads() {
     return ReadPlan.Needs.HEAD_AND_TAIL;
   }
 
-  /**
-   * The footer copy at 0 ({@code conectix}) scores {@link #SCORE_MAGIC_AT_ZERO}; the footer at the end
-   * alone, after what may be any other format's bytes, {@link #SCORE_FOOTER_ONLY}: a header at 0 wins.
-   */
   @Override
-  public int probeScore() {
-    return atTail ? SCORE_FOOTER_ONLY : SCORE_MAGIC_AT_ZERO;
+  Detection read(Probe probe, byte[] head, Findings found) throws IOException {
+    if (head.length < FOOTER) {
+      found.truncated("footer");
+      return found.toDetection(ImageFormat.VPC, null, FormatDetails.None.INSTANCE);
+    }
+    return detection(probe, Arrays.copyOf(head, FOOTER), false, found);
   }
 
-  @Override
-  public Optional<Detection> detect(Probe probe) throws IOException {
-    byte[] head = probe.head();
-    if (!atTail) {
-      if (!Bytes.startsWith(head, 0, COOKIE)) {
+  /**
+   * The detector of fixed VHDs, named by the footer at EOF - 512 alone. It scores {@link
+   * #SCORE_FOOTER_ONLY}, below every detector that looks at the head, since the bytes before the
+   * footer may be any other format's: a header at 0 wins.
+   */
+  private static final class FixedAtTail implements FormatDetector {
+
+    /** The head, as every detector, and the tail, where the footer is. */
+    @Override
+    public ReadPlan.Needs reads() {
+      return ReadPlan.Needs.HEAD_AND_TAIL;
+    }
+
+    @Override
+    public int probeScore() {
+      return SCORE_FOOTER_ONLY;
+    }
+
+    @Override
+    public Optional<Detection> detect(Probe probe) throws IOException {
+      if (probe.size() < FOOTER) {
         return Optional.empty();
       }
-      if (head.length < FOOTER) {
-        Findings f = new Findings();
-        f.truncated("footer");
-        return Optional.of(f.toDetection(ImageFormat.VPC, null));
+      byte[] tail = probe.tail();
+      if (!endsWithFooter(tail)) {
+        return Optional.empty();
       }
-      return Optional.of(read(probe, Arrays.copyOf(head, FOOTER), false));
+      byte[] footer = Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length);
+      return Optional.of(detection(probe, footer, true, new Findings()));
     }
-    if (probe.size() < FOOTER) {
-      return Optional.empty();
-    }
-    byte[] tail = probe.tail();
-    if (tail.length < FOOTER || !Bytes.startsWith(tail, tail.length - FOOTER, COOKIE)) {
-      return Optional.empty();
-    }
-    return Optional.of(read(probe, Arrays.copyOfRange(tail, tail.length - FOOTER, tail.length), true));
   }
 
-  private Detection read(Probe probe, byte[] footer, boolean fromTail) throws IOException {
-    Findings f = new Findings();
-    int type = Bytes.u32be(footer, 60);
-    String creatorApp = fourCc(footer, 28);
-    int cylinders = Bytes.u16be(footer, 56);
-    int heads = Bytes.u8(footer, 58);
-    int sectorsPerTrack = Bytes.u8(footer, 59);
-    long currentSize = Bytes.u64be(footer, 48);
-    f.putIfPresent("diskType", typeName(type));
-    f.putIfPresent("creatorApp", creatorApp);
-    f.putIfPresent("creatorVersion", Bytes.u16be(footer, 32) + "." + Bytes.u16be(footer, 34));
-    f.putIfPresent("creatorOs", fourCc(footer, 36));
-    f.putIfPresent("cylinders", cylinders);
-    f.putIfPresent("heads", heads);
-    f.putIfPresent("sectorsPerTrack", sectorsPerTrack);
-    f.putIfPresent("currentSize", U64.of(currentSize));
-    f.putIfPresent("originalSize", U64.of(Bytes.u64be(footer, 40)));
-    if (fromTail) {
-      f.putIfPresent("footerOnlyAtEnd", true);
-    }
+  /** Returns true if {@code tail}, the file's last bytes, ends with a footer's cookie in place. */
+  private static boolean endsWithFooter(byte[] tail) {
+    return tail.length >= FOOTER && Bytes.startsWith(tail, tail.length - FOOTER, COOKIE);
+  }
+
+  /** Reads the footer {@code bytes} (at 0, or at the end when {@code fromTail}) and what it leads to. */
+  private static Detection detection(Probe probe, byte[] bytes, boolean fromTail, Findings f) throws IOException {
+    Footer footer = Footer.read(bytes);
+    long type = footer.diskType();
+    String creatorApp = footer.creatorApp();
+    int cylinders = footer.cylinders();
+    int heads = footer.heads();
+    int sectorsPerTrack = footer.sectorsPerTrack();
+    long currentSize = footer.currentSize().bits();
 
     long chsSectors = (long) cylinders * heads * sectorsPerTrack;
     boolean maxGeometry = cylinders == 65535 && heads == 16 && sectorsPerTrack == 255;
     boolean useChs = (creatorApp.equals("vpc ") || creatorApp.equals("qemu")) && !maxGeometry;
     long sectors = useChs ? chsSectors : currentSize >>> 9;
-    f.putIfPresent("sizeFrom", useChs ? "chs" : "currentSize");
     U64 virtualSize = U64.of(sectors << 9);
 
-    if (checksum(footer) != Bytes.u32be(footer, 64)) {
+    if (checksum(bytes) != (int) footer.checksum()) {
       f.invalid("checksum");
     }
     if (type != TYPE_FIXED && type != TYPE_DYNAMIC && type != TYPE_DIFFERENCING) {
@@ -151,39 +149,63 @@ final class VpcDetector implements FormatDetector {
     if (sectors > MAX_SECTORS) {
       f.invalid("diskSize");
     }
+    DynamicHeader dynamic = null;
+    Parent parent = Parent.NONE;
     if (!fromTail && (type == TYPE_DYNAMIC || type == TYPE_DIFFERENCING)) {
-      dynamic(probe, footer, type, sectors, f);
+      dynamic = dynamic(probe, footer, sectors, f);
+      if (dynamic != null && type == TYPE_DIFFERENCING) {
+        f.flag(Flag.DIFFERENCING_DISK);
+        parent = parent(probe, dynamic);
+      }
     }
-    return f.toDetection(ImageFormat.VPC, virtualSize);
+    VhdDetails details = new VhdDetails(
+        typeName(type),
+        creatorApp,
+        footer.creatorVersionMajor() + "." + footer.creatorVersionMinor(),
+        footer.creatorOs(),
+        cylinders,
+        heads,
+        sectorsPerTrack,
+        footer.currentSize(),
+        footer.originalSize(),
+        fromTail ? Boolean.TRUE : null,
+        useChs ? "chs" : "currentSize",
+        dynamic == null ? null : dynamic.blockSize(),
+        dynamic == null ? null : dynamic.maxTableEntries(),
+        parent.name(),
+        parent.uuid(),
+        parent.locators());
+    return f.toDetection(ImageFormat.VPC, virtualSize, details);
   }
 
-  private static void dynamic(Probe probe, byte[] footer, int type, long sectors, Findings f)
-      throws IOException {
+  /**
+   * Reads and checks the dynamic disk header the footer points to; returns it, or {@code null} when
+   * it could not be read or is not one (noted in {@code f}).
+   */
+  private static DynamicHeader dynamic(Probe probe, Footer footer, long sectors, Findings f) throws IOException {
     long size = probe.size();
-    long dataOffset = Bytes.u64be(footer, 16);
+    long dataOffset = footer.dataOffset().bits();
     // The header sits after the footer copy; an offset that wraps past 2^64 is no offset at all.
     if (Long.compareUnsigned(dataOffset, FOOTER) < 0 || Long.compareUnsigned(dataOffset, -1L - DYNAMIC_HEADER) > 0) {
       f.invalid("dataOffset");
-      return;
+      return null;
     }
     if (ProbeBytes.passesEnd(dataOffset, DYNAMIC_HEADER, size)) {
       f.truncated("dynamicHeader");
-      return;
+      return null;
     }
-    byte[] header = ProbeBytes.readExactly(probe, dataOffset, DYNAMIC_HEADER);
-    if (header == null) {
+    byte[] bytes = ProbeBytes.readExactly(probe, dataOffset, DYNAMIC_HEADER);
+    if (bytes == null) {
       f.truncated("dynamicHeader");
-      return;
+      return null;
     }
-    if (!Bytes.startsWith(header, 0, DYNAMIC_COOKIE)) {
+    if (!DynamicHeader.hasCookie(bytes)) {
       f.invalid("dynamicHeaderCookie");
-      return;
+      return null;
     }
-    long tableOffset = Bytes.u64be(header, 16);
-    long maxTableEntries = Bytes.u32beUnsigned(header, 28);
-    long blockSize = Bytes.u32beUnsigned(header, 32);
-    f.putIfPresent("blockSize", blockSize);
-    f.putIfPresent("maxTableEntries", maxTableEntries);
+    DynamicHeader header = DynamicHeader.read(bytes);
+    long maxTableEntries = header.maxTableEntries();
+    long blockSize = header.blockSize();
 
     // QEMU's checks, in its order (vpc_open).
     long diskBytes = sectors << 9;
@@ -196,59 +218,50 @@ final class VpcDetector implements FormatDetector {
     } else if (maxTableEntries > Integer.MAX_VALUE / 4) {
       f.invalid("maxTableEntries");
     }
-    if (ProbeBytes.passesEnd(tableOffset, maxTableEntries * 4, size)) {
+    if (ProbeBytes.passesEnd(header.tableOffset().bits(), maxTableEntries * 4, size)) {
       f.truncated("blockAllocationTable");
     }
-    byte[] tail = probe.tail();
-    if (tail.length < FOOTER || !Bytes.startsWith(tail, tail.length - FOOTER, COOKIE)) {
+    if (!endsWithFooter(probe.tail())) {
       f.truncated("footer");
     }
-    if (type == TYPE_DIFFERENCING) {
-      f.flag(Flag.DIFFERENCING_DISK);
-      parent(probe, header, f);
-    }
+    return header;
+  }
+
+  /**
+   * A differencing disk's parent as its dynamic header names it: each field {@code null} when the
+   * header leaves it empty.
+   */
+  private record Parent(String name, String uuid, List<VhdDetails.ParentLocator> locators) {
+    static final Parent NONE = new Parent(null, null, null);
   }
 
   /** Reports a differencing disk's parent: its name, UUID and locators, with their paths when short. */
-  private static void parent(Probe probe, byte[] header, Findings f) throws IOException {
-    String name = utf16(header, PARENT_NAME_AT, PARENT_NAME_BYTES, false);
-    if (!name.isEmpty()) {
-      f.putIfPresent("parentName", name);
-    }
-    byte[] uuid = Arrays.copyOfRange(header, 40, 56);
-    if (!Arrays.equals(uuid, new byte[16])) {
-      f.putIfPresent("parentUuid", HexFormat.of().formatHex(uuid));
-    }
+  private static Parent parent(Probe probe, DynamicHeader header) throws IOException {
     long size = probe.size();
-    List<Map<String, Object>> locators = new ArrayList<>();
-    for (int i = 0; i < PARENT_LOCATORS; i++) {
-      int at = PARENT_LOCATOR_AT + 24 * i;
-      int code = Bytes.u32be(header, at);
-      if (code == 0) {
+    List<VhdDetails.ParentLocator> locators = new ArrayList<>();
+    for (DynamicHeader.Locator entry : header.parentLocators()) {
+      if (entry.platformCode() == 0) {
         continue;
       }
-      String platform = fourCc(header, at);
-      long length = Bytes.u32beUnsigned(header, at + 8);
-      long offset = Bytes.u64be(header, at + 16);
-      Map<String, Object> locator = new LinkedHashMap<>();
-      locator.put("platform", platform);
-      locator.put("dataLength", length);
-      locator.put("dataOffset", U64.of(offset));
+      String platform = entry.platform();
+      long length = entry.dataLength();
+      long offset = entry.dataOffset().bits();
+      String path = null;
       if (length > 0 && length <= Caps.VPC_PARENT_LOCATOR && !ProbeBytes.passesEnd(offset, length, size)) {
         byte[] data = ProbeBytes.read(probe, offset, (int) length);
-        switch (platform) {
-          case "W2ru", "W2ku" -> locator.put("path", utf16(data, 0, data.length, true));
-          case "MacX" -> locator.put("path", new String(data, StandardCharsets.UTF_8));
-          default -> {
-            // Wi2r/Wi2k hold deprecated binary links, Mac holds an alias record: nothing to print.
-          }
-        }
+        path = switch (platform) {
+          case "W2ru", "W2ku" -> utf16(data, 0, data.length, true);
+          case "MacX" -> new String(data, StandardCharsets.UTF_8);
+          // Wi2r/Wi2k hold deprecated binary links, Mac holds an alias record: nothing to print.
+          default -> null;
+        };
       }
-      locators.add(locator);
+      locators.add(new VhdDetails.ParentLocator(platform, length, entry.dataOffset(), path));
     }
-    if (!locators.isEmpty()) {
-      f.putIfPresent("parentLocators", locators);
-    }
+    return new Parent(
+        header.parentName().isEmpty() ? null : header.parentName(),
+        header.parentUuid().equals(NULL_UUID) ? null : header.parentUuid(),
+        locators.isEmpty() ? null : locators);
   }
 
   /** Returns the one's complement of the byte sum of the footer, the checksum field read as zero. */
@@ -262,12 +275,12 @@ final class VpcDetector implements FormatDetector {
     return ~sum;
   }
 
-  private static String typeName(int type) {
-    return switch (type) {
+  private static String typeName(long type) {
+    return switch ((int) type) {
       case TYPE_FIXED -> "fixed";
       case TYPE_DYNAMIC -> "dynamic";
       case TYPE_DIFFERENCING -> "differencing";
-      default -> "unknown(" + Integer.toUnsignedString(type) + ")";
+      default -> "unknown(" + type + ")";
     };
   }
 
@@ -292,5 +305,152 @@ final class VpcDetector implements FormatDetector {
       end += 2;
     }
     return new String(b, at, end - at, littleEndian ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE);
+  }
+
+  /**
+   * The VHD footer, QEMU's {@code VHDFooter} (block/vpc.c), all big-endian: 512 bytes at the end of
+   * every VHD, and copied at 0 by dynamic and differencing disks. Four-character codes are kept as
+   * text, bytes outside printable ASCII written {@code \xNN}.
+   *
+   * @param features the feature bits (u32; bit 1, reserved, is always set)
+   * @param formatVersion the file format version (u32; 0x00010000)
+   * @param dataOffset the byte offset of the dynamic disk header (u64; all ones for a fixed disk)
+   * @param timestamp seconds since 2000-01-01 UTC at creation (u32)
+   * @param creatorApp the creator application's code
+   * @param creatorVersionMajor the creator's major version (u16)
+   * @param creatorVersionMinor the creator's minor version (u16)
+   * @param creatorOs the creator host OS's code
+   * @param originalSize the disk's size in bytes at creation (u64)
+   * @param currentSize the disk's current size in bytes (u64)
+   * @param cylinders the CHS geometry's cylinders (u16)
+   * @param heads the CHS geometry's heads (u8)
+   * @param sectorsPerTrack the CHS geometry's sectors per track (u8)
+   * @param diskType 2 fixed, 3 dynamic, 4 differencing (u32)
+   * @param checksum the one's complement of the footer's byte sum, this field left out (u32)
+   * @param uuid the disk's UUID, 32 hex digits as stored
+   * @param inSavedState the saved-state byte (u8; 1 while a VM holding the disk is saved)
+   */
+  record Footer(
+      long features,
+      long formatVersion,
+      U64 dataOffset,
+      long timestamp,
+      String creatorApp,
+      int creatorVersionMajor,
+      int creatorVersionMinor,
+      String creatorOs,
+      U64 originalSize,
+      U64 currentSize,
+      int cylinders,
+      int heads,
+      int sectorsPerTrack,
+      long diskType,
+      long checksum,
+      String uuid,
+      int inSavedState) {
+
+    /** Reads a footer from its {@link #FOOTER} bytes; the cookie, {@code conectix}, is checked before. */
+    static Footer read(byte[] b) {
+      return new Footer(
+          Bytes.u32beUnsigned(b, 8),
+          Bytes.u32beUnsigned(b, 12),
+          U64.of(Bytes.u64be(b, 16)),
+          Bytes.u32beUnsigned(b, 24),
+          fourCc(b, 28),
+          Bytes.u16be(b, 32),
+          Bytes.u16be(b, 34),
+          fourCc(b, 36),
+          U64.of(Bytes.u64be(b, 40)),
+          U64.of(Bytes.u64be(b, 48)),
+          Bytes.u16be(b, 56),
+          Bytes.u8(b, 58),
+          Bytes.u8(b, 59),
+          Bytes.u32beUnsigned(b, 60),
+          Bytes.u32beUnsigned(b, 64),
+          HexFormat.of().formatHex(b, 68, 84),
+          Bytes.u8(b, 84));
+    }
+  }
+
+  /**
+   * The dynamic disk header of dynamic and differencing disks, QEMU's {@code VHDDynDiskHeader}
+   * (block/vpc.c), all big-endian: {@link #DYNAMIC_HEADER} bytes at the footer's data offset.
+   *
+   * @param dataOffset the next structure's offset (u64; all ones: none)
+   * @param tableOffset the byte offset of the block allocation table (u64)
+   * @param headerVersion the header version (u32; 0x00010000)
+   * @param maxTableEntries the entries of the block allocation table (u32)
+   * @param blockSize the size of a block in bytes (u32)
+   * @param checksum the one's complement of the header's byte sum, this field left out (u32; not
+   *     checked, as QEMU does not)
+   * @param parentUuid the parent's UUID, 32 hex digits as stored ({@link #NULL_UUID} for none)
+   * @param parentTimestamp the parent's modification time, seconds since 2000-01-01 UTC (u32)
+   * @param parentName the parent's name, UTF-16BE up to its first NUL (may be empty)
+   * @param parentLocators the eight parent locator entries, in use or not
+   */
+  record DynamicHeader(
+      U64 dataOffset,
+      U64 tableOffset,
+      long headerVersion,
+      long maxTableEntries,
+      long blockSize,
+      long checksum,
+      String parentUuid,
+      long parentTimestamp,
+      String parentName,
+      List<Locator> parentLocators) {
+
+    private static final int PARENT_NAME_AT = 64;
+    private static final int PARENT_NAME_BYTES = 512;
+    private static final int PARENT_LOCATORS_AT = 576;
+    private static final int PARENT_LOCATORS = 8;
+    private static final int LOCATOR_BYTES = 24;
+
+    /**
+     * One parent locator entry.
+     *
+     * @param platformCode the platform code (u32; 0 for an entry not in use)
+     * @param platform the platform code as four characters
+     * @param dataSpace the space the locator's data takes in the file, in 512-byte sectors (u32)
+     * @param dataLength the locator's data length in bytes (u32)
+     * @param dataOffset the byte offset of the locator's data (u64)
+     */
+    record Locator(long platformCode, String platform, long dataSpace, long dataLength, U64 dataOffset) {
+
+      static Locator read(byte[] b, int at) {
+        return new Locator(
+            Bytes.u32beUnsigned(b, at),
+            fourCc(b, at),
+            Bytes.u32beUnsigned(b, at + 4),
+            Bytes.u32beUnsigned(b, at + 8),
+            // at + 12: reserved.
+            U64.of(Bytes.u64be(b, at + 16)));
+      }
+    }
+
+    /** Returns true if {@code b} starts with the dynamic header's cookie, {@code cxsparse}. */
+    static boolean hasCookie(byte[] b) {
+      return Bytes.startsWith(b, 0, DYNAMIC_COOKIE);
+    }
+
+    /** Reads a dynamic header from its {@link #DYNAMIC_HEADER} bytes. */
+    static DynamicHeader read(byte[] b) {
+      List<Locator> locators = new ArrayList<>(PARENT_LOCATORS);
+      for (int i = 0; i < PARENT_LOCATORS; i++) {
+        locators.add(Locator.read(b, PARENT_LOCATORS_AT + LOCATOR_BYTES * i));
+      }
+      return new DynamicHeader(
+          U64.of(Bytes.u64be(b, 8)),
+          U64.of(Bytes.u64be(b, 16)),
+          Bytes.u32beUnsigned(b, 24),
+          Bytes.u32beUnsigned(b, 28),
+          Bytes.u32beUnsigned(b, 32),
+          Bytes.u32beUnsigned(b, 36),
+          HexFormat.of().formatHex(b, 40, 56),
+          Bytes.u32beUnsigned(b, 56),
+          // 60: reserved.
+          utf16(b, PARENT_NAME_AT, PARENT_NAME_BYTES, false),
+          List.copyOf(locators));
+    }
   }
 }
