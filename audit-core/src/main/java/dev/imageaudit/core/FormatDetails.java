@@ -15,7 +15,9 @@ import java.util.Map;
  * read back from a report, or cut to the per-entry text budget, as plain JSON values.
  */
 public sealed interface FormatDetails
-    permits FormatDetails.None, FormatDetails.Recorded {
+    permits FormatDetails.None,
+        FormatDetails.Recorded,
+        BochsDetails {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give
