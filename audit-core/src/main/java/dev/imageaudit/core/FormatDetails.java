@@ -17,7 +17,8 @@ import java.util.Map;
 public sealed interface FormatDetails
     permits FormatDetails.None,
         FormatDetails.Recorded,
-        BochsDetails {
+        BochsDetails,
+        CloopDetails {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give
