@@ -1,6 +1,5 @@
 package dev.imageaudit.core;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -32,15 +31,15 @@ public record BochsDetails(
 
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("type", type);
-    fields.put("subtype", subtype);
-    fields.put("version", version);
-    fields.put("headerSize", headerSize);
-    fields.put("catalogEntries", catalogEntries);
-    fields.put("bitmapSize", bitmapSize);
-    fields.put("extentSize", extentSize);
-    fields.put("diskSize", diskSize);
-    return fields;
+    return new DetailFields()
+        .put("type", type)
+        .put("subtype", subtype)
+        .put("version", version)
+        .put("headerSize", headerSize)
+        .put("catalogEntries", catalogEntries)
+        .put("bitmapSize", bitmapSize)
+        .put("extentSize", extentSize)
+        .put("diskSize", diskSize)
+        .toMap();
   }
 }

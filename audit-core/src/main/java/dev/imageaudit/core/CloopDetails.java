@@ -1,6 +1,5 @@
 package dev.imageaudit.core;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,14 +16,6 @@ public record CloopDetails(String version, Long blockSize, Long blocks) implemen
 
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("version", version);
-    if (blockSize != null) {
-      fields.put("blockSize", blockSize);
-    }
-    if (blocks != null) {
-      fields.put("blocks", blocks);
-    }
-    return fields;
+    return new DetailFields().put("version", version).put("blockSize", blockSize).put("blocks", blocks).toMap();
   }
 }

@@ -18,7 +18,8 @@ public sealed interface FormatDetails
     permits FormatDetails.None,
         FormatDetails.Recorded,
         BochsDetails,
-        CloopDetails {
+        CloopDetails,
+        ParallelsDetails {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give
