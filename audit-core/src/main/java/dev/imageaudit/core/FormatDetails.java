@@ -19,7 +19,8 @@ public sealed interface FormatDetails
         FormatDetails.Recorded,
         BochsDetails,
         CloopDetails,
-        ParallelsDetails {
+        ParallelsDetails,
+        QedDetails {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give
