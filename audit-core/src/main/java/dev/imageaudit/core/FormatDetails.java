@@ -20,7 +20,9 @@ public sealed interface FormatDetails
         BochsDetails,
         CloopDetails,
         ParallelsDetails,
-        QedDetails {
+        QedDetails,
+        QcowDetails,
+        Qcow2Details {
 
   /**
    * Returns the fields as the reports write them: in report order, fields the header does not give
