@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The typed details of the cloop-utils fixtures (fixtures/cloop/make.sh), through the one-file audit. */
@@ -25,5 +26,14 @@ class CloopDetailsTest {
   void anotherBlockSizeIsReadFromItsHeader() {
     assertThat(FixtureImage.audit("cloop", "b4k.cloop").details().header().fields())
         .containsExactly(entry("version", "2.0"), entry("blockSize", 4096L), entry("blocks", 16L));
+  }
+
+  @Test
+  void aFileEndingInsideTheHeaderKeepsWhatItsStartSays() throws IOException {
+    AuditEntry.Image image = FixtureImage.auditFirstBytes("cloop", "b4k.cloop", 100);
+    assertThat(image.details().header()).isInstanceOf(CloopDetails.class);
+    assertThat(image.details().header().fields()).containsExactly(entry("version", "2.0"));
+    assertThat(image.virtualSize()).isNull();
+    assertThat(image.flags()).contains(Flag.TRUNCATED);
   }
 }

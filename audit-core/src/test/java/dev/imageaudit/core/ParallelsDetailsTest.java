@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /** The typed details of the qemu-img Parallels fixtures (fixtures/parallels/make.sh), through the one-file audit. */
@@ -35,5 +36,14 @@ class ParallelsDetailsTest {
     });
     // QEMU sizes the old format by the low 32 bits only.
     assertThat(image.virtualSize()).isEqualTo(U64.of(2048L * 512));
+  }
+
+  @Test
+  void aFileEndingInsideTheHeaderKeepsWhatItsStartSays() throws IOException {
+    AuditEntry.Image image = FixtureImage.auditFirstBytes("parallels", "ext.hdd", 40);
+    assertThat(image.details().header()).isInstanceOf(ParallelsDetails.class);
+    assertThat(image.details().header().fields()).containsExactly(entry("magic", "WithouFreSpacExt"));
+    assertThat(image.virtualSize()).isNull();
+    assertThat(image.flags()).contains(Flag.TRUNCATED);
   }
 }

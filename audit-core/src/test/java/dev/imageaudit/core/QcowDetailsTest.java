@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +86,27 @@ class QcowDetailsTest {
     assertThat(image.details().header().fields()).containsExactly(
         entry("version", 1L), entry("clusterBits", 12), entry("l2Bits", 9), entry("cryptMethod", 1L),
         entry("encryption", "aes"));
+  }
+
+  @Test
+  void aFileEndingInsideTheHeaderGivesTheFieldsItHoldsAndNullForTheRest() throws IOException {
+    AuditEntry.Image image = FixtureImage.auditFirstBytes("qcow2", "backing-qcow2.qcow2", 50);
+    assertThat(image.details().header()).isInstanceOfSatisfying(Qcow2Details.class, d -> {
+      assertThat(d.version()).isEqualTo(3);
+      assertThat(d.clusterSize()).isEqualTo(4096L);
+      assertThat(d.cryptMethod()).isEqualTo(0L);
+      assertThat(d.backingFileOffset()).isEqualTo(U64.of(136));
+      // The name lies past the end of this file: named as a backing file, never read.
+      assertThat(d.backingFile()).isNull();
+      assertThat(d.snapshots()).isNull();
+      assertThat(d.headerLength()).isNull();
+      assertThat(d.compressionType()).isNull();
+      assertThat(d.headerExtensions()).isNull();
+    });
+    assertThat(image.details().notes()).containsEntry("headerTruncated", true);
+    assertThat(image.flags()).contains(Flag.BACKING_FILE, Flag.TRUNCATED);
+    // Magic and version only: the record keeps the version, the rest is null.
+    assertThat(FixtureImage.auditFirstBytes("qcow2", "backing-qcow2.qcow2", 8).details().header().fields())
+        .containsExactly(entry("version", 3L));
   }
 }
