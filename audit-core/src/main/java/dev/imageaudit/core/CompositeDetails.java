@@ -52,11 +52,11 @@ public record CompositeDetails(
     /** Returns the component as an item of the {@code components} list is written. */
     public Map<String, Object> fields() {
       return new DetailsFields()
-          .add("path", path)
-          .add("offset", offset)
-          .add("readWrite", readWrite)
-          .add("fileOffset", fileOffset)
-          .map();
+          .put("path", path)
+          .put("offset", offset)
+          .put("readWrite", readWrite)
+          .put("fileOffset", fileOffset)
+          .toMap();
     }
   }
 
@@ -80,12 +80,12 @@ public record CompositeDetails(
     /** Returns the rules as the {@code rules} object is written. */
     public Map<String, Object> fields() {
       return new DetailsFields()
-          .add("versionAtMostTwo", versionAtMostTwo)
-          .add("hasComponents", hasComponents)
-          .add("offsetsSorted", offsetsSorted)
-          .add("offsetsUnique", offsetsUnique)
-          .add("lengthPastLastOffset", lengthPastLastOffset)
-          .map();
+          .put("versionAtMostTwo", versionAtMostTwo)
+          .put("hasComponents", hasComponents)
+          .put("offsetsSorted", offsetsSorted)
+          .put("offsetsUnique", offsetsUnique)
+          .put("lengthPastLastOffset", lengthPastLastOffset)
+          .toMap();
     }
   }
 
@@ -100,13 +100,13 @@ public record CompositeDetails(
       }
     }
     return new DetailsFields()
-        .add("version", version)
-        .add("components", items)
-        .add("length", length)
-        .add("lastOffset", lastOffset)
-        .add("duplicateOffset", duplicateOffset)
-        .add("rules", rules == null ? null : rules.fields())
-        .add("descriptorError", descriptorError)
-        .map();
+        .put("version", version)
+        .put("components", items)
+        .put("length", length)
+        .put("lastOffset", lastOffset)
+        .put("duplicateOffset", duplicateOffset)
+        .put("rules", rules == null ? null : rules.fields())
+        .put("descriptorError", descriptorError)
+        .toMap();
   }
 }

@@ -4,21 +4,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Builds the map a typed details record's {@code fields()} returns: keys in the order added (report
- * order), a null value left out (a field the header does not give), every value as given (so a
- * Long stays a Long and an Integer an Integer, as the writers and tests expect).
+ * Builds what a typed details record's {@link FormatDetails#fields()} returns: a new map in the
+ * order the fields are put (report order), the null ones (fields the header did not give) left out,
+ * every value as given (a Long stays a Long and an Integer an Integer, as writers and tests expect).
  */
 final class DetailsFields {
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
-  /** Adds {@code value} under {@code key}, unless it is null. */
-  DetailsFields add(String key, Object value) {
+  /** Puts {@code value} under {@code key}, unless it is null. */
+  DetailsFields put(String key, Object value) {
     putIfPresent(fields, key, value);
     return this;
   }
 
-  /** Returns the fields added: a new mutable map, the caller's own. */
-  Map<String, Object> map() {
+  /** Returns the fields put so far: a new mutable map, the caller's own. */
+  Map<String, Object> toMap() {
     return fields;
   }
 

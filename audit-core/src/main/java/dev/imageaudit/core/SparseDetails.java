@@ -55,12 +55,12 @@ public record SparseDetails(
     /** Returns the counts under their report keys, in report order, as Long values. */
     public Map<String, Object> fields() {
       return new DetailsFields()
-          .add("raw", raw)
-          .add("fill", fill)
-          .add("dontCare", dontCare)
-          .add("crc32", crc32)
-          .add("unknown", unknown)
-          .map();
+          .put("raw", raw)
+          .put("fill", fill)
+          .put("dontCare", dontCare)
+          .put("crc32", crc32)
+          .put("unknown", unknown)
+          .toMap();
     }
   }
 
@@ -68,20 +68,20 @@ public record SparseDetails(
   @Override
   public Map<String, Object> fields() {
     return new DetailsFields()
-        .add("majorVersion", majorVersion)
-        .add("minorVersion", minorVersion)
-        .add("fileHeaderSize", fileHeaderSize)
-        .add("chunkHeaderSize", chunkHeaderSize)
-        .add("blockSize", blockSize)
-        .add("totalBlocks", totalBlocks)
-        .add("totalChunks", totalChunks)
-        .add("imageChecksum", imageChecksum)
-        .add("chunks", chunks == null ? null : chunks.fields())
-        .add("chunksWalked", chunksWalked)
-        .add("chunkBlocks", chunkBlocks)
-        .add("chunkWalk", chunkWalk)
-        .add("libsparse", libsparse)
-        .add("crosvm", crosvm)
-        .map();
+        .put("majorVersion", majorVersion)
+        .put("minorVersion", minorVersion)
+        .put("fileHeaderSize", fileHeaderSize)
+        .put("chunkHeaderSize", chunkHeaderSize)
+        .put("blockSize", blockSize)
+        .put("totalBlocks", totalBlocks)
+        .put("totalChunks", totalChunks)
+        .put("imageChecksum", imageChecksum)
+        .put("chunks", chunks == null ? null : chunks.fields())
+        .put("chunksWalked", chunksWalked)
+        .put("chunkBlocks", chunkBlocks)
+        .put("chunkWalk", chunkWalk)
+        .put("libsparse", libsparse)
+        .put("crosvm", crosvm)
+        .toMap();
   }
 }

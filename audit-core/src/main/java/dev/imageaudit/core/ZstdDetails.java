@@ -61,16 +61,16 @@ public record ZstdDetails(
   @Override
   public Map<String, Object> fields() {
     return new DetailsFields()
-        .add("startsWithSkippableFrame", startsWithSkippableFrame)
-        .add("seekable", seekable)
-        .add("frames", frames)
-        .add("seekTableDescriptor", seekTableDescriptor)
-        .add("checksums", checksums)
-        .add("seekTableError", seekTableError)
-        .add("compressedSize", compressedSize)
-        .add("compressedSizesMatch", compressedSizesMatch)
-        .add("firstFrame", firstFrame)
-        .add("frameContentSize", frameContentSize == null ? null : frameContentSize.reported())
-        .map();
+        .put("startsWithSkippableFrame", startsWithSkippableFrame)
+        .put("seekable", seekable)
+        .put("frames", frames)
+        .put("seekTableDescriptor", seekTableDescriptor)
+        .put("checksums", checksums)
+        .put("seekTableError", seekTableError)
+        .put("compressedSize", compressedSize)
+        .put("compressedSizesMatch", compressedSizesMatch)
+        .put("firstFrame", firstFrame)
+        .put("frameContentSize", frameContentSize == null ? null : frameContentSize.reported())
+        .toMap();
   }
 }

@@ -2,7 +2,12 @@ package dev.imageaudit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imageaudit.core.internal.Auditor;
+import dev.imageaudit.core.internal.ByteArraySource;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Audits files, the committed fixtures among them, through the public one-file audit. */
 final class FixtureAudits {
@@ -29,5 +34,11 @@ final class FixtureAudits {
     AuditEntry entry = ImageAudit.auditFile(path);
     assertThat(entry).as(path.toString()).isInstanceOf(AuditEntry.Image.class);
     return (AuditEntry.Image) entry;
+  }
+
+  /** Returns the audit, in memory, of the first {@code length} bytes of {@code fixtures/<format>/<name>}. */
+  static AuditEntry.Image auditFirstBytes(String format, String name, int length) throws IOException {
+    byte[] cut = Arrays.copyOf(Files.readAllBytes(ROOT.resolve(format).resolve(name)), length);
+    return Auditor.judge(name, null, new ByteArraySource(cut), cut.length);
   }
 }

@@ -1,5 +1,6 @@
 package dev.imageaudit.core.internal;
 
+import dev.imageaudit.core.CloopDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
@@ -9,8 +10,8 @@ import java.util.Optional;
 /**
  * Compressed loop images (cloop 2.0, made by cloop-utils' {@code create_compressed_fs}): a shell
  * preamble in a 128-byte block, then block_size (BE u32 @128), n_blocks (BE u32 @132) and n_blocks
- * + 1 BE u64 offsets (QEMU {@code block/cloop.c}). Returns {@code null} unless the file starts with
- * the preamble QEMU probes for (a shorter file: with as much of it as the file holds).
+ * + 1 BE u64 offsets (QEMU {@code block/cloop.c}). Not this format unless the file starts with the
+ * preamble QEMU probes for (a shorter file: with as much of it as the file holds).
  *
  * <p>virtualSize is n_blocks x block_size. QEMU multiplies n_blocks by sectors per block in 32 bits,
  * so it wraps for images of 2 TiB and more; this detector gives the exact product. The checks are
@@ -26,8 +27,26 @@ final class CloopDetector implements FormatDetector {
           .getBytes(StandardCharsets.US_ASCII);
   /** The shebang and version lines: a file must hold at least these to be taken for cloop. */
   private static final int MIN_MATCH = "#!/bin/sh\n#V2.0 Format\n".length();
-  private static final int TABLE = 136;
+  /** The version the preamble names, the only one QEMU reads. */
+  private static final String VERSION = "2.0";
   private static final long MAX_BLOCK_SIZE = 64L << 20;
+
+  /**
+   * The header QEMU reads after the preamble's 128-byte block (big-endian).
+   *
+   * @param blockSizeBytes the uncompressed bytes of each block ({@code block_size}, u32)
+   * @param blockCount the blocks of the image ({@code n_blocks}, u32)
+   */
+  record Header(long blockSizeBytes, long blockCount) {
+
+    /** Where the header ends and the offsets table (n_blocks + 1 BE u64) starts. */
+    static final int SIZE = 136;
+
+    /** Reads the header from {@code head}, which holds at least {@link #SIZE} bytes. */
+    static Header read(byte[] head) {
+      return new Header(Bytes.u32beUnsigned(head, 128), Bytes.u32beUnsigned(head, 132));
+    }
+  }
 
   /** A shell preamble: text, which a short file matches by its first bytes only. */
   @Override
@@ -43,13 +62,12 @@ final class CloopDetector implements FormatDetector {
       return Optional.empty();
     }
     Findings found = new Findings();
-    found.put("version", "2.0");
-    if (found.headerShort(head, TABLE)) {
-      return Optional.of(found.toDetection(ImageFormat.CLOOP, null));
+    if (found.headerShort(head, Header.SIZE)) {
+      return Optional.of(found.toDetection(ImageFormat.CLOOP, null, new CloopDetails(VERSION, null, null)));
     }
-    long blockSize = Bytes.u32beUnsigned(head, 128);
-    long blocks = Bytes.u32beUnsigned(head, 132);
-    found.put("blockSize", blockSize).put("blocks", blocks);
+    Header h = Header.read(head);
+    long blockSize = h.blockSizeBytes();
+    long blocks = h.blockCount();
     U64 size = U64.of(blockSize * blocks);
     if (blockSize == 0 || blockSize % 512 != 0) {
       found.invalid("block size " + blockSize + " is not a non-zero multiple of 512");
@@ -60,26 +78,26 @@ final class CloopDetector implements FormatDetector {
     } else {
       checkOffsets(probe, head, blocks, found);
     }
-    return Optional.of(found.toDetection(ImageFormat.CLOOP, size));
+    return Optional.of(found.toDetection(ImageFormat.CLOOP, size, new CloopDetails(VERSION, blockSize, blocks)));
   }
 
   private static void checkOffsets(Probe probe, byte[] head, long blocks, Findings found) throws IOException {
-    long tableEnd = TABLE + (blocks + 1) * 8;
+    long tableEnd = Header.SIZE + (blocks + 1) * 8;
     if (tableEnd > probe.size()) {
       found.truncated("offsets table ends past the end of the file");
       return;
     }
     // The entries the head holds must grow, each block at most twice the largest block QEMU takes.
     long previous = -1;
-    for (long i = 0; i <= blocks && TABLE + i * 8 + 8 <= head.length; i++) {
-      long offset = Bytes.u64be(head, (int) (TABLE + i * 8));
+    for (long i = 0; i <= blocks && Header.SIZE + i * 8 + 8 <= head.length; i++) {
+      long offset = Bytes.u64be(head, (int) (Header.SIZE + i * 8));
       if (previous != -1 && (Long.compareUnsigned(offset, previous) < 0 || offset - previous > 2 * MAX_BLOCK_SIZE)) {
         found.invalid("offsets table entry " + i + " does not follow entry " + (i - 1));
         return;
       }
       previous = offset;
     }
-    long lastAt = TABLE + blocks * 8;
+    long lastAt = Header.SIZE + blocks * 8;
     byte[] last = ProbeBytes.read(probe, lastAt, LAST_OFFSET_CAP);
     if (last.length < 8) {
       found.truncated("offsets table ends past the end of the file");

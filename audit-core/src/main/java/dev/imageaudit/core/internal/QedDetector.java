@@ -1,14 +1,16 @@
 package dev.imageaudit.core.internal;
 
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.FormatDetails;
 import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.QedDetails;
 import dev.imageaudit.core.U64;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
  * QEMU enhanced disk (QED): a 64-byte little-endian header at 0 (FORMATS.md section 8, QEMU
- * {@code block/qed.h}). Returns {@code null} unless the file starts with {@code QED\0}.
+ * {@code block/qed.h}). Not this format unless the file starts with {@code QED\0}.
  *
  * <p>virtualSize is image_size (u64 @48). A backing file (features bit 0) raises {@code
  * backing-file} and {@code differencing-disk}; its name is reported, never opened. Need-check
@@ -22,11 +24,65 @@ import java.nio.charset.StandardCharsets;
 final class QedDetector extends MagicDetector {
 
   static final byte[] MAGIC = {'Q', 'E', 'D', 0};
-  private static final int HEADER_SIZE = 64;
   private static final long BACKING_FILE = 1;
   private static final long NEED_CHECK = 2;
   private static final long BACKING_FORMAT_NO_PROBE = 4;
   private static final long KNOWN_FEATURES = BACKING_FILE | NEED_CHECK | BACKING_FORMAT_NO_PROBE;
+
+  /**
+   * The header, as QEMU's {@code QEDHeader} lays it out (little-endian); u64 fields as longs read
+   * unsigned.
+   *
+   * @param clusterSizeBytes the bytes of each cluster ({@code cluster_size}, u32)
+   * @param tableSizeClusters the clusters of each L1 and L2 table ({@code table_size}, u32)
+   * @param headerSizeClusters the clusters the header takes ({@code header_size}, u32)
+   * @param features the feature bits ({@code features}, u64)
+   * @param compatFeatures the compatible feature bits ({@code compat_features}, u64)
+   * @param autoclearFeatures the auto-clear feature bits ({@code autoclear_features}, u64)
+   * @param l1TableOffsetBytes where the L1 table starts, in bytes ({@code l1_table_offset}, u64)
+   * @param imageSizeBytes the disk size in bytes ({@code image_size}, u64)
+   * @param backingFilenameOffsetBytes where the backing file name starts, in bytes ({@code
+   *     backing_filename_offset}, u32)
+   * @param backingFilenameSizeBytes the backing file name's bytes ({@code backing_filename_size}, u32)
+   */
+  record Header(
+      long clusterSizeBytes,
+      long tableSizeClusters,
+      long headerSizeClusters,
+      long features,
+      long compatFeatures,
+      long autoclearFeatures,
+      long l1TableOffsetBytes,
+      long imageSizeBytes,
+      long backingFilenameOffsetBytes,
+      long backingFilenameSizeBytes) {
+
+    /** The header's size in bytes. */
+    static final int SIZE = 64;
+
+    /** Where image_size lies: a head cut short of the header may still hold it. */
+    private static final int IMAGE_SIZE_AT = 48;
+
+    /** Reads the header from {@code head}, which holds at least {@link #SIZE} bytes. */
+    static Header read(byte[] head) {
+      return new Header(
+          Bytes.u32leUnsigned(head, 4),
+          Bytes.u32leUnsigned(head, 8),
+          Bytes.u32leUnsigned(head, 12),
+          Bytes.u64le(head, 16),
+          Bytes.u64le(head, 24),
+          Bytes.u64le(head, 32),
+          Bytes.u64le(head, 40),
+          Bytes.u64le(head, IMAGE_SIZE_AT),
+          Bytes.u32leUnsigned(head, 56),
+          Bytes.u32leUnsigned(head, 60));
+    }
+
+    /** Returns the image size a head shorter than the header holds, or {@code null} if it ends before. */
+    static U64 imageSizeIn(byte[] shortHead) {
+      return shortHead.length >= IMAGE_SIZE_AT + 8 ? U64.of(Bytes.u64le(shortHead, IMAGE_SIZE_AT)) : null;
+    }
+  }
 
   QedDetector() {
     super(MAGIC);
@@ -34,22 +90,18 @@ final class QedDetector extends MagicDetector {
 
   @Override
   Detection read(Probe probe, byte[] head, Findings found) throws IOException {
-    if (found.headerShort(head, HEADER_SIZE)) {
-      U64 size = head.length >= 56 ? U64.of(Bytes.u64le(head, 48)) : null;
-      return found.toDetection(ImageFormat.QED, size);
+    if (found.headerShort(head, Header.SIZE)) {
+      return found.toDetection(ImageFormat.QED, Header.imageSizeIn(head), FormatDetails.None.INSTANCE);
     }
-    long clusterSize = Bytes.u32leUnsigned(head, 4);
-    long tableSize = Bytes.u32leUnsigned(head, 8);
-    long headerClusters = Bytes.u32leUnsigned(head, 12);
-    long features = Bytes.u64le(head, 16);
-    long l1Offset = Bytes.u64le(head, 40);
-    long imageSize = Bytes.u64le(head, 48);
-    found.put("clusterSize", clusterSize).put("tableSize", tableSize).put("headerClusters", headerClusters);
-    found.put("features", U64.of(features)).put("compatFeatures", U64.of(Bytes.u64le(head, 24)));
-    found.put("autoclearFeatures", U64.of(Bytes.u64le(head, 32))).put("l1TableOffset", U64.of(l1Offset));
-    if ((features & ~KNOWN_FEATURES) != 0) {
+    Header h = Header.read(head);
+    long clusterSize = h.clusterSizeBytes();
+    long tableSize = h.tableSizeClusters();
+    long headerClusters = h.headerSizeClusters();
+    long features = h.features();
+    long imageSize = h.imageSizeBytes();
+    long unknownFeatures = features & ~KNOWN_FEATURES;
+    if (unknownFeatures != 0) {
       found.flag(Flag.UNKNOWN_FEATURES);
-      found.put("unknownFeatures", U64.of(features & ~KNOWN_FEATURES));
     }
     if ((features & NEED_CHECK) != 0) {
       found.flag(Flag.DIRTY);
@@ -63,23 +115,33 @@ final class QedDetector extends MagicDetector {
       found.invalid("image size is not a multiple of 512");
     } else if (Long.compareUnsigned(imageSize, maxImageSize(clusterSize, tableSize)) > 0) {
       found.invalid("image size passes what the L1 and L2 tables can map");
-    } else if (checkL1Table(found, probe.size(), clusterSize, tableSize, headerClusters, l1Offset)
+    } else if (checkL1Table(found, probe.size(), clusterSize, tableSize, headerClusters, h.l1TableOffsetBytes())
         && headerClusters > 0xFFFF_FFFFL / clusterSize) {
       // QEMU computes the header's bytes in 32 bits.
       found.invalid("header size of " + headerClusters + " clusters passes 4 GiB");
     }
+    Long backingNameLength = null;
+    String backingFile = null;
+    String backingFormat = null;
+    Boolean backingFormatProbed = null;
     if ((features & BACKING_FILE) != 0) {
       found.flag(Flag.BACKING_FILE);
       found.flag(Flag.DIFFERENCING_DISK);
-      backingFile(found, probe, head, clusterOk ? clusterSize * headerClusters : 0);
+      backingNameLength = h.backingFilenameSizeBytes();
+      backingFile = backingFile(found, probe, h, clusterOk ? clusterSize * headerClusters : 0);
       if ((features & BACKING_FORMAT_NO_PROBE) != 0) {
-        found.put("backingFormat", "raw");
+        backingFormat = "raw";
       } else {
         // QED records no backing format: QEMU probes the backing file's bytes to name it.
-        found.put("backingFormatProbed", true);
+        backingFormatProbed = true;
       }
     }
-    return found.toDetection(ImageFormat.QED, U64.of(imageSize));
+    QedDetails details = new QedDetails(
+        clusterSize, tableSize, headerClusters, U64.of(features), U64.of(h.compatFeatures()),
+        U64.of(h.autoclearFeatures()), U64.of(h.l1TableOffsetBytes()),
+        unknownFeatures != 0 ? U64.of(unknownFeatures) : null,
+        backingNameLength, backingFile, backingFormat, backingFormatProbed);
+    return found.toDetection(ImageFormat.QED, U64.of(imageSize), details);
   }
 
   private static boolean isPowerOfTwoIn(long value, long min, long max) {
@@ -121,23 +183,26 @@ final class QedDetector extends MagicDetector {
     return false;
   }
 
-  private static void backingFile(Findings found, Probe probe, byte[] head, long headerBytes)
+  /**
+   * Returns the backing file name the header points to, or {@code null} (after the finding) when it
+   * lies outside the header clusters ending at {@code headerBytes} or passes QEMU's length limit.
+   */
+  private static String backingFile(Findings found, Probe probe, Header h, long headerBytes)
       throws IOException {
-    long offset = Bytes.u32leUnsigned(head, 56);
-    long length = Bytes.u32leUnsigned(head, 60);
-    found.put("backingFileNameLength", length);
+    long offset = h.backingFilenameOffsetBytes();
+    long length = h.backingFilenameSizeBytes();
     if (offset + length > headerBytes) {
       found.invalid("backing file name lies outside the header clusters");
-      return;
+      return null;
     }
     if (length > Caps.QED_BACKING_FILE_NAME) {
       found.invalid("backing file name longer than " + Caps.QED_BACKING_FILE_NAME + " bytes");
-      return;
+      return null;
     }
     byte[] name = ProbeBytes.read(probe, offset, (int) length);
     if (name.length < length) {
       found.truncated("backing file name ends past the end of the file");
     }
-    found.put("backingFile", new String(name, StandardCharsets.UTF_8));
+    return new String(name, StandardCharsets.UTF_8);
   }
 }
