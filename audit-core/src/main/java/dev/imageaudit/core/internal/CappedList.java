@@ -53,16 +53,6 @@ final class CappedList<T> {
     return count;
   }
 
-  /**
-   * Puts the kept items into {@code found}'s fields under {@code name}; when some were cut, also
-   * notes their full count under {@code <name>Count} and {@code name} in {@code
-   * details.truncatedLists}.
-   */
-  void putInto(Findings found, String name) {
-    found.put(name, List.copyOf(kept));
-    noteCutInto(found, name);
-  }
-
   /** Notes in {@code found}, if items were cut, the list's full count (see {@link #noteCut}). */
   void noteCutInto(Findings found, String name) {
     if (count > kept.size()) {

@@ -1,12 +1,14 @@
 package dev.imageaudit.core.internal;
 
-import dev.imageaudit.core.ImageFormat;
+import dev.imageaudit.core.CompositeDetails;
+import dev.imageaudit.core.FormatDetails;
+import dev.imageaudit.core.Qcow2Details;
+import dev.imageaudit.core.SparseDetails;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
+import dev.imageaudit.core.ZstdDetails;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,22 +104,28 @@ final class CrosvmDiskRules {
     ImageType type = detectImageType(probe.head(), probe.size());
     return switch (type) {
       case RAW -> Verdict.accepted();
-      case QCOW2 -> qcow2(probe.head(), probe.size(), details(matches, ImageFormat.QCOW, ImageFormat.QCOW2));
-      case ANDROID_SPARSE -> sparse(details(matches, ImageFormat.ANDROID_SPARSE));
-      case COMPOSITE_DISK -> composite(details(matches, ImageFormat.COMPOSITE));
-      case ZSTD -> zstd(probe.size(), details(matches, ImageFormat.ZSTD));
+      case QCOW2 -> qcow2(probe.head(), probe.size(), header(matches, Qcow2Details.class));
+      case ANDROID_SPARSE -> sparse(header(matches, SparseDetails.class));
+      case COMPOSITE_DISK -> composite(header(matches, CompositeDetails.class));
+      case ZSTD -> zstd(probe.size(), header(matches, ZstdDetails.class));
     };
   }
 
-  /** Returns the details of the first answer naming one of {@code formats}, or none. */
-  private static Map<String, Object> details(List<Detection> matches, ImageFormat... formats) {
-    List<ImageFormat> wanted = Arrays.asList(formats);
-    return matches.stream().filter(m -> wanted.contains(m.format())).findFirst()
-        .map(d -> d.details().toMap()).orElse(Map.of());
+  /**
+   * Returns the header of the first answer whose header is a {@code type}, or {@code null}: none,
+   * or its detector read too little of the file to give one.
+   */
+  private static <T extends FormatDetails> T header(List<Detection> matches, Class<T> type) {
+    for (Detection match : matches) {
+      if (type.isInstance(match.details().header())) {
+        return type.cast(match.details().header());
+      }
+    }
+    return null;
   }
 
   /** qcow/mod.rs: QcowHeader::new, then QcowFile::from, in their order. */
-  static Verdict qcow2(byte[] head, long size, Map<String, Object> details) {
+  static Verdict qcow2(byte[] head, long size, Qcow2Details details) {
     if (head.length < QcowDetector.V3_MIN_HEADER_LENGTH || size < QcowDetector.V3_MIN_HEADER_LENGTH) {
       return Verdict.rejected("qcow2: the file ends inside the 104-byte header crosvm reads");
     }
@@ -149,9 +157,9 @@ final class CrosvmDiskRules {
       if (backingOffset + backingSize > 1L << clusterBits) {
         return Verdict.rejected("qcow2: backing file name lies outside the first cluster");
       }
-      Object extension = details.get("backingFormatExtension");
-      String format = "crosvm".equals(extension) ? (String) details.get("backingFormat")
-          : "qemu+crosvm".equals(extension) ? (String) details.get("crosvmBackingFormat") : null;
+      String extension = details == null ? null : details.backingFormatExtension();
+      String format = "crosvm".equals(extension) ? details.backingFormat()
+          : "qemu+crosvm".equals(extension) ? details.crosvmBackingFormat() : null;
       if (format == null) {
         return Verdict.rejected("qcow2: backing file without crosvm's backing format extension (0xE279268F)"
             + ("qemu".equals(extension) ? "; QEMU's 0xE2792ACA does not count" : ""));
@@ -167,8 +175,8 @@ final class CrosvmDiskRules {
     return Verdict.accepted();
   }
 
-  private static Verdict sparse(Map<String, Object> details) {
-    Object crosvm = details.get("crosvm");
+  private static Verdict sparse(SparseDetails details) {
+    String crosvm = details == null ? null : details.crosvm();
     if ("ok".equals(crosvm)) {
       return Verdict.accepted();
     }
@@ -257,25 +265,29 @@ final class CrosvmDiskRules {
   }
 
   /** composite.rs: CompositeDiskFile::from_file, for the descriptor alone (components unopened). */
-  private static Verdict composite(Map<String, Object> details) {
-    Object error = details.get("descriptorError");
+  private static Verdict composite(CompositeDetails details) {
+    if (details == null) {
+      return Verdict.rejected("composite: no component disks");
+    }
+    String error = details.descriptorError();
     if (error != null) {
       String reason = "composite: " + error;
-      return String.valueOf(error).contains("larger than the cap") ? Verdict.error(reason) : Verdict.rejected(reason);
+      return error.contains("larger than the cap") ? Verdict.error(reason) : Verdict.rejected(reason);
     }
-    U64 version = (U64) details.get("version");
+    U64 version = details.version();
     if (version != null && version.compareTo(U64.of(MAX_COMPOSITE_VERSION)) > 0) {
       return Verdict.rejected("composite: version " + version + ", crosvm reads versions up to 2");
     }
-    U64 last = (U64) details.get("lastOffset");
+    U64 last = details.lastOffset();
     if (last == null) {
       return Verdict.rejected("composite: no component disks");
     }
     // crosvm sorts the components by offset itself; it is equal offsets that it refuses.
-    if (details.get("duplicateOffset") instanceof U64 duplicate) {
+    U64 duplicate = details.duplicateOffset();
+    if (duplicate != null) {
       return Verdict.rejected("composite: two component disks at offset " + duplicate);
     }
-    U64 length = (U64) details.get("length");
+    U64 length = details.length();
     if (length == null || length.compareTo(last) <= 0) {
       return Verdict.rejected("composite: length " + length + " does not pass the last component's offset " + last);
     }
@@ -283,13 +295,15 @@ final class CrosvmDiskRules {
   }
 
   /** zstd.rs: ZstdDisk::from_file, which needs the seek table's footer in the last 9 bytes. */
-  private static Verdict zstd(long size, Map<String, Object> details) {
+  private static Verdict zstd(long size, ZstdDetails details) {
     if (size < 17) {
       return Verdict.rejected("zstd: the file is too short (under 17 bytes) to hold a seek table");
     }
-    if (!(details.get("seekTableDescriptor") instanceof Integer descriptor) || !(details.get("frames") instanceof Long frames)) {
+    if (details == null || details.seekTableDescriptor() == null || details.frames() == null) {
       return Verdict.rejected("zstd: not seekable (no seek table at the end of the file); crosvm reads only seekable zstd");
     }
+    int descriptor = details.seekTableDescriptor();
+    long frames = details.frames();
     if ((descriptor & 0x7C) != 0) {
       return Verdict.rejected("zstd: the seek table descriptor sets reserved bits");
     }

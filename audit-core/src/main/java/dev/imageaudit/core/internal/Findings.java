@@ -22,21 +22,15 @@ import java.util.Set;
  * header, {@link #headerShort} (the head ends inside it).
  */
 final class Findings {
-  /** Fields of a format not yet given a typed record ({@link FormatDetails.Recorded}). */
-  private final Map<String, Object> details = new LinkedHashMap<>();
   private final Map<String, Object> notes = new LinkedHashMap<>();
   private final Set<Flag> flags = EnumSet.noneOf(Flag.class);
 
-  Findings put(String key, Object value) {
-    details.put(key, value);
-    return this;
-  }
-
-  /** Records a detail only when there is one: a {@code null} value leaves the key out. */
-  Findings putIfPresent(String key, Object value) {
-    if (value != null) {
-      details.put(key, value);
-    }
+  /**
+   * Adds a note on the image that is no field of its format (a raw disk's partition table, say),
+   * after the notes so far.
+   */
+  Findings note(String key, Object value) {
+    notes.put(key, value);
     return this;
   }
 
@@ -86,11 +80,6 @@ final class Findings {
     return flags.contains(flag);
   }
 
-  /** Returns the details so far (live, in report order). */
-  Map<String, Object> details() {
-    return details;
-  }
-
   /** Returns the notes so far (live, in the order found): where cut lists note their full counts. */
   Map<String, Object> notes() {
     return notes;
@@ -99,12 +88,6 @@ final class Findings {
   /** Returns the flags so far (live). */
   Set<Flag> flags() {
     return flags;
-  }
-
-  /** Returns what was found, as the detection of {@code format} sized {@code virtualSize} (or unknown: null). */
-  Detection toDetection(ImageFormat format, U64 virtualSize) {
-    FormatDetails header = details.isEmpty() ? FormatDetails.None.INSTANCE : new FormatDetails.Recorded(details);
-    return toDetection(format, virtualSize, header);
   }
 
   /**

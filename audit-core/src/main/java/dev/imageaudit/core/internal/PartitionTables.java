@@ -48,7 +48,6 @@ final class PartitionTables {
     }
     // The table is a note on the image, not a field of its format: raw has none, an ISO's are its own.
     Map<String, Object> notes = new LinkedHashMap<>(detection.details().notes());
-    table.details().forEach(notes::putIfAbsent);
     table.notes().forEach(notes::putIfAbsent);
     Set<Flag> flags = detection.flags().isEmpty() ? EnumSet.noneOf(Flag.class) : EnumSet.copyOf(detection.flags());
     flags.addAll(table.flags());
@@ -115,9 +114,9 @@ final class PartitionTables {
       }
       found.invalid("protective MBR but no GPT header at LBA 1");
     }
-    found.put("partitionTable", "mbr");
-    found.put("diskId", String.format("0x%08x", Bytes.u32leUnsigned(head, 440)));
-    found.put("partitions", partitions);
+    found.note("partitionTable", "mbr");
+    found.note("diskId", String.format("0x%08x", Bytes.u32leUnsigned(head, 440)));
+    found.note("partitions", partitions);
     if (pastEnd) {
       found.truncated("a partition ends past the end of the file");
     }
@@ -157,13 +156,13 @@ final class PartitionTables {
       return null;
     }
     Findings found = new Findings();
-    found.put("partitionTable", "gpt").put("sectorSize", lbaSize);
+    found.note("partitionTable", "gpt").note("sectorSize", lbaSize);
     if (header.length < 92) {
       found.truncated("GPT header ends at byte " + header.length + " of 92");
       return found;
     }
     long headerSize = Bytes.u32leUnsigned(header, 12);
-    found.put("diskGuid", Bytes.guid(header, 56));
+    found.note("diskGuid", Bytes.guid(header, 56));
     if (headerSize < 92 || headerSize > lbaSize || headerSize > header.length) {
       found.invalid("GPT header size " + headerSize + " is not from 92 to the sector size");
       return found;
@@ -183,8 +182,8 @@ final class PartitionTables {
     long entriesLba = Bytes.u64le(header, 72);
     long count = Bytes.u32leUnsigned(header, 80);
     long entrySize = Bytes.u32leUnsigned(header, 84);
-    found.put("firstUsableLba", U64.of(firstUsable)).put("lastUsableLba", U64.of(lastUsable));
-    found.put("partitionEntryLba", U64.of(entriesLba)).put("partitionEntryCount", count).put("partitionEntrySize", entrySize);
+    found.note("firstUsableLba", U64.of(firstUsable)).note("lastUsableLba", U64.of(lastUsable));
+    found.note("partitionEntryLba", U64.of(entriesLba)).note("partitionEntryCount", count).note("partitionEntrySize", entrySize);
     if (entrySize < 128 || entrySize % 8 != 0 || entrySize > Caps.GPT_ENTRIES) {
       found.invalid("partition entry size " + entrySize + " is not a multiple of 8 from 128 to " + Caps.GPT_ENTRIES);
       return found;
@@ -201,17 +200,17 @@ final class PartitionTables {
       found.truncated("GPT partition entries end past the end of the file");
     }
     if (wanted == count && entries.length == length) {
-      found.put("partitionEntriesCrcChecked", true);
+      found.note("partitionEntriesCrcChecked", true);
       if (crc32(entries, length) != Bytes.u32leUnsigned(header, 88)) {
         found.invalid("GPT partition entries CRC32 mismatch");
       }
     } else {
-      found.put("partitionEntriesCrcChecked", false);
+      found.note("partitionEntriesCrcChecked", false);
       if (wanted < count) {
-        found.put("partitionEntriesNotRead", count - wanted);
+        found.note("partitionEntriesNotRead", count - wanted);
       }
     }
-    found.put("partitions", gptEntries(entries, (int) entrySize, lbaSize, probe.size(), found));
+    found.note("partitions", gptEntries(entries, (int) entrySize, lbaSize, probe.size(), found));
     return found;
   }
 
