@@ -1,11 +1,11 @@
 package dev.imageaudit.core;
 
-import dev.imageaudit.core.internal.Auditor;
-import dev.imageaudit.core.internal.LoadedConfig;
-import dev.imageaudit.core.internal.OrderedAudit;
-import dev.imageaudit.core.internal.VmConfigRules;
-import dev.imageaudit.core.internal.Walker;
-import dev.imageaudit.core.internal.WalkItem;
+import dev.imageaudit.core.internal.audit.Auditor;
+import dev.imageaudit.core.internal.audit.OrderedAudit;
+import dev.imageaudit.core.internal.avf.VmConfigRules;
+import dev.imageaudit.core.internal.source.LoadedConfig;
+import dev.imageaudit.core.internal.source.WalkItem;
+import dev.imageaudit.core.internal.source.Walker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -2,8 +2,8 @@ package dev.imageaudit.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imageaudit.core.internal.Auditor;
-import dev.imageaudit.core.internal.ByteArraySource;
+import dev.imageaudit.core.internal.audit.Auditor;
+import dev.imageaudit.core.internal.source.ByteArraySource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

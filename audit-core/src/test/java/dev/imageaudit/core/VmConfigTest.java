@@ -1,6 +1,6 @@
 package dev.imageaudit.core;
 
-import static dev.imageaudit.core.internal.TestImages.sparseHeader;
+import static dev.imageaudit.core.internal.format.TestImages.sparseHeader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

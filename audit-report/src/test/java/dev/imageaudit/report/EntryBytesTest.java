@@ -3,9 +3,9 @@ package dev.imageaudit.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
-import dev.imageaudit.core.internal.Auditor;
-import dev.imageaudit.core.internal.ByteArraySource;
-import dev.imageaudit.core.internal.WorstCases;
+import dev.imageaudit.core.internal.audit.Auditor;
+import dev.imageaudit.core.internal.source.ByteArraySource;
+import dev.imageaudit.core.internal.audit.WorstCases;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class EntryBytesTest {
   static final int INDENTED_BOUND = 48 * 1024;
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("dev.imageaudit.core.internal.WorstCases#arguments")
+  @MethodSource("dev.imageaudit.core.internal.audit.WorstCases#arguments")
   void theWorstCaseOfEveryFormatWritesWithinTheBound(String name, byte[] image) throws IOException {
     AuditEntry.Image entry = judge(image);
     assertThat(compactBytes(entry)).as(name).isLessThanOrEqualTo(COMPACT_BOUND);

@@ -1,7 +1,7 @@
 package dev.imageaudit.spark;
 
 import dev.imageaudit.core.AuditEntry;
-import dev.imageaudit.core.internal.WalkItem;
+import dev.imageaudit.core.internal.source.WalkItem;
 import dev.imageaudit.report.JsonLinesDecoder;
 import dev.imageaudit.report.JsonLinesEncoder;
 import java.io.Serializable;

@@ -1,9 +1,9 @@
 package dev.imageaudit.bench;
 
 import dev.imageaudit.core.AuditEntry;
-import dev.imageaudit.core.internal.Auditor;
-import dev.imageaudit.core.internal.ByteArraySource;
-import dev.imageaudit.core.internal.ImageSource;
+import dev.imageaudit.core.internal.audit.Auditor;
+import dev.imageaudit.core.internal.source.ByteArraySource;
+import dev.imageaudit.core.internal.source.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,0 +1,128 @@
+package dev.imageaudit.core.internal.source;
+
+import dev.imageaudit.core.internal.format.FormatDetector;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The first-phase reads of one file, planned once for all detectors from what each declares
+ * ({@link FormatDetector#reads}) and the file's size: the head, fixed offsets near it and the tail,
+ * merged where the gap between them costs less than a syscall, each range read with one {@code
+ * pread} on first use. Reads a header points to are the second phase and go to the file itself.
+ *
+ * <p>Each range asks one byte past the file's end when it reaches it, as {@link BoundedSource}
+ * does, so that a file that grew since its size was taken is still noticed. An empty file gets no
+ * range; a file of unknown size (0) gets the head ranges only.
+ *
+ * @param ranges the reads, by offset, none overlapping
+ */
+public record ReadPlan(List<Range> ranges) {
+
+  /** Ranges less than this far apart are read as one: copying 32 KiB costs about what a syscall does. */
+  static final int MERGE_GAP = 32 * 1024;
+
+  /**
+   * The longest single read of a plan, the I/O thread's native buffer: a file of 64 KiB whole and
+   * the byte past its end. Longer merges are not made.
+   */
+  static final int MAX_RANGE = LinuxFiles.ReadBuffer.SIZE;
+
+  /** The most bytes a plan holds, all ranges together: the I/O thread's reused plan buffer. */
+  static final int CAPACITY = 2 * MAX_RANGE;
+
+  /** No read at all: an empty file's plan. */
+  static final ReadPlan NONE = new ReadPlan(List.of());
+
+  public ReadPlan {
+    ranges = List.copyOf(ranges);
+  }
+
+  /** One byte range of a file: {@code length} bytes from {@code offset}. */
+  public record Range(long offset, int length) {
+    public Range {
+      if (offset < 0 || length < 0) {
+        throw new IllegalArgumentException("range " + offset + "+" + length);
+      }
+    }
+
+    public long end() {
+      return offset + length;
+    }
+  }
+
+  /**
+   * What one detector reads before it can say whether the file is of its format: the head (every
+   * detector), ranges at fixed offsets, and whether it needs the last {@link Caps#TAIL} bytes.
+   *
+   * @param fixed ranges at fixed offsets past the head
+   * @param tail whether the detector may match from the file's last bytes
+   */
+  public record Needs(List<Range> fixed, boolean tail) {
+    /** The head only: what a detector with a magic at byte 0 reads first. */
+    public static final Needs HEAD = new Needs(List.of(), false);
+
+    /** The head and the tail. */
+    public static final Needs HEAD_AND_TAIL = new Needs(List.of(), true);
+
+    public Needs {
+      fixed = List.copyOf(fixed);
+    }
+
+    /** The union of the needs of {@code detectors}. */
+    public static Needs of(List<? extends FormatDetector> detectors) {
+      List<Range> fixed = new ArrayList<>();
+      boolean tail = false;
+      for (FormatDetector detector : detectors) {
+        Needs needs = detector.reads();
+        fixed.addAll(needs.fixed());
+        tail |= needs.tail();
+      }
+      return new Needs(fixed, tail);
+    }
+  }
+
+  /**
+   * Plans the reads of a file of {@code size} bytes (0: unknown) for detectors that together need
+   * {@code needs}, with a head of {@link Caps#HEAD} bytes.
+   */
+  public static ReadPlan of(Needs needs, long size) {
+    if (size < 0) {
+      return NONE;
+    }
+    List<Range> wanted = new ArrayList<>();
+    wanted.add(new Range(0, Caps.HEAD));
+    for (Range fixed : needs.fixed()) {
+      if (size == 0 || fixed.offset() < size) {
+        wanted.add(fixed);
+      }
+    }
+    if (needs.tail() && size > Caps.HEAD) {
+      wanted.add(new Range(size - Math.min(Caps.TAIL, size), (int) Math.min(Caps.TAIL, size)));
+    }
+    wanted.sort(Comparator.comparingLong(Range::offset));
+    List<Range> merged = new ArrayList<>();
+    for (Range next : wanted) {
+      Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
+      long end = last == null ? 0 : Math.max(last.end(), next.end());
+      if (last != null && next.offset() - last.end() <= MERGE_GAP && end - last.offset() <= MAX_RANGE - 1) {
+        merged.set(merged.size() - 1, new Range(last.offset(), (int) (end - last.offset())));
+      } else {
+        merged.add(next);
+      }
+    }
+    List<Range> planned = new ArrayList<>();
+    int total = 0;
+    for (Range range : merged) {
+      // Past a known end nothing is read but the one byte that tells a grown file.
+      long end = size == 0 ? range.end() : range.end() >= size ? size + 1 : range.end();
+      Range clipped = new Range(range.offset(), (int) (end - range.offset()));
+      if (clipped.length() > MAX_RANGE || total + clipped.length() > CAPACITY) {
+        continue; // read on demand instead: a plan never outgrows its buffer
+      }
+      planned.add(clipped);
+      total += clipped.length();
+    }
+    return new ReadPlan(planned);
+  }
+}
