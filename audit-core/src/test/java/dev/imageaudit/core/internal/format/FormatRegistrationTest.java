@@ -3,6 +3,7 @@ package dev.imageaudit.core.internal.format;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imageaudit.core.AuditEntry;
+import dev.imageaudit.core.FormatDetails;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.internal.audit.Auditor;
 import dev.imageaudit.core.internal.source.ByteArraySource;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.Test;
  *       the bytes itself and record what they were meant to hold.
  *   <li>Every {@link ImageFormat} is the auditor's answer for at least one fixture (a format may share
  *       a folder: qcow v1 images are in {@code qcow2/}, raw disks in {@code raw-partitions/}).
- *   <li>Every registered detector matches at least one fixture.
+ *   <li>Every registered detector matches at least one fixture, and answers with its format's typed
+ *       details ({@link FormatDetails}), never with {@link FormatDetails.Recorded}.
  *   <li>docs/formats.md has a row for every format in its table of formats (first cell; raw has none,
  *       being what is left when no detector matches) and in its table of probe scores (raw included).
  * </ul>
@@ -88,7 +91,7 @@ class FormatRegistrationTest {
       for (byte[] bytes : FIXTURES.values()) {
         ByteArraySource source = new ByteArraySource(bytes);
         Probe probe = new Probe(source.read(0, (int) Math.min(Caps.HEAD, bytes.length)), source, bytes.length);
-        if (detector.detect(probe) != null) {
+        if (detector.detect(probe).isPresent()) {
           matched = true;
           break;
         }
@@ -98,6 +101,32 @@ class FormatRegistrationTest {
       }
     }
     assertThat(unmatched).as("registered detectors that match no fixture").isEmpty();
+  }
+
+  @Test
+  void everyRegisteredDetectorAnswersWithTypedDetails() throws IOException {
+    List<String> untyped = new ArrayList<>();
+    for (FormatDetector detector : Formats.REGISTERED) {
+      boolean typed = false;
+      for (Map.Entry<Path, byte[]> fixture : FIXTURES.entrySet()) {
+        byte[] bytes = fixture.getValue();
+        ByteArraySource source = new ByteArraySource(bytes);
+        Probe probe = new Probe(source.read(0, (int) Math.min(Caps.HEAD, bytes.length)), source, bytes.length);
+        Optional<Detection> found = detector.detect(probe);
+        if (found.isEmpty()) {
+          continue;
+        }
+        FormatDetails header = found.get().details().header();
+        if (header instanceof FormatDetails.Recorded) {
+          untyped.add(detector.getClass().getSimpleName() + " on " + fixture.getKey() + ": untyped details");
+        }
+        typed |= !(header instanceof FormatDetails.Recorded) && !(header instanceof FormatDetails.None);
+      }
+      if (!typed) {
+        untyped.add(detector.getClass().getSimpleName() + ": no fixture gives its typed details");
+      }
+    }
+    assertThat(untyped).as("detectors without typed details").isEmpty();
   }
 
   @Test
