@@ -4,7 +4,6 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.SparseDetails;
 import dev.imageaudit.core.U64;
-import dev.imageaudit.core.internal.avf.CrosvmDiskRules;
 import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import dev.imageaudit.core.internal.source.ImageSource;
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * 12-byte chunk headers that seeks over chunk bodies without reading them.
  *
  * <p>{@code details.libsparse} is libsparse's verdict ({@code ok}, or the rule that failed);
- * {@code details.crosvm} is crosvm's stricter one, from {@link CrosvmDiskRules#androidSparse}. The
+ * {@code details.crosvm} is crosvm's stricter one, from {@link CrosvmSparseWalk#judge}. The
  * virtual size is total_blks x blk_sz, as virtmgr, crosvm and simg2img take it.
  *
  * <p>The structures it reads are {@link Header} and {@link ChunkHeader}; what they say is a {@link
@@ -124,7 +123,7 @@ public final class AndroidSparseDetector extends MagicDetector {
 
     ChunkHeaders headers = new ChunkHeaders(probe);
     Walk walk = headerRule != null ? null : walk(headers, header, found);
-    String crosvm = CrosvmDiskRules.androidSparse(head, headers::at, probe.size());
+    String crosvm = CrosvmSparseWalk.judge(head, headers::at, probe.size());
     SparseDetails details = new SparseDetails(header.majorVersion(), header.minorVersion(),
         header.fileHeaderSizeBytes(), header.chunkHeaderSizeBytes(), blockSize, header.totalBlocks(),
         header.totalChunks(), header.imageChecksum(),

@@ -43,7 +43,18 @@ public final class Formats {
   private static final List<FormatDetector> DETECTORS = rank(REGISTERED);
 
   /** What the registered detectors read before any header is parsed, together. */
-  private static final ReadPlan.Needs NEEDS = ReadPlan.Needs.of(REGISTERED);
+  private static final ReadPlan.Needs NEEDS = needs(REGISTERED);
+
+  /** Returns the union of the first-phase reads {@code detectors} declare. */
+  public static ReadPlan.Needs needs(List<? extends FormatDetector> detectors) {
+    List<ReadPlan.Range> fixed = new ArrayList<>();
+    boolean tail = false;
+    for (FormatDetector detector : detectors) {
+      fixed.addAll(detector.reads().fixed());
+      tail |= detector.reads().tail();
+    }
+    return new ReadPlan.Needs(fixed, tail);
+  }
 
   private Formats() {}
 

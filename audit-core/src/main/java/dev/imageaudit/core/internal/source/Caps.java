@@ -1,7 +1,5 @@
 package dev.imageaudit.core.internal.source;
 
-import dev.imageaudit.core.internal.format.CappedList;
-import dev.imageaudit.core.internal.format.DetailsBudget;
 
 /**
  * Every cap of the audit, in one place: how much of one file is read, how many items of a list a
@@ -12,8 +10,8 @@ import dev.imageaudit.core.internal.format.DetailsBudget;
  *
  * <p>Read caps are bytes. Past a read cap the detector says so in its details (for example {@code
  * details.headerExtensionWalk}). Past a list cap the list keeps its first items, the full count is
- * in {@code details.<list>Count} and the list's name in {@code details.truncatedLists} ({@link
- * CappedList}). Text is capped by {@link DetailsBudget}.
+ * in {@code details.<list>Count} and the list's name in {@code details.truncatedLists} ({@code
+ * format.CappedList}). Text is capped by {@code format.DetailsBudget}.
  */
 public final class Caps {
 

@@ -1,13 +1,12 @@
 package dev.imageaudit.core.internal.source;
 
-import dev.imageaudit.core.internal.format.FormatDetector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * The first-phase reads of one file, planned once for all detectors from what each declares
- * ({@link FormatDetector#reads}) and the file's size: the head, fixed offsets near it and the tail,
+ * ({@code FormatDetector.reads()}) and the file's size: the head, fixed offsets near it and the tail,
  * merged where the gap between them costs less than a syscall, each range read with one {@code
  * pread} on first use. Reads a header points to are the second phase and go to the file itself.
  *
@@ -67,18 +66,6 @@ public record ReadPlan(List<Range> ranges) {
 
     public Needs {
       fixed = List.copyOf(fixed);
-    }
-
-    /** The union of the needs of {@code detectors}. */
-    public static Needs of(List<? extends FormatDetector> detectors) {
-      List<Range> fixed = new ArrayList<>();
-      boolean tail = false;
-      for (FormatDetector detector : detectors) {
-        Needs needs = detector.reads();
-        fixed.addAll(needs.fixed());
-        tail |= needs.tail();
-      }
-      return new Needs(fixed, tail);
     }
   }
 

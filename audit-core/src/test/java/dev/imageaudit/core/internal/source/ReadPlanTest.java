@@ -34,7 +34,7 @@ class ReadPlanTest {
 
   @Test
   void theDetectorsDeclareHeadIsoDescriptorAndTail() {
-    ReadPlan.Needs needs = ReadPlan.Needs.of(Formats.REGISTERED);
+    ReadPlan.Needs needs = Formats.needs(Formats.REGISTERED);
     assertThat(needs.tail()).isTrue();
     assertThat(needs.fixed()).containsExactly(range(Iso9660Detector.DESCRIPTOR_OFFSET, Iso9660Detector.DESCRIPTOR_CAP));
   }
@@ -65,7 +65,7 @@ class ReadPlanTest {
 
   @Test
   void detectorsThatReadOnlyTheHeadPlanOnlyTheHead() {
-    ReadPlan.Needs head = ReadPlan.Needs.of(List.of(new QcowDetector(), new LuksDetector()));
+    ReadPlan.Needs head = Formats.needs(List.of(new QcowDetector(), new LuksDetector()));
     assertThat(ReadPlan.of(head, 1L << 20).ranges()).containsExactly(range(0, 4096));
     assertThat(ReadPlan.of(head, 100).ranges()).containsExactly(range(0, 101));
   }
