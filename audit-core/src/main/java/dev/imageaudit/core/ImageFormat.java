@@ -1,6 +1,5 @@
 package dev.imageaudit.core;
 
-import dev.imageaudit.core.internal.source.Names;
 
 /**
  * The format of an image, named from its bytes; {@link #id()} is the name in reports.

@@ -3,7 +3,6 @@ package dev.imageaudit.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
-import dev.imageaudit.core.internal.format.Magic;
 import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.Test;

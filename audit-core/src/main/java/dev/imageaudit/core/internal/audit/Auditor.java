@@ -15,15 +15,13 @@ import dev.imageaudit.core.internal.format.Formats;
 import dev.imageaudit.core.internal.format.Probe;
 import dev.imageaudit.core.internal.source.Caps;
 import dev.imageaudit.core.internal.source.ChannelSource;
+import dev.imageaudit.core.internal.source.Failures;
 import dev.imageaudit.core.internal.source.ImageSource;
 import dev.imageaudit.core.internal.source.LinuxFiles;
 import dev.imageaudit.core.internal.source.WalkItem;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
@@ -64,7 +62,7 @@ public final class Auditor {
     try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
       return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize(), hashHead);
     } catch (IOException e) {
-      return failure(item.display(), item.target(), e);
+      return Failures.of(item.display(), item.target(), e);
     } catch (RuntimeException e) {
       // A defect here must not end the run: the path is reported with it and the audit goes on.
       return new AuditEntry.Failed(item.display(), item.target(), ErrorKind.INTERNAL, String.valueOf(e));
@@ -149,29 +147,5 @@ public final class Auditor {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java has SHA-256", e);
     }
-  }
-
-  /** Returns the entry for a path that could not be read. */
-  public static AuditEntry.Failed failure(String display, String target, IOException e) {
-    ErrorKind kind;
-    if (e instanceof NoSuchFileException) {
-      kind = ErrorKind.NOT_FOUND;
-    } else if (e instanceof AccessDeniedException) {
-      kind = ErrorKind.ACCESS_DENIED;
-    } else {
-      kind = ErrorKind.IO_ERROR;
-    }
-    return new AuditEntry.Failed(display, target, kind, message(kind, e));
-  }
-
-  private static String message(ErrorKind kind, IOException e) {
-    if (e instanceof FileSystemException fse && fse.getReason() != null) {
-      return fse.getReason();
-    }
-    return switch (kind) {
-      case NOT_FOUND -> "no such file or directory";
-      case ACCESS_DENIED -> "permission denied";
-      default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    };
   }
 }

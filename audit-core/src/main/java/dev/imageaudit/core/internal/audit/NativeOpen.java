@@ -5,6 +5,7 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.internal.format.Formats;
+import dev.imageaudit.core.internal.source.Failures;
 import dev.imageaudit.core.internal.source.ByteArraySource;
 import dev.imageaudit.core.internal.source.Caps;
 import dev.imageaudit.core.internal.source.LinuxFiles;
@@ -75,7 +76,7 @@ final class NativeOpen {
     } catch (LastErrorException e) {
       return new AuditEntry.Failed(item.display(), item.target(), ErrorKind.IO_ERROR, LinuxFiles.strerror(e.getErrorCode()));
     } catch (IOException e) {
-      return Auditor.failure(item.display(), item.target(), e);
+      return Failures.of(item.display(), item.target(), e);
     } catch (RuntimeException e) {
       // A defect here must not end the run: the path is reported with it and the audit goes on.
       return new AuditEntry.Failed(item.display(), item.target(), ErrorKind.INTERNAL, String.valueOf(e));

@@ -7,7 +7,6 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.VmConfigAudit;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.LoadedConfig;
 import java.math.BigInteger;
 import java.util.ArrayList;

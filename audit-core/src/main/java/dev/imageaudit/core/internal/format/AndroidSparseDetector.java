@@ -7,7 +7,6 @@ import dev.imageaudit.core.U64;
 import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import dev.imageaudit.core.internal.source.ImageSource;
-import dev.imageaudit.core.internal.source.Names;
 import java.io.IOException;
 import java.util.Arrays;
 

@@ -1,6 +1,5 @@
 package dev.imageaudit.core.internal.format;
 
-import dev.imageaudit.core.internal.source.Names;
 import dev.imageaudit.core.internal.source.ReadPlan;
 import java.io.IOException;
 import java.util.Optional;

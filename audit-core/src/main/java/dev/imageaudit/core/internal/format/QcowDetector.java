@@ -8,7 +8,6 @@ import dev.imageaudit.core.QcowDetails;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
-import dev.imageaudit.core.internal.source.Names;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -7,7 +7,6 @@ import dev.imageaudit.core.ZstdDetails.FrameContentSize;
 import dev.imageaudit.core.ZstdDetails;
 import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
-import dev.imageaudit.core.internal.source.Names;
 import dev.imageaudit.core.internal.source.ReadPlan;
 import java.io.IOException;
 import java.util.Arrays;

@@ -2,7 +2,6 @@ package dev.imageaudit.core.internal.source;
 
 import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.VmConfigAudit;
-import dev.imageaudit.core.internal.audit.Auditor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -82,7 +81,7 @@ public final class VmConfigReader {
     } catch (NotReadable e) {
       return unreadable(file, e.getMessage());
     } catch (IOException e) {
-      return unreadable(file, Auditor.failure(display, null, e).message());
+      return unreadable(file, Failures.of(display, null, e).message());
     }
     try {
       return parse(file, bytes);

@@ -5,7 +5,6 @@ import dev.imageaudit.core.AuditInput;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.StopSignal;
-import dev.imageaudit.core.internal.audit.Auditor;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -266,9 +265,9 @@ public final class Walker {
       if (isLinkLoop(e)) {
         return skip(display, target, SkipReason.SYMLINK_LOOP);
       }
-      return new WalkItem.Done(Auditor.failure(display, target, e));
+      return new WalkItem.Done(Failures.of(display, target, e));
     } catch (IOException e) {
-      return new WalkItem.Done(Auditor.failure(display, target, e));
+      return new WalkItem.Done(Failures.of(display, target, e));
     }
     if (attrs.isDirectory()) {
       return enter(display, path, target, attrs.fileKey(), raw);
@@ -320,9 +319,9 @@ public final class Walker {
         children.add(child);
       }
     } catch (IOException e) {
-      return new WalkItem.Done(Auditor.failure(display, target, e));
+      return new WalkItem.Done(Failures.of(display, target, e));
     } catch (java.nio.file.DirectoryIteratorException e) {
-      return new WalkItem.Done(Auditor.failure(display, target, e.getCause()));
+      return new WalkItem.Done(Failures.of(display, target, e.getCause()));
     }
     // Path order on Unix is byte order of the names: deterministic whatever the file system returns.
     children.sort(null);
@@ -408,7 +407,7 @@ public final class Walker {
       return new WalkItem.Done(new AuditEntry.Failed(
           display, null, ErrorKind.BAD_FD, "file descriptor " + input.fd() + " is not open"));
     } catch (IOException e) {
-      return new WalkItem.Done(Auditor.failure(display, null, e));
+      return new WalkItem.Done(Failures.of(display, null, e));
     }
     return visit(display, path, target, true, null);
   }
@@ -534,7 +533,7 @@ public final class Walker {
         line = readName();
       } catch (IOException e) {
         ended = true;
-        return new WalkItem.Done(Auditor.failure(list.name(), null, e));
+        return new WalkItem.Done(Failures.of(list.name(), null, e));
       }
       if (line == null || line.isEmpty()) {
         return null;

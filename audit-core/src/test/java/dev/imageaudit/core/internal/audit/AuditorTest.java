@@ -8,7 +8,6 @@ import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
-import dev.imageaudit.core.internal.format.Detection;
 import dev.imageaudit.core.internal.format.Iso9660Detector;
 import dev.imageaudit.core.internal.source.ByteArraySource;
 import dev.imageaudit.core.internal.source.Caps;

@@ -1,7 +1,6 @@
 package dev.imageaudit.core.internal.audit;
 
 import dev.imageaudit.core.internal.source.BoundedSource;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import java.util.ArrayList;
 import java.util.List;

@@ -11,7 +11,6 @@ import dev.imageaudit.core.internal.format.TestImages;
 import dev.imageaudit.core.internal.format.VhdxDetectorTest;
 import dev.imageaudit.core.internal.format.VpcDetectorTest;
 import dev.imageaudit.core.internal.format.ZstdDetector;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

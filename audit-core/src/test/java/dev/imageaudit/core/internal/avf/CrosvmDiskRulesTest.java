@@ -9,7 +9,6 @@ import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.internal.audit.Auditor;
 import dev.imageaudit.core.internal.avf.CrosvmDiskRules.ImageType;
 import dev.imageaudit.core.internal.source.ByteArraySource;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -6,7 +6,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.Flag;
 import dev.imageaudit.core.internal.audit.ChangingSource;
-import dev.imageaudit.core.internal.source.Bytes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.internal.audit.Auditor;
 import dev.imageaudit.core.internal.source.ByteArraySource;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,7 +9,6 @@ import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.U64;
 import dev.imageaudit.core.internal.audit.Auditor;
 import dev.imageaudit.core.internal.source.ByteArraySource;
-import dev.imageaudit.core.internal.source.Bytes;
 import dev.imageaudit.core.internal.source.Caps;
 import java.nio.file.Files;
 import java.nio.file.Path;
