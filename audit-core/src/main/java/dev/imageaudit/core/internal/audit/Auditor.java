@@ -60,7 +60,9 @@ public final class Auditor {
     }
     // Elsewhere the JDK's open: it may block on a FIFO swapped in after the walk (see NativeOpen).
     try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
-      return judge(item.display(), item.target(), new ChannelSource(channel, Caps.PER_FILE), item.statSize(), hashHead);
+      long size = channel.size();
+      ImageSource source = new ChannelSource(channel, size, Caps.PER_FILE, Formats.plan(size));
+      return judge(item.display(), item.target(), source, item.statSize(), hashHead);
     } catch (IOException e) {
       return Failures.of(item.display(), item.target(), e);
     } catch (RuntimeException e) {
