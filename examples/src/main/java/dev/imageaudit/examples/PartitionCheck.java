@@ -4,6 +4,7 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditInput;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.ImageAudit;
+import dev.imageaudit.core.Qcow2Details;
 import dev.imageaudit.core.ScanOptions;
 import dev.imageaudit.core.Verdict;
 import java.io.PrintStream;
@@ -16,7 +17,8 @@ import java.util.List;
  *
  * <p>Files are audited one by one, synchronously ({@link ImageAudit#auditFile}); directories are
  * scanned with the Reactor pipeline ({@link ImageAudit#report}). Prints one line per image and
- * exits 1 if any would be refused.
+ * exits 1 if any would be refused. A refused qcow2 image names its backing file, read from its typed
+ * details ({@link Qcow2Details}): the file to convert with it.
  *
  * <pre>
  * java -cp ... dev.imageaudit.examples.PartitionCheck examples/image-store/system.simg examples/image-store
@@ -56,7 +58,10 @@ public final class PartitionCheck {
         out.printf("%s: %s, partition of %s bytes%n", image.path(), image.format().id(), image.partitionSize());
         return true;
       }
-      out.printf("%s: %s, %s: %s%n", image.path(), image.format().id(), verdict.decision().id(), verdict.reason());
+      String backing = image.details().header() instanceof Qcow2Details qcow2 && qcow2.backingFile() != null
+          ? " (backed by " + qcow2.backingFile() + ")" : "";
+      out.printf("%s: %s, %s: %s%s%n", image.path(), image.format().id(), verdict.decision().id(), verdict.reason(),
+          backing);
       return false;
     }
     if (entry instanceof AuditEntry.Skipped skipped) {

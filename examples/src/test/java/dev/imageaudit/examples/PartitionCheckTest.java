@@ -33,6 +33,9 @@ class PartitionCheckTest {
         .hasSize(11)
         .contains("image-store/vm-disk.composite: composite, rejected: unsupported partition image type: CompositeDisk")
         .contains("image-store/qcow-v1.qcow: qcow, rejected: unsupported partition image type: Qcow2")
+        .contains("image-store/overlay-with-backing.qcow2: qcow2, rejected: unsupported partition image type: Qcow2"
+            + " (backed by base.raw)")
+        .contains("image-store/qcow2-v3.qcow2: qcow2, rejected: unsupported partition image type: Qcow2")
         .contains("image-store/vendor.simg: android-sparse, partition of 1060864 bytes");
   }
 }
