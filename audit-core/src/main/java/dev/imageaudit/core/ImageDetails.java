@@ -52,10 +52,13 @@ public record ImageDetails(FormatDetails header, Map<String, Object> notes) {
     return all;
   }
 
-  /** Returns the value of one key of {@link #toMap()}, or {@code null}. */
+  /**
+   * Returns the value of one key of {@link #toMap()}, or {@code null}. The notes are looked at first,
+   * without building the header's fields: a note never shares its key with a format's field.
+   */
   public Object get(String key) {
-    Object value = header.fields().get(key);
-    return value != null ? value : notes.get(key);
+    Object note = notes.get(key);
+    return note != null ? note : header.fields().get(key);
   }
 
   /** Returns these details with one more note (replacing one of the same key). */
