@@ -62,7 +62,9 @@ public final class Auditor {
     try (FileChannel channel = FileChannel.open(item.path(), item.followLinks() ? READ : READ_NOFOLLOW)) {
       long size = channel.size();
       ImageSource source = new ChannelSource(channel, size, Caps.PER_FILE, Formats.plan(size));
-      return judge(item.display(), item.target(), source, item.statSize(), hashHead);
+      // A file the walk typed from its directory listing was not stat-ed: the open file says its size.
+      long statSize = item.statSize() == WalkItem.Open.SIZE_UNKNOWN ? size : item.statSize();
+      return judge(item.display(), item.target(), source, statSize, hashHead);
     } catch (IOException e) {
       return Failures.of(item.display(), item.target(), e);
     } catch (RuntimeException e) {

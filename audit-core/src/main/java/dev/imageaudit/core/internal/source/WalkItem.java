@@ -16,11 +16,15 @@ public sealed interface WalkItem permits WalkItem.Open, WalkItem.Done {
    * @param target a descriptor's resolved target, or {@code null}
    * @param path where to open it
    * @param followLinks open through a symbolic link (a followed link or {@code /proc/self/fd/N})
-   * @param statSize its st_size when the walk met it
+   * @param statSize its st_size when the walk met it, or {@link #SIZE_UNKNOWN} when the walk took
+   *     its type from the directory listing and did not stat it (the open file's size is used)
    * @param pathBytes the exact bytes of the path in base64 when {@code display} is not them, or null
    */
   record Open(String display, String target, Path path, boolean followLinks, long statSize, String pathBytes)
       implements WalkItem {
+
+    /** The {@code statSize} of a file the walk did not stat. */
+    public static final long SIZE_UNKNOWN = -1;
 
     /** A file whose display is exactly its UTF-8 path. */
     public Open(String display, String target, Path path, boolean followLinks, long statSize) {

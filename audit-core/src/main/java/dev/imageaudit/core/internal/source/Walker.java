@@ -36,6 +36,11 @@ import reactor.core.publisher.Flux;
  * WalkItem} per path met. Unlike {@code Files.walk}, a directory that cannot be listed becomes an
  * error entry and the walk goes on. Walked directories themselves are not entries.
  *
+ * <p>On Linux a directory is listed natively ({@link DirectoryListing}): names as bytes, and the
+ * type each entry has in the listing, so a regular file costs the walk no stat (the I/O thread's
+ * open judges it and takes its size); any other type, or none, is stat-ed as with the JDK's listing,
+ * which stays where the native one is not available or a directory cannot be read natively.
+ *
  * <p>The walk honours back-pressure: it lists a directory only when the items before it have been
  * requested, so a huge store is never held in memory as a list of paths.
  *
@@ -56,8 +61,25 @@ public final class Walker {
   private static final int S_IFCHR = 0020000;
   private static final int S_IFIFO = 0010000;
 
+  /** How the walk lists a directory. */
+  enum Listing {
+    /** The JDK's directory stream: every entry is stat-ed to learn its type. */
+    JDK,
+    /** {@link DirectoryListing}: an entry the listing says is a regular file is not stat-ed. */
+    NATIVE,
+    /** As {@link #NATIVE} on a file system that gives no types: every entry is stat-ed (for tests). */
+    NATIVE_WITHOUT_TYPES;
+
+    static Listing best() {
+      return DirectoryListing.AVAILABLE ? NATIVE : JDK;
+    }
+  }
+
   private final boolean followLinks;
   private final Consumer<LoadedConfig> configSink;
+  private Listing listing = Listing.best();
+  /** The native lister's buffer, made when the walk lists its first directory natively. */
+  private DirectoryListing lister;
   private final Deque<Frame> stack = new ArrayDeque<>();
   private final Set<Object> directoriesOnPath = new HashSet<>();
   /** Paths yielded for VM configs: the walk of the other inputs leaves them out. */
@@ -98,8 +120,30 @@ public final class Walker {
       Consumer<LoadedConfig> configSink,
       StopSignal stop,
       AtomicBoolean cutShort) {
+    return walk(inputs, followLinks, configSink, stop, cutShort, Listing.best());
+  }
+
+  /** As {@link #walk(List, boolean)}, listing directories as {@code listing} says (for tests). */
+  static Flux<WalkItem> walk(List<AuditInput> inputs, boolean followLinks, Listing listing) {
+    return walk(inputs, followLinks, config -> {}, new StopSignal(), new AtomicBoolean(), listing);
+  }
+
+  private static Flux<WalkItem> walk(
+      List<AuditInput> inputs,
+      boolean followLinks,
+      Consumer<LoadedConfig> configSink,
+      StopSignal stop,
+      AtomicBoolean cutShort,
+      Listing listing) {
+    if (listing != Listing.JDK && !DirectoryListing.AVAILABLE) {
+      throw new IllegalStateException("directories cannot be listed natively here");
+    }
     return Flux.generate(
-        () -> new Walker(inputs, followLinks, configSink),
+        () -> {
+          Walker walker = new Walker(inputs, followLinks, configSink);
+          walker.listing = listing;
+          return walker;
+        },
         (walker, sink) -> {
           if (stop.stopped()) {
             cutShort.set(true);
@@ -313,6 +357,24 @@ public final class Walker {
       subtrees.accept(new Subtree(display, target, dir.toUri().toString(), raw == null ? null : Names.base64(raw)));
       return null;
     }
+    if (listing != Listing.JDK) {
+      List<DirectoryListing.Entry> entries = null;
+      try {
+        if (lister == null) {
+          lister = new DirectoryListing();
+        }
+        entries = lister.list(dir);
+      } catch (com.sun.jna.LastErrorException e) {
+        // Not listable: the JDK's listing below fails too and reports it as it always has.
+      }
+      if (entries != null) {
+        if (key != null) {
+          directoriesOnPath.add(key);
+        }
+        stack.push(new NativeDirectoryFrame(display, target, key, dir, entries.iterator(), raw, depth));
+        return null;
+      }
+    }
     List<Path> children = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       for (Path child : stream) {
@@ -328,7 +390,7 @@ public final class Walker {
     if (key != null) {
       directoriesOnPath.add(key);
     }
-    stack.push(new DirectoryFrame(display, target, key, children.iterator(), raw, depth));
+    stack.push(new JdkDirectoryFrame(display, target, key, children.iterator(), raw, depth));
     return null;
   }
 
@@ -412,22 +474,43 @@ public final class Walker {
     return visit(display, path, target, true, null);
   }
 
-  private final class DirectoryFrame implements Frame {
-    private final String display;
-    private final String target;
+  /** One directory being walked: its entries in sorted order. */
+  private abstract class DirectoryFrame implements Frame {
+    final String display;
+    final String target;
     private final Object key;
-    private final Iterator<Path> children;
     /** The exact bytes of {@code display} when it is not their UTF-8, else null. */
-    private final byte[] raw;
+    final byte[] raw;
     /** Levels below the input: 0 for an input directory itself. */
-    private final int depth;
+    final int depth;
 
-    DirectoryFrame(String display, String target, Object key, Iterator<Path> children, byte[] raw, int depth) {
+    DirectoryFrame(String display, String target, Object key, byte[] raw, int depth) {
       this.raw = raw;
       this.depth = depth;
       this.display = display;
       this.target = target;
       this.key = key;
+    }
+
+    @Override
+    public String display() {
+      return display;
+    }
+
+    @Override
+    public void close() {
+      if (key != null) {
+        directoriesOnPath.remove(key);
+      }
+    }
+  }
+
+  /** A directory listed by the JDK: each entry is stat-ed by {@link #visit}. */
+  private final class JdkDirectoryFrame extends DirectoryFrame {
+    private final Iterator<Path> children;
+
+    JdkDirectoryFrame(String display, String target, Object key, Iterator<Path> children, byte[] raw, int depth) {
+      super(display, target, key, raw, depth);
       this.children = children;
     }
 
@@ -455,17 +538,61 @@ public final class Walker {
     public boolean exhausted() {
       return !children.hasNext();
     }
+  }
 
-    @Override
-    public String display() {
-      return display;
+  /**
+   * A directory listed natively: names come as bytes, and an entry the listing says is a regular
+   * file is yielded without a stat (the I/O thread's open judges what it really is, and takes the
+   * size from the open file). Any other type, or none (DT_UNKNOWN), is stat-ed by {@link #visit}
+   * as the JDK's listing would be: links, folders, special files, races all end the same.
+   */
+  private final class NativeDirectoryFrame extends DirectoryFrame {
+    private final Path dir;
+    private final Iterator<DirectoryListing.Entry> children;
+
+    NativeDirectoryFrame(
+        String display, String target, Object key, Path dir, Iterator<DirectoryListing.Entry> children, byte[] raw,
+        int depth) {
+      super(display, target, key, raw, depth);
+      this.dir = dir;
+      this.children = children;
     }
 
     @Override
-    public void close() {
-      if (key != null) {
-        directoriesOnPath.remove(key);
+    public WalkItem next() {
+      if (!children.hasNext()) {
+        return null;
       }
+      DirectoryListing.Entry entry = children.next();
+      byte[] name = entry.name();
+      String shown;
+      boolean asText;
+      if (DirectoryListing.isAscii(name)) {
+        shown = new String(name, StandardCharsets.ISO_8859_1);
+        asText = true;
+      } else {
+        // A name that is not UTF-8 is shown escaped; its exact bytes go with the entry.
+        shown = Names.display(name);
+        asText = Arrays.equals(shown.getBytes(StandardCharsets.UTF_8), name);
+      }
+      String childDisplay = child(display, shown);
+      byte[] exact = null;
+      if (raw != null || !asText) {
+        byte[] full = Names.join(raw != null ? raw : display.getBytes(StandardCharsets.UTF_8), name);
+        exact = Arrays.equals(childDisplay.getBytes(StandardCharsets.UTF_8), full) ? null : full;
+      }
+      Path child = DirectoryListing.child(dir, name, shown, asText);
+      String childTarget = target == null ? null : child(target, shown);
+      if (entry.type() == DirectoryListing.DT_REG && listing == Listing.NATIVE) {
+        return new WalkItem.Open(
+            childDisplay, childTarget, child, false, WalkItem.Open.SIZE_UNKNOWN, exact == null ? null : Names.base64(exact));
+      }
+      return visit(childDisplay, child, childTarget, false, exact);
+    }
+
+    @Override
+    public boolean exhausted() {
+      return !children.hasNext();
     }
   }
 

@@ -24,8 +24,9 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Blocking reads run only where blocking is allowed: BlockHound fails any blocking call (file and
- * directory reads, the native open/statx/pread/close) made on a non-blocking thread (Reactor's
- * parallel and single schedulers, where the timeouts are timed). A whole scan runs under it.
+ * directory reads, the native open/statx/pread/close and the native directory listing) made on a
+ * non-blocking thread (Reactor's parallel and single schedulers, where the timeouts are timed). A
+ * whole scan runs under it.
  */
 class BlockingCallsTest {
 
@@ -39,6 +40,9 @@ class BlockingCallsTest {
       builder.markAsBlocking(NativeOpen.class, "audit",
           "(Ldev/imageaudit/core/internal/source/WalkItem$Open;Ljava/util/Set;)Ldev/imageaudit/core/AuditEntry;");
       builder.markAsBlocking(NativeSource.class, "read", "(JI)[B");
+      // The walk's native directory listing (getdents64), where it is used.
+      builder.markAsBlocking("dev.imageaudit.core.internal.source.DirectoryListing", "list",
+          "(Ljava/nio/file/Path;)Ljava/util/List;");
       builder.markAsBlocking("sun.nio.fs.UnixNativeDispatcher", "opendir0", "(J)J");
       builder.markAsBlocking("sun.nio.fs.UnixNativeDispatcher", "readdir0", "(J)[B");
       builder.markAsBlocking("sun.nio.fs.UnixNativeDispatcher", "stat0", "(JLsun/nio/fs/UnixFileAttributes;)V");
