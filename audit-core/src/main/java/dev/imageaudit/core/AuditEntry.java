@@ -1,10 +1,6 @@
 package dev.imageaudit.core;
 
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;

@@ -7,7 +7,6 @@ import dev.imageaudit.core.AuditSummary;
 import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.Flag;
-import dev.imageaudit.core.ImageAudit;
 import dev.imageaudit.core.ImageFormat;
 import dev.imageaudit.core.SkipReason;
 import dev.imageaudit.core.U64;

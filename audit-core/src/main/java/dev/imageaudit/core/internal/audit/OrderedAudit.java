@@ -5,7 +5,6 @@ import dev.imageaudit.core.AuditObserver;
 import dev.imageaudit.core.ErrorKind;
 import dev.imageaudit.core.internal.source.WalkItem;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -76,10 +76,6 @@ final class Findings {
     flags.add(flag);
   }
 
-  boolean has(Flag flag) {
-    return flags.contains(flag);
-  }
-
   /** Returns the notes so far (live, in the order found): where cut lists note their full counts. */
   Map<String, Object> notes() {
     return notes;
