@@ -50,6 +50,9 @@ public final class LinuxFiles {
 
   public static final int SEEK_END = 2;
 
+  /** posix_fadvise advice: the file is read at random places, so the kernel reads ahead nothing. */
+  public static final int POSIX_FADV_RANDOM = 1;
+
   // errno values shared by Linux architectures.
   public static final int EPERM = 1;
   public static final int ENOENT = 2;
@@ -85,6 +88,15 @@ public final class LinuxFiles {
 
   public static native long lseek(int fd, long offset, int whence) throws LastErrorException;
 
+  /**
+   * Declares how {@code fd} will be read; returns 0 or an error number (this call does not set errno).
+   *
+   * <p>Why: the first read of a file makes the kernel read ahead up to 128 KiB beyond it. An audit reads
+   * a few KiB at the head and tail of each file, so on a store of large sparse images that read-ahead
+   * filled the page cache with pages never used (zeros, for holes) and pushed out the store's own.
+   */
+  public static native int posix_fadvise(int fd, long offset, long len, int advice);
+
   public static native int statx(int dirfd, byte[] path, int flags, int mask, Pointer buf) throws LastErrorException;
 
   public static native String strerror(int errnum);
@@ -111,7 +123,7 @@ public final class LinuxFiles {
      * Enough for any planned read (a file of 64 KiB whole, and the byte past its end that tells a
      * grown file) and any single capped read; larger reads are done in pieces.
      */
-    static final int SIZE = 64 * 1024 + 1;
+    public static final int SIZE = 64 * 1024 + 1;
 
     final Memory memory = new Memory(SIZE);
     /** The planned ranges of the file this thread reads (see {@link ReadPlan}), reused file after file. */
