@@ -99,7 +99,7 @@ final class PartitionTables {
       }
       Map<String, Object> p = new LinkedHashMap<>();
       p.put("index", i + 1);
-      p.put("mbrType", String.format("0x%02x", type));
+      p.put("mbrType", "0x" + Bytes.hex(type, 2, false));
       p.put("bootable", boot == 0x80);
       p.put("firstLba", first);
       p.put("sizeBytes", U64.of(count * 512));
@@ -117,7 +117,7 @@ final class PartitionTables {
       found.invalid("protective MBR but no GPT header at LBA 1");
     }
     found.note("partitionTable", "mbr");
-    found.note("diskId", String.format("0x%08x", Bytes.u32leUnsigned(head, 440)));
+    found.note("diskId", "0x" + Bytes.hex(Bytes.u32leUnsigned(head, 440), 8, false));
     found.note("partitions", partitions);
     if (pastEnd) {
       found.truncated("a partition ends past the end of the file");

@@ -575,7 +575,7 @@ public final class QcowDetector extends MagicDetector {
   }
 
   private static String hex(int type) {
-    return String.format("%08X", type);
+    return Bytes.hex(type, 8, true);
   }
 
   /** Decodes a name stored without a terminator; a NUL, if any, ends it. */

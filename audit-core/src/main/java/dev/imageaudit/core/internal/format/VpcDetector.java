@@ -289,13 +289,14 @@ final class VpcDetector extends MagicDetector {
 
   /** Returns four bytes as text, bytes outside printable ASCII written as {@code \xNN}. */
   private static String fourCc(byte[] b, int at) {
-    StringBuilder s = new StringBuilder();
+    StringBuilder s = new StringBuilder(16);
     for (int i = at; i < at + 4; i++) {
       int c = b[i] & 0xFF;
       if (c >= 0x20 && c < 0x7F && c != '\\') {
         s.append((char) c);
       } else {
-        s.append(String.format("\\x%02x", c));
+        // As "\\x%02x" would print it, without a Formatter per byte (eight locators per header).
+        s.append('\\').append('x').append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 0xF, 16));
       }
     }
     return s.toString();
