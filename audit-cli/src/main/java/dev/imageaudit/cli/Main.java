@@ -69,7 +69,7 @@ public final class Main {
 
   /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
   public int run(String... args) {
-    CommandLine commandLine = commandLine();
+    CommandLine commandLine = commandLineFor(args);
     try {
       return commandLine.execute(args);
     } finally {
@@ -83,16 +83,56 @@ public final class Main {
    * {@link #run} executes it; the build also generates the man page and shell completion from it.
    */
   public CommandLine commandLine() {
+    return commandLine(SUBCOMMANDS);
+  }
+
+  /**
+   * Returns the command line {@link #run} needs for {@code args}: when they start with a subcommand's
+   * name, the top command with that subcommand alone, otherwise the whole command.
+   *
+   * <p>Why: picocli reads every option of every subcommand by reflection when it builds them, and
+   * that was a tenth of an empty store's run. Whatever follows the subcommand's name only ever
+   * reaches that subcommand, so its parse, help and errors are the same; anything else (no
+   * subcommand, a misspelt one that needs suggestions, an @argfile that may name one, top-level
+   * options) gets the whole command.
+   */
+  CommandLine commandLineFor(String... args) {
+    if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
+      return commandLine(List.of(args[0]));
+    }
+    return commandLine();
+  }
+
+  /** The subcommands, in the order the top command's help lists them. */
+  private static final List<String> SUBCOMMANDS = List.of("scan", "report", "diff", "help");
+
+  private CommandLine commandLine(List<String> subcommands) {
     CommandLine commandLine = new CommandLine(new TopCommand());
-    commandLine.addSubcommand("scan", new ScanCommand(out, err, in, progress, testObserver));
-    commandLine.addSubcommand("report", new ReportCommand(out, err));
-    commandLine.addSubcommand("diff", new DiffCommand(out, err));
-    commandLine.addSubcommand("help", new CommandLine.HelpCommand());
     withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
-    withFooter(commandLine.getSubcommands().get("scan").getCommandSpec(), HelpText.SCAN_EXAMPLES);
-    withFooter(commandLine.getSubcommands().get("report").getCommandSpec(), HelpText.REPORT_EXAMPLES);
-    withFooter(commandLine.getSubcommands().get("diff").getCommandSpec(), HelpText.DIFF_EXAMPLES, ExitCodes.DIFF_FOOTER);
-    withFooter(commandLine.getSubcommands().get("help").getCommandSpec(), new String[0]);
+    for (String name : subcommands) {
+      switch (name) {
+        case "scan" -> {
+          commandLine.addSubcommand(name, new ScanCommand(out, err, in, progress, testObserver));
+          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), HelpText.SCAN_EXAMPLES);
+        }
+        case "report" -> {
+          commandLine.addSubcommand(name, new ReportCommand(out, err));
+          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), HelpText.REPORT_EXAMPLES);
+        }
+        case "diff" -> {
+          commandLine.addSubcommand(name, new DiffCommand(out, err));
+          withFooter(
+              commandLine.getSubcommands().get(name).getCommandSpec(),
+              HelpText.DIFF_EXAMPLES,
+              ExitCodes.DIFF_FOOTER);
+        }
+        case "help" -> {
+          commandLine.addSubcommand(name, new CommandLine.HelpCommand());
+          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), new String[0]);
+        }
+        default -> throw new IllegalArgumentException("no subcommand " + name);
+      }
+    }
     return commandLine
         .setOut(out)
         .setErr(err)
