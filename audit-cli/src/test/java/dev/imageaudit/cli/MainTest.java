@@ -194,4 +194,12 @@ class MainTest {
       assertThat(main.commandLineFor(argv).getSubcommands()).containsOnlyKeys("scan", "report", "diff", "help");
     }
   }
+
+  @Test
+  @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+  void jnaIsToldWhereTheCLibraryIsSoItRunsNoLdconfig() {
+    List<String> folders = List.of(Main.cLibraryFolders().split(":"));
+    assertThat(folders).isNotEmpty().allSatisfy(folder -> assertThat(Path.of(folder)).isDirectory());
+    assertThat(folders).anySatisfy(folder -> assertThat(Path.of(folder, "libc.so.6")).exists());
+  }
 }
