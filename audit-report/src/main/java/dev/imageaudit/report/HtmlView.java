@@ -485,12 +485,17 @@ final class HtmlView {
     if (d.isNegative()) {
       return "\u2014";
     }
+    // Plain arithmetic, not String.format: the first formatter of a run was a seventh of an empty
+    // store's report writing (class initialization and its pattern parser).
     if (d.compareTo(Duration.ofMinutes(1)) < 0) {
-      return String.format(java.util.Locale.ROOT, "%.2f s", d.toNanos() / 1e9);
+      // Hundredths, half up, as "%.2f" rounds.
+      long hundredths = (d.toNanos() + 5_000_000) / 10_000_000;
+      long cents = hundredths % 100;
+      return hundredths / 100 + (cents < 10 ? ".0" : ".") + cents + " s";
     }
     long s = d.getSeconds();
     return s / 3600 > 0
-        ? String.format(java.util.Locale.ROOT, "%d h %d min %d s", s / 3600, s / 60 % 60, s % 60)
-        : String.format(java.util.Locale.ROOT, "%d min %d s", s / 60, s % 60);
+        ? s / 3600 + " h " + s / 60 % 60 + " min " + s % 60 + " s"
+        : s / 60 + " min " + s % 60 + " s";
   }
 }
