@@ -88,6 +88,32 @@ class ReleaseArchiveIT {
     assertThat(fromJars).isLessThan(fromArchive / 10);
   }
 
+  /**
+   * Java 22 and later print a four-line warning at JNA's first native call unless the jar grants
+   * native access: the manifest does, and Java 17 ignores it. Run with any newer JDK this machine has.
+   */
+  @Test
+  void aNewerJavaPrintsNoNativeAccessWarning() throws Exception {
+    Path newer = null;
+    try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
+      for (Path jdk : jdks.sorted().toList()) {
+        Path release = jdk.resolve("release");
+        if (Files.isRegularFile(release) && Files.isExecutable(jdk.resolve("bin/java"))) {
+          Matcher m = Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)").matcher(Files.readString(release));
+          if (m.find() && Integer.parseInt(m.group(1)) >= 22) {
+            newer = jdk;
+          }
+        }
+      }
+    }
+    assumeTrue(newer != null, "no JDK 22 or later under /usr/lib/jvm");
+
+    Command.Result r = imageAudit(Map.of("JAVA_HOME", newer.toString()), "scan", "--quiet", "store", "-o", "out-newer");
+
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).as("stderr with %s", newer).isEmpty();
+  }
+
   @Test
   void versionNamesTheCommitAndHelpHasExamples() throws Exception {
     Command.Result version = imageAudit(Map.of(), "--version");
