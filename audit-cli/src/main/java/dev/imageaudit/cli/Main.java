@@ -70,7 +70,7 @@ public final class Main {
 
   /**
    * Gives JNA the C library's folders, so that it does not run {@code /sbin/ldconfig -p} to find
-   * them: a process started at every run, a tenth of an empty store's time. JNA loads only the C
+   * them: a process started at every run, some 20 to 30 ms of an empty store's 0.45 s. JNA loads only the C
    * library here, which the dynamic linker finds in these folders anyway. A value set by the user
    * (-Djna.platform.library.path) is kept.
    */
@@ -117,8 +117,8 @@ public final class Main {
    * Returns the command line {@link #run} needs for {@code args}: when they start with a subcommand's
    * name, the top command with that subcommand alone, otherwise the whole command.
    *
-   * <p>Why: picocli reads every option of every subcommand by reflection when it builds them, and
-   * that was a tenth of an empty store's run. Whatever follows the subcommand's name only ever
+   * <p>Why: picocli reads every option of every subcommand by reflection when it builds them; the
+   * three a scan does not run were about a twentieth of an empty store's run. Whatever follows the subcommand's name only ever
    * reaches that subcommand, so its parse, help and errors are the same; anything else (no
    * subcommand, a misspelt one that needs suggestions, an @argfile that may name one, top-level
    * options) gets the whole command.
