@@ -7,7 +7,6 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,9 +49,6 @@ final class DirectoryListing {
   private static final int RECLEN_OFFSET = 16;
   private static final int TYPE_OFFSET = 18;
   private static final int NAME_OFFSET = 19;
-
-  /** True when the JDK encodes path names in UTF-8: then a name that is valid UTF-8 resolves as text. */
-  private static final boolean JNU_UTF8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
 
   static {
     boolean ok = false;
@@ -101,7 +97,7 @@ final class DirectoryListing {
 
   /** Opens {@code dir} for reading in steps; the caller closes it. */
   Reader open(Path dir) {
-    byte[] path = cPath(dir);
+    byte[] path = LinuxFiles.cPath(dir);
     int flags = LinuxFiles.O_RDONLY | O_DIRECTORY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_CLOEXEC;
     while (true) {
       try {
@@ -196,7 +192,7 @@ final class DirectoryListing {
    * @param asText {@code shown} is {@code name}'s exact UTF-8
    */
   static Path child(Path dir, byte[] name, String shown, boolean asText) {
-    if (asText && (JNU_UTF8 || isAscii(name))) {
+    if (asText && (LinuxFiles.JNU_UTF8 || isAscii(name))) {
       return dir.resolve(shown);
     }
     String base = dir.toAbsolutePath().toUri().toString();
@@ -219,27 +215,6 @@ final class DirectoryListing {
   static boolean isAscii(byte[] name) {
     for (byte b : name) {
       if (b < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Returns the exact bytes of {@code path}, NUL-terminated. */
-  private static byte[] cPath(Path path) {
-    String text = path.toString();
-    byte[] bytes;
-    if (text.indexOf('\uFFFD') < 0 && (JNU_UTF8 || isAscii(text))) {
-      bytes = text.getBytes(StandardCharsets.UTF_8);
-    } else {
-      bytes = PathBytes.exact(path);
-    }
-    return Arrays.copyOf(bytes, bytes.length + 1);
-  }
-
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
         return false;
       }
     }
