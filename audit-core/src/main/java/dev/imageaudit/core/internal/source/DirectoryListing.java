@@ -192,7 +192,7 @@ final class DirectoryListing {
    * @param asText {@code shown} is {@code name}'s exact UTF-8
    */
   static Path child(Path dir, byte[] name, String shown, boolean asText) {
-    if (asText && (LinuxFiles.JNU_UTF8 || isAscii(name))) {
+    if (asText && (Names.JNU_UTF8 || isAscii(name))) {
       return dir.resolve(shown);
     }
     String base = dir.toAbsolutePath().toUri().toString();

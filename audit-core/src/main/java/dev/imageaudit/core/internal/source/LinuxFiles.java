@@ -101,20 +101,12 @@ public final class LinuxFiles {
 
   public static native String strerror(int errnum);
 
-  /**
-   * True when the JDK encodes and decodes file names as UTF-8 (the launcher sees to it; a library's host
-   * may not): then a name that is valid UTF-8 resolves as text.
-   */
-  static final boolean JNU_UTF8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
-
   /** Returns {@code path}'s exact bytes, NUL-terminated, as the kernel knows the name. */
   public static byte[] cPath(Path path) {
     String text = path.toString();
     byte[] bytes;
-    if (text.indexOf('\uFFFD') < 0 && (JNU_UTF8 || isAscii(text))) {
-      // Decoded as UTF-8 without a replacement character (or plain ASCII, the same in every charset the
-      // JDK uses for names): encoding it back is exact. Under a single-byte charset such as ISO-8859-1
-      // every byte decodes to something, so only the path's own bytes are.
+    if (!Names.lossy(text)) {
+      // Decoded as UTF-8 without a replacement character, or plain ASCII: encoding it back is exact.
       bytes = text.getBytes(StandardCharsets.UTF_8);
     } else {
       bytes = PathBytes.exact(path);
@@ -122,15 +114,6 @@ public final class LinuxFiles {
     byte[] c = new byte[bytes.length + 1];
     System.arraycopy(bytes, 0, c, 0, bytes.length);
     return c;
-  }
-
-  private static boolean isAscii(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      if (text.charAt(i) >= 0x80) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A buffer of native memory for one thread's reads; reused for every file that thread reads. */

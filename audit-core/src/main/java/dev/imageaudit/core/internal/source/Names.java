@@ -20,9 +20,29 @@ public final class Names {
 
   private Names() {}
 
-  /** Returns true when the JDK could not decode {@code name} without loss. */
+  /**
+   * True when the JDK encodes and decodes file names as UTF-8 (the launcher sees to it; a library's
+   * host may not): then a name that is valid UTF-8 resolves as text.
+   */
+  static final boolean JNU_UTF8 = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+
+  /**
+   * Returns true when {@code name}, as the JDK decoded it, may not give back its bytes as UTF-8: the
+   * JDK met bytes it could not decode (U+FFFD), or it decodes names with another charset and the
+   * name is not ASCII (under ISO-8859-1 every byte decodes to some character, so nothing marks the loss).
+   */
   static boolean lossy(String name) {
-    return name.indexOf('\uFFFD') >= 0;
+    return name.indexOf('\uFFFD') >= 0 || !JNU_UTF8 && !isAscii(name);
+  }
+
+  /** Returns true when every character of {@code text} is ASCII, the same in every charset for names. */
+  static boolean isAscii(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Returns the exact bytes of the last component of {@code path}. */
