@@ -97,4 +97,34 @@ class SourceLauncherIT {
     assertThat(second.err()).isEmpty();
     assertThat(Files.readAllLines(checkout.resolve("mvnw.log"))).hasSize(1);
   }
+
+  /**
+   * After a build, the launcher trains on the example store and dumps a static class-data archive
+   * beside the jar; the next run maps the application's classes from it, picocli's included (an
+   * archive written at exit cannot hold them).
+   */
+  @Test
+  void theOwnerGetsAClassDataArchiveThatHoldsPicocli() throws Exception {
+    Files.setLastModifiedTime(jar, FileTime.from(Instant.now()));
+    Files.delete(checkout.resolve("audit-core/src/main/java/dev/imageaudit/core/Changed.java"));
+    Path store = Files.createDirectories(checkout.resolve("examples"));
+    Command.ok(tmp, "cp", "-R", Release.repo().resolve("examples/image-store").toString(), store.toString());
+    Path jsa = checkout.resolve("audit-cli/target/image-audit.jsa");
+
+    Command.Result first = run(false);
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(checkout.resolve("mvnw.log")).doesNotExist();
+    assertThat(jsa).isRegularFile();
+    Command.Result r =
+        Command.run(
+            tmp,
+            Map.of("JAVA_HOME", System.getProperty("java.home"), "JAVA_OPTS", "-Xlog:class+load"),
+            List.of(checkout.resolve("image-audit").toString(), "scan", "-q", "-o", "out", store.resolve("image-store").toString()));
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    long picocli = r.out().lines().filter(l -> l.contains(" picocli.") && l.contains("shared objects file")).count();
+    long fromJars = r.out().lines().filter(l -> l.contains("source: file:")).count();
+    assertThat(picocli).as("picocli classes mapped from the archive").isGreaterThan(100);
+    assertThat(fromJars).as("classes still read from the jars").isLessThan(50);
+  }
 }
