@@ -1,8 +1,8 @@
 package dev.imageaudit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.imageaudit.core.SingleByteLocale;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,17 +44,7 @@ class NamesWithoutLocaleTest {
 
   @Test
   void namesSurviveARunUnderASingleByteLocale() throws Exception {
-    // A locale of our own, compiled into the test's folder (LOCPATH), so the machine needs none generated;
-    // localedef's sources come with Debian's locales package, which CI installs (.ci/run).
-    boolean sources = Files.isDirectory(Path.of("/usr/share/i18n/charmaps"));
-    assumeTrue(sources || "true".equals(System.getenv("CI")), "no locale sources (Debian: locales)");
-    Path locales = Files.createDirectories(dir.resolve("locales"));
-    Process def = new ProcessBuilder("localedef", "-i", "en_US", "-f", "ISO-8859-1",
-        locales.resolve("en_US.ISO-8859-1").toString()).redirectErrorStream(true).start();
-    String defLog = new String(def.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(def.waitFor()).as(defLog).isZero();
-
-    Path out = scan(Map.of("LOCPATH", locales.toString(), "LC_ALL", "en_US.ISO-8859-1"));
+    Path out = scan(SingleByteLocale.environment(dir));
 
     assertThat(Files.readString(dir.resolve("jnu"))).isEqualTo("ISO-8859-1");
     assertExactNames(out);
