@@ -8,9 +8,9 @@ import java.io.IOException;
  * reading thread's native buffer, copied out at the exact length. The size is the one {@code statx}
  * of the open descriptor gave (a block device's from {@code lseek}).
  *
- * <p>The first-phase reads follow the file's {@link ReadPlan} ({@link PlannedSource}): head, the
- * ISO volume descriptor at 32 KiB and the tail of a file of up to 64 KiB are one {@code pread}; of a
- * larger file, two.
+ * <p>The first-phase reads follow the file's {@link ReadPlan} ({@link PlannedSource}): a file of
+ * up to 12 KiB is one {@code pread}; a larger one a {@code pread} each for its head, the ISO volume
+ * descriptor at 32 KiB if it reaches it, and its tail, the last two as one when they lie close.
  */
 public final class NativeSource extends PlannedSource {
 

@@ -18,13 +18,26 @@ class PlannedSourceTest {
       new ReadPlan.Needs(java.util.List.of(new ReadPlan.Range(0x8000, 0x800)), true);
 
   @Test
-  void headIsoDescriptorAndTailOfA64KibFileAreOneReadOfTheFile() throws IOException {
+  void headAndTailOfA12KibFileAreOneReadOfTheFile() throws IOException {
+    byte[] bytes = random(12 * 1024);
+    CountingSource source = new CountingSource(bytes, ReadPlan.of(HEAD_AND_TAIL, bytes.length));
+    assertThat(source.read(0, Caps.HEAD)).isEqualTo(slice(bytes, 0, Caps.HEAD));
+    assertThat(source.read(bytes.length - Caps.TAIL, Caps.TAIL)).isEqualTo(slice(bytes, bytes.length - Caps.TAIL, Caps.TAIL));
+    assertThat(source.read(5000, 100)).isEqualTo(slice(bytes, 5000, 100));
+    assertThat(source.reads).isEqualTo(1);
+  }
+
+  @Test
+  void headIsoDescriptorAndTailOfA64KibFileAreAReadEach() throws IOException {
     byte[] bytes = random(64 * 1024);
     CountingSource source = new CountingSource(bytes, ReadPlan.of(HEAD_AND_TAIL, bytes.length));
     assertThat(source.read(0, Caps.HEAD)).isEqualTo(slice(bytes, 0, Caps.HEAD));
     assertThat(source.read(0x8000, 0x800)).isEqualTo(slice(bytes, 0x8000, 0x800));
     assertThat(source.read(bytes.length - Caps.TAIL, Caps.TAIL)).isEqualTo(slice(bytes, bytes.length - Caps.TAIL, Caps.TAIL));
-    assertThat(source.reads).isEqualTo(1);
+    assertThat(source.reads).isEqualTo(3);
+    // Read again, from memory.
+    assertThat(source.read(0x8100, 0x100)).isEqualTo(slice(bytes, 0x8100, 0x100));
+    assertThat(source.reads).isEqualTo(3);
   }
 
   @Test

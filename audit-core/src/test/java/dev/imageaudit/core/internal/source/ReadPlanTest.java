@@ -20,9 +20,10 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One merged set of first-phase reads for all detectors: the head, the ISO descriptor at 32 KiB and
- * the tail cost one {@code pread} for a file of up to 64 KiB and two for a larger one, and an image
- * is judged from them exactly as from its bytes in memory.
+ * One merged set of first-phase reads for all detectors: ranges at most 8 KiB apart are one {@code
+ * pread}, so a file of up to 12 KiB is one read, a larger one a read each for its head, its ISO
+ * descriptor at 32 KiB (when it reaches it) and its tail, and an image is judged from them exactly as
+ * from its bytes in memory.
  */
 class ReadPlanTest {
 
@@ -45,22 +46,30 @@ class ReadPlanTest {
     assertThat(Formats.plan(1).ranges()).containsExactly(range(0, 2));
     assertThat(Formats.plan(3000).ranges()).containsExactly(range(0, 3001));
     assertThat(Formats.plan(4096).ranges()).containsExactly(range(0, 4097));
-    // Head and tail less than 32 KiB apart, head and ISO descriptor and tail in one read.
-    assertThat(Formats.plan(20_000).ranges()).containsExactly(range(0, 20_001));
-    assertThat(Formats.plan(40 * 1024).ranges()).containsExactly(range(0, 40 * 1024 + 1));
-    assertThat(Formats.plan(64 * 1024).ranges()).containsExactly(range(0, 64 * 1024 + 1));
+    // Head and tail at most 8 KiB apart: one read.
+    assertThat(Formats.plan(12 * 1024).ranges()).containsExactly(range(0, 12 * 1024 + 1));
+    assertThat(Formats.plan(16 * 1024).ranges()).containsExactly(range(0, 16 * 1024 + 1));
   }
 
   @Test
-  void aLargerFileIsTheHeadWithItsIsoDescriptorAndTheTail() {
-    assertThat(Formats.plan(64 * 1024 + 1).ranges()).containsExactly(range(0, 0x8800), range(60 * 1024 + 1, 4097));
+  void headAndTailFartherApartThanTheGapAreTwoReads() {
+    assertThat(Formats.plan(16 * 1024 + 1).ranges()).containsExactly(range(0, 4096), range(12 * 1024 + 1, 4097));
+    assertThat(Formats.plan(20_000).ranges()).containsExactly(range(0, 4096), range(20_000 - 4096, 4097));
+  }
+
+  @Test
+  void theIsoDescriptorIsItsOwnReadOrOneWithANearTail() {
+    // A tail that ends within 8 KiB of the descriptor's end takes the descriptor with it.
+    assertThat(Formats.plan(40 * 1024).ranges()).containsExactly(range(0, 4096), range(0x8000, 8 * 1024 + 1));
+    assertThat(Formats.plan(64 * 1024).ranges())
+        .containsExactly(range(0, 4096), range(0x8000, 0x800), range(60 * 1024, 4097));
     long gib = 1L << 30;
-    assertThat(Formats.plan(gib).ranges()).containsExactly(range(0, 0x8800), range(gib - 4096, 4097));
+    assertThat(Formats.plan(gib).ranges()).containsExactly(range(0, 4096), range(0x8000, 0x800), range(gib - 4096, 4097));
   }
 
   @Test
-  void aFileOfUnknownSizeGetsTheHeadWithItsIsoDescriptorOnly() {
-    assertThat(Formats.plan(0).ranges()).containsExactly(range(0, 0x8800));
+  void aFileOfUnknownSizeGetsTheHeadAndItsIsoDescriptorOnly() {
+    assertThat(Formats.plan(0).ranges()).containsExactly(range(0, 4096), range(0x8000, 0x800));
   }
 
   @Test
@@ -80,12 +89,13 @@ class ReadPlanTest {
 
   @Test
   @EnabledOnOs(OS.LINUX)
-  void theReadsOfAllDetectorsCostOnePreadUpTo64KiBAndTwoPast() throws IOException {
+  void theReadsOfAllDetectorsCostOnePreadUpTo16KiBAndAtMostThreePast() throws IOException {
     assertThat(judged(3000).preads).isEqualTo(1);
-    assertThat(judged(40 * 1024).preads).isEqualTo(1);
-    assertThat(judged(64 * 1024).preads).isEqualTo(1);
-    assertThat(judged(64 * 1024 + 1).preads).isEqualTo(2);
-    assertThat(judged(1 << 20).preads).isEqualTo(2);
+    assertThat(judged(16 * 1024).preads).isEqualTo(1);
+    assertThat(judged(20_000).preads).isEqualTo(2);
+    assertThat(judged(40 * 1024).preads).isEqualTo(2);
+    assertThat(judged(64 * 1024).preads).isEqualTo(3);
+    assertThat(judged(1 << 20).preads).isEqualTo(3);
   }
 
   @Test
