@@ -32,6 +32,10 @@ mkdir -p "$stage"/{bin,lib,share/man/man1,share/bash-completion/completions,shar
 # so here the prefix goes (manifest lines are folded at 72 bytes: unfold them first).
 cp "$cli"/lib/*.jar "$stage/lib/"
 cp "$cli/image-audit.jar" "$stage/lib/image-audit.jar"
+# JNA's dispatch library, unpacked beside the JNA jar: loaded in place, never extracted at run time.
+[[ -d "$cli/lib/jna-native" ]] || { echo "build-release: $cli/lib/jna-native is missing: build audit-cli first" >&2; exit 1; }
+cp -R "$cli/lib/jna-native" "$stage/lib/jna-native"
+find "$stage/lib/jna-native" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
 manifest="$work/MANIFEST.MF"
 (cd "$work" && jar --extract --file "$stage/lib/image-audit.jar" META-INF/MANIFEST.MF)
 class_path="$(sed -e ':a' -e 'N' -e '$!ba' -e 's/\r//g' -e 's/\n //g' "$work/META-INF/MANIFEST.MF" |

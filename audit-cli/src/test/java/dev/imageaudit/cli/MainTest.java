@@ -6,6 +6,7 @@ import dev.imageaudit.core.ImageAudit;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URL;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,13 +58,27 @@ class MainTest {
     assertThat(r.exitCode()).isZero();
     assertThat(ImageAudit.version()).isNotEqualTo("unknown").doesNotContain("${");
     assertThat(r.out().lines())
-        .hasSize(3)
+        .hasSize(4)
         .first()
         .isEqualTo("image-audit " + ImageAudit.version());
     assertThat(r.out().lines().skip(1).findFirst().orElseThrow())
         .matches("commit ([0-9a-f]{12}(-dirty)?|unknown), built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
     assertThat(r.out().lines().skip(2).findFirst().orElseThrow())
         .startsWith("Java " + Runtime.version().feature());
+    assertThat(r.out().lines().skip(3).findFirst().orElseThrow()).isEqualTo("file reads: " + ImageAudit.fileReads());
+  }
+
+  @Test
+  void theUnpackedJnaDispatchLibraryIsLookedForBesideTheJnaJar() throws Exception {
+    URL inJar = new URL("jar:file:/opt/image-audit/lib/jna-5.19.1.jar!/com/sun/jna/Native.class");
+    assertThat(Main.jnaDispatchFolder(inJar, "linux-x86-64"))
+        .isEqualTo(Path.of("/opt/image-audit/lib/jna-native/com/sun/jna/linux-x86-64"));
+    URL spaced = new URL("jar:file:/srv/my%20tools/lib/jna.jar!/com/sun/jna/Native.class");
+    assertThat(Main.jnaDispatchFolder(spaced, "linux-aarch64"))
+        .isEqualTo(Path.of("/srv/my tools/lib/jna-native/com/sun/jna/linux-aarch64"));
+    // Classes from a folder (an IDE's build) have no jar to sit beside.
+    assertThat(Main.jnaDispatchFolder(new URL("file:/work/classes/com/sun/jna/Native.class"), "linux-x86-64")).isNull();
+    assertThat(Main.jnaDispatchFolder(null, "linux-x86-64")).isNull();
   }
 
   @Test

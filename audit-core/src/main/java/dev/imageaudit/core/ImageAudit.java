@@ -1,8 +1,10 @@
 package dev.imageaudit.core;
 
+import com.sun.jna.Platform;
 import dev.imageaudit.core.internal.audit.Auditor;
 import dev.imageaudit.core.internal.audit.OrderedAudit;
 import dev.imageaudit.core.internal.avf.VmConfigRules;
+import dev.imageaudit.core.internal.source.LinuxFiles;
 import dev.imageaudit.core.internal.source.LoadedConfig;
 import dev.imageaudit.core.internal.source.WalkItem;
 import dev.imageaudit.core.internal.source.Walker;
@@ -43,6 +45,18 @@ public final class ImageAudit {
   /** Returns image-audit's version, for example {@code 0.1.0}. */
   public static String version() {
     return VERSION;
+  }
+
+  /**
+   * Returns how this process reads files: {@code native (JNA, <platform>)} when it opens and reads
+   * them with Linux system calls (one {@code statx}, one {@code pread} per small file), else {@code
+   * Java NIO} and why the native calls could not be loaded. The answers are the same either way; the
+   * native reads are faster and never block on a FIFO swapped in for a file.
+   */
+  public static String fileReads() {
+    return LinuxFiles.AVAILABLE
+        ? "native (JNA, " + Platform.RESOURCE_PREFIX + ")"
+        : "Java NIO (native reads unavailable: " + LinuxFiles.UNAVAILABLE_BECAUSE + ")";
   }
 
   /**

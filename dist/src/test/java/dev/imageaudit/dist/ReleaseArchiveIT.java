@@ -114,6 +114,23 @@ class ReleaseArchiveIT {
     assertThat(r.err()).as("stderr with %s", newer).isEmpty();
   }
 
+  /**
+   * JNA's dispatch library ships unpacked in lib/jna-native and is loaded from there: with JNA
+   * forbidden to extract it (as where home and /tmp are noexec), the reads are still native. The
+   * control, with JNA pointed elsewhere, falls back to Java NIO and says why.
+   */
+  @Test
+  void readsNativelyWithoutExtractingJnasLibrary() throws Exception {
+    Command.Result r = imageAudit(Map.of("JAVA_OPTS", "-Djna.nounpack=true"), "--version");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("file reads: native (JNA, linux-");
+
+    Command.Result control =
+        imageAudit(Map.of("JAVA_OPTS", "-Djna.nounpack=true -Djna.boot.library.path=/nonexistent"), "--version");
+    assertThat(control.exitCode()).as(control.err()).isZero();
+    assertThat(control.out()).contains("file reads: Java NIO (native reads unavailable: ");
+  }
+
   @Test
   void versionNamesTheCommitAndHelpHasExamples() throws Exception {
     Command.Result version = imageAudit(Map.of(), "--version");
@@ -199,6 +216,11 @@ class ReleaseArchiveIT {
         Matcher m = jar.matcher(file);
         if (file.equals("image-audit.jar") || file.endsWith(".jsa") || file.startsWith("audit-")) {
           continue; // this project's own
+        }
+        if (file.equals("jna-native")) {
+          // JNA's own dispatch library, unpacked from its jar (named in THIRD-PARTY.md as jna).
+          assertThat(path.resolve("com/sun/jna/linux-x86-64/libjnidispatch.so")).isRegularFile();
+          continue;
         }
         assertThat(m.matches()).as(file).isTrue();
         assertThat(thirdParty).as("THIRD-PARTY.md names " + file).contains("`" + m.group(1) + "`");

@@ -25,6 +25,9 @@ public final class LinuxFiles {
   /** True when the calls below can be used. */
   public static final boolean AVAILABLE;
 
+  /** Why the calls below cannot be used, or null when they can ({@link #AVAILABLE}). */
+  public static final String UNAVAILABLE_BECAUSE;
+
   public static final int O_RDONLY = 0;
   public static final int O_NOCTTY = 0400;
   public static final int O_NONBLOCK = 04000;
@@ -63,19 +66,20 @@ public final class LinuxFiles {
   public static final int ELOOP = 40;
 
   static {
-    boolean ok = false;
+    String because = "not Linux on x86-64 or aarch64";
     int noFollow = 0;
     if (Platform.isLinux() && Platform.is64Bit() && (Platform.isIntel() || Platform.isARM())) {
       noFollow = Platform.isARM() ? 0100000 : 0400000;
       try {
         Native.register(LinuxFiles.class, Platform.C_LIBRARY_NAME);
-        ok = true;
+        because = null;
       } catch (UnsatisfiedLinkError | RuntimeException e) {
-        ok = false;
+        because = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
       }
     }
     O_NOFOLLOW = noFollow;
-    AVAILABLE = ok;
+    AVAILABLE = because == null;
+    UNAVAILABLE_BECAUSE = because;
   }
 
   private LinuxFiles() {}
