@@ -1,6 +1,7 @@
 package dev.imageaudit.core.internal.source;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -38,6 +39,9 @@ public record ReadPlan(List<Range> ranges) {
   /** No read at all: an empty file's plan. */
   static final ReadPlan NONE = new ReadPlan(List.of());
 
+  /** The head every plan starts with. */
+  private static final Range HEAD = new Range(0, Caps.HEAD);
+
   public ReadPlan {
     ranges = List.copyOf(ranges);
   }
@@ -59,7 +63,7 @@ public record ReadPlan(List<Range> ranges) {
    * What one detector reads before it can say whether the file is of its format: the head (every
    * detector), ranges at fixed offsets, and whether it needs the last {@link Caps#TAIL} bytes.
    *
-   * @param fixed ranges at fixed offsets past the head
+   * @param fixed ranges at fixed offsets past the head, kept in order of offset
    * @param tail whether the detector may match from the file's last bytes
    */
   public record Needs(List<Range> fixed, boolean tail) {
@@ -70,7 +74,10 @@ public record ReadPlan(List<Range> ranges) {
     public static final Needs HEAD_AND_TAIL = new Needs(List.of(), true);
 
     public Needs {
-      fixed = List.copyOf(fixed);
+      // Sorted once here rather than for every file planned (a stable sort: ties keep their order).
+      List<Range> byOffset = new ArrayList<>(fixed);
+      byOffset.sort(Comparator.comparingLong(Range::offset));
+      fixed = List.copyOf(byOffset);
     }
   }
 
@@ -82,39 +89,52 @@ public record ReadPlan(List<Range> ranges) {
     if (size < 0) {
       return NONE;
     }
-    List<Range> wanted = new ArrayList<>();
-    wanted.add(new Range(0, Caps.HEAD));
-    for (Range fixed : needs.fixed()) {
-      if (size == 0 || fixed.offset() < size) {
-        wanted.add(fixed);
+    // Called once per file: arrays, no sort (the fixed ranges come sorted), one list at the end.
+    List<Range> fixed = needs.fixed();
+    Range[] wanted = new Range[fixed.size() + 2];
+    int count = 0;
+    wanted[count++] = HEAD;
+    for (int i = 0; i < fixed.size(); i++) {
+      Range range = fixed.get(i);
+      if (size == 0 || range.offset() < size) {
+        wanted[count++] = range;
       }
     }
     if (needs.tail() && size > Caps.HEAD) {
-      wanted.add(new Range(size - Math.min(Caps.TAIL, size), (int) Math.min(Caps.TAIL, size)));
+      int length = (int) Math.min(Caps.TAIL, size);
+      Range tail = new Range(size - length, length);
+      int at = count++;
+      while (wanted[at - 1].offset() > tail.offset()) {
+        wanted[at] = wanted[at - 1];
+        at--;
+      }
+      wanted[at] = tail;
     }
-    wanted.sort(Comparator.comparingLong(Range::offset));
-    List<Range> merged = new ArrayList<>();
-    for (Range next : wanted) {
-      Range last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
-      long end = last == null ? 0 : Math.max(last.end(), next.end());
-      if (last != null && next.offset() - last.end() <= MERGE_GAP && end - last.offset() <= MAX_RANGE - 1) {
-        merged.set(merged.size() - 1, new Range(last.offset(), (int) (end - last.offset())));
+    int merged = 0;
+    for (int i = 1; i < count; i++) {
+      Range last = wanted[merged];
+      Range next = wanted[i];
+      long end = Math.max(last.end(), next.end());
+      if (next.offset() - last.end() <= MERGE_GAP && end - last.offset() <= MAX_RANGE - 1) {
+        wanted[merged] = new Range(last.offset(), (int) (end - last.offset()));
       } else {
-        merged.add(next);
+        wanted[++merged] = next;
       }
     }
-    List<Range> planned = new ArrayList<>();
+    Range[] planned = new Range[merged + 1];
+    int kept = 0;
     int total = 0;
-    for (Range range : merged) {
+    for (int i = 0; i <= merged; i++) {
+      Range range = wanted[i];
       // Past a known end nothing is read but the one byte that tells a grown file.
       long end = size == 0 ? range.end() : range.end() >= size ? size + 1 : range.end();
-      Range clipped = new Range(range.offset(), (int) (end - range.offset()));
-      if (clipped.length() > MAX_RANGE || total + clipped.length() > CAPACITY) {
+      int length = (int) (end - range.offset());
+      if (length > MAX_RANGE || total + length > CAPACITY) {
         continue; // read on demand instead: a plan never outgrows its buffer
       }
-      planned.add(clipped);
-      total += clipped.length();
+      planned[kept++] = length == range.length() ? range : new Range(range.offset(), length);
+      total += length;
     }
-    return new ReadPlan(planned);
+    return new ReadPlan(List.of(kept == planned.length ? planned : Arrays.copyOf(planned, kept)));
   }
 }

@@ -80,6 +80,16 @@ class ReadPlanTest {
   }
 
   @Test
+  void rangesArePlannedInOrderOfOffsetWhateverOrderTheyAreDeclaredIn() {
+    ReadPlan.Needs needs = new ReadPlan.Needs(List.of(range(200_000, 100), range(100_000, 100)), true);
+    assertThat(ReadPlan.of(needs, 1L << 20).ranges())
+        .containsExactly(range(0, 4096), range(100_000, 100), range(200_000, 100), range((1L << 20) - 4096, 4097));
+    // A tail that starts before a fixed range takes its place in the order, and merges with it.
+    assertThat(ReadPlan.of(needs, 200_050).ranges())
+        .containsExactly(range(0, 4096), range(100_000, 100), range(200_050 - 4096, 4097));
+  }
+
+  @Test
   void aPlanNeverOutgrowsItsBuffer() {
     List<ReadPlan.Range> far = List.of(range(1 << 20, ReadPlan.MAX_RANGE), range(2 << 20, ReadPlan.MAX_RANGE));
     ReadPlan plan = ReadPlan.of(new ReadPlan.Needs(far, true), 4L << 20);
