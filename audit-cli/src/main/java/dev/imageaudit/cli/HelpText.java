@@ -16,8 +16,8 @@ final class HelpText {
   /** Examples for {@code image-audit scan --help}. */
   static final String[] SCAN_EXAMPLES = {
     "  image-audit scan /srv/images",
-    "      audit a store; report.json, report.html and metrics.prom go into",
-    "      ./image-audit-report/",
+    "      audit a store; report.jsonl, report.json, report.html and metrics.prom",
+    "      go into ./image-audit-report/",
     "  image-audit scan --metrics-label store=prod \\",
     "      --metrics-file /var/lib/prometheus/node-exporter/image-audit-prod.prom /srv/images",
     "      also write the metrics alone where node_exporter's textfile collector reads",

@@ -62,7 +62,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Audits disk images: names each image's format from its bytes, judges whether AVF's virtmgr"
           + " accepts it as a partition image, checks AVF VM configs (--vm-config), and writes"
-          + " report.json, report.html and metrics.prom into the output folder. The summary goes to"
+          + " report.jsonl, report.json, report.html and metrics.prom into the output folder (--format"
+          + " chooses). The summary goes to"
           + " stdout, diagnostics to stderr.",
       ""
     })
