@@ -119,7 +119,7 @@ public final class Main {
       return null;
     }
     String spec = jnaClass.getPath(); // file:/.../lib/jna-5.19.1.jar!/com/sun/jna/Native.class
-    int bang = spec.indexOf("!/");
+    int bang = spec.lastIndexOf("!/"); // the last: a folder's name may end in '!', an entry's never does
     if (bang < 0) {
       return null;
     }

@@ -76,6 +76,9 @@ class MainTest {
     URL spaced = new URL("jar:file:/srv/my%20tools/lib/jna.jar!/com/sun/jna/Native.class");
     assertThat(Main.jnaDispatchFolder(spaced, "linux-aarch64"))
         .isEqualTo(Path.of("/srv/my tools/lib/jna-native/com/sun/jna/linux-aarch64"));
+    URL banged = new URL("jar:file:/srv/wow!/lib/jna.jar!/com/sun/jna/Native.class");
+    assertThat(Main.jnaDispatchFolder(banged, "linux-x86-64"))
+        .isEqualTo(Path.of("/srv/wow!/lib/jna-native/com/sun/jna/linux-x86-64"));
     // Classes from a folder (an IDE's build) have no jar to sit beside.
     assertThat(Main.jnaDispatchFolder(new URL("file:/work/classes/com/sun/jna/Native.class"), "linux-x86-64")).isNull();
     assertThat(Main.jnaDispatchFolder(null, "linux-x86-64")).isNull();
