@@ -9,7 +9,7 @@ import java.io.IOException;
  * of the open descriptor gave (a block device's from {@code lseek}).
  *
  * <p>The first-phase reads follow the file's {@link ReadPlan} ({@link PlannedSource}): a file of
- * up to 12 KiB is one {@code pread}; a larger one a {@code pread} each for its head, the ISO volume
+ * up to 16 KiB is one {@code pread}; a larger one a {@code pread} each for its head, the ISO volume
  * descriptor at 32 KiB if it reaches it, and its tail, the last two as one when they lie close.
  */
 public final class NativeSource extends PlannedSource {

@@ -23,7 +23,7 @@ public record ReadPlan(List<Range> ranges) {
    * Ranges at most this far apart are read as one. A {@code pread} of a cached file costs about
    * what copying 10 KiB does (0.43 us against 0.042 us a KiB, bench/RESULTS.md), so a wider gap
    * copies more than the syscall it saves: a 32 KiB gap, which read head and ISO descriptor as one
-   * 34 KiB read, made a 1,000,000-file run 5% slower than this one.
+   * 34 KiB read, made a 1,000,000-file run 3 to 5% slower than this one.
    */
   static final int MERGE_GAP = 8 * 1024;
 
@@ -104,6 +104,7 @@ public record ReadPlan(List<Range> ranges) {
       int length = (int) Math.min(Caps.TAIL, size);
       Range tail = new Range(size - length, length);
       int at = count++;
+      // Stops at the head at the latest: it starts at 0, the tail past it.
       while (wanted[at - 1].offset() > tail.offset()) {
         wanted[at] = wanted[at - 1];
         at--;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * One merged set of first-phase reads for all detectors: ranges at most 8 KiB apart are one {@code
- * pread}, so a file of up to 12 KiB is one read, a larger one a read each for its head, its ISO
+ * pread}, so a file of up to 16 KiB is one read, a larger one a read each for its head, its ISO
  * descriptor at 32 KiB (when it reaches it) and its tail, and an image is judged from them exactly as
  * from its bytes in memory.
  */
