@@ -74,7 +74,9 @@ public final class LinuxFiles {
         Native.register(LinuxFiles.class, Platform.C_LIBRARY_NAME);
         because = null;
       } catch (UnsatisfiedLinkError | RuntimeException e) {
-        because = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getName());
+        // The first line of the message (a failed load can carry several), or the error's name without one.
+        String message = e.getMessage();
+        because = message == null || message.isBlank() ? e.getClass().getName() : message.lines().findFirst().orElseThrow();
       }
     }
     O_NOFOLLOW = noFollow;
