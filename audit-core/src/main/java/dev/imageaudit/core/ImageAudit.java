@@ -152,7 +152,12 @@ public final class ImageAudit {
                     if (named.contains(entry.path())) {
                       namedEntries.putIfAbsent(entry.path(), entry);
                     }
-                    uncheck(() -> sink.entry(entry));
+                    // Not uncheck(() -> ...): a lambda capturing the entry, once per file.
+                    try {
+                      sink.entry(entry);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
                   })
               .then(
                   Mono.fromCallable(

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -284,7 +285,19 @@ final class RunAggregates {
    */
   static final class Reasons {
     /** A checker and what it said. */
-    record Key(String check, String reason) {}
+    record Key(String check, String reason) {
+      // Written out: a record's generated equals and hashCode go through method handles, which C1
+      // (the launcher's only compiler) runs slowly, and a Key is looked up for every rejection.
+      @Override
+      public boolean equals(Object o) {
+        return o instanceof Key k && Objects.equals(check, k.check) && Objects.equals(reason, k.reason);
+      }
+
+      @Override
+      public int hashCode() {
+        return 31 * Objects.hashCode(check) + Objects.hashCode(reason);
+      }
+    }
 
     private final int max;
     private final Map<Key, long[]> counts = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The registered formats: adding a format is one line in {@link #REGISTERED}. Runs every detector on
@@ -97,7 +98,12 @@ public final class Formats {
   public static List<Detection> detectAll(Probe probe, List<FormatDetector> ranked) throws IOException {
     List<Detection> matches = new ArrayList<>();
     for (FormatDetector detector : ranked) {
-      detector.detect(probe).ifPresent(matches::add);
+      // Not ifPresent(matches::add): under C1 alone, as the launcher runs, each capture of that
+      // method reference is an allocation through a method handle, ~2% of a run's CPU (profiled).
+      Optional<Detection> found = detector.detect(probe);
+      if (found.isPresent()) {
+        matches.add(found.get());
+      }
     }
     return matches;
   }

@@ -403,7 +403,8 @@ public final class Walker {
   }
 
   private static String child(String parent, String name) {
-    return parent.endsWith("/") ? parent + name : parent + "/" + name;
+    // concat, not +: an indy string concatenation runs through method handles under C1, once per path.
+    return parent.endsWith("/") ? parent.concat(name) : parent.concat("/").concat(name);
   }
 
   /** One level of the walk. */
