@@ -30,15 +30,24 @@ final class NativeOpen {
     if (!item.followLinks()) {
       flags |= LinuxFiles.O_NOFOLLOW;
     }
-    byte[] path = LinuxFiles.cPath(item.path());
-    int fd;
-    while (true) {
+    int fd = FolderHandle.NO_FOLDER;
+    if (item.dir() != null && item.name() != null) {
       try {
-        fd = LinuxFiles.open(path, flags);
-        break;
+        fd = FolderHandle.openat(item.dir(), item.name(), flags);
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != LinuxFiles.EINTR) {
-          return openFailed(item, e.getErrorCode());
+        return openFailed(item, e.getErrorCode());
+      }
+    }
+    if (fd == FolderHandle.NO_FOLDER) {
+      byte[] path = LinuxFiles.cPath(item.path());
+      while (true) {
+        try {
+          fd = LinuxFiles.open(path, flags);
+          break;
+        } catch (LastErrorException e) {
+          if (e.getErrorCode() != LinuxFiles.EINTR) {
+            return openFailed(item, e.getErrorCode());
+          }
         }
       }
     }

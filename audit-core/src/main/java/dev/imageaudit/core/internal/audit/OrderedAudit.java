@@ -257,11 +257,15 @@ public final class OrderedAudit {
           sink.next(told(entry, nanos));
         }
         fileStartNanos = Long.MAX_VALUE;
+        // Before the batch says it is done: a caller that sees the last batch end sees no folder held.
+        FolderHandle.release();
         sink.complete();
       } catch (RuntimeException | Error e) {
         // Auditor turns every per-file failure into an entry: what gets here is fatal (an Error).
         sink.error(e);
       } finally {
+        // The folder the batch's files were opened in (when the batch ended early): none outlives it.
+        FolderHandle.release();
         synchronized (this) {
           finished = true;
           if (abandoned) {

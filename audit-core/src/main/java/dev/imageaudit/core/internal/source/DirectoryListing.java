@@ -39,9 +39,6 @@ final class DirectoryListing {
   static final int DT_LNK = 10;
   static final int DT_SOCK = 12;
 
-  /** O_DIRECTORY differs by architecture: x86-64 0200000, aarch64 040000. */
-  private static final int O_DIRECTORY = Platform.isARM() ? 040000 : 0200000;
-
   /** What glibc's readdir uses: a few hundred entries a call. */
   static final int BUFFER_SIZE = 32 * 1024;
 
@@ -98,7 +95,7 @@ final class DirectoryListing {
   /** Opens {@code dir} for reading in steps; the caller closes it. */
   Reader open(Path dir) {
     byte[] path = LinuxFiles.cPath(dir);
-    int flags = LinuxFiles.O_RDONLY | O_DIRECTORY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_CLOEXEC;
+    int flags = LinuxFiles.O_RDONLY | LinuxFiles.O_DIRECTORY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_CLOEXEC;
     while (true) {
       try {
         return new Reader(LinuxFiles.open(path, flags));

@@ -34,6 +34,10 @@ public final class LinuxFiles {
   public static final int O_CLOEXEC = 02000000;
   /** O_NOFOLLOW differs by architecture: x86-64 0400000, aarch64 0100000. */
   public static final int O_NOFOLLOW;
+  /** O_DIRECTORY differs by architecture: x86-64 0200000, aarch64 040000. */
+  public static final int O_DIRECTORY = Platform.isARM() ? 040000 : 0200000;
+  /** A descriptor that only names a file or folder (here: a folder to open files relative to). */
+  public static final int O_PATH = 010000000;
 
   public static final int AT_EMPTY_PATH = 0x1000;
   public static final int STATX_TYPE = 0x1;
@@ -89,6 +93,9 @@ public final class LinuxFiles {
   public static native int open(byte[] path, int flags) throws LastErrorException;
 
   public static native int close(int fd) throws LastErrorException;
+
+  /** Opens {@code path} (NUL-terminated) relative to the folder open as {@code dirfd}. */
+  public static native int openat(int dirfd, byte[] path, int flags) throws LastErrorException;
 
   static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
 

@@ -19,9 +19,13 @@ public sealed interface WalkItem permits WalkItem.Open, WalkItem.Done {
    * @param statSize its st_size when the walk met it, or {@link #SIZE_UNKNOWN} when the walk took
    *     its type from the directory listing and did not stat it (the open file's size is used)
    * @param pathBytes the exact bytes of the path in base64 when {@code display} is not them, or null
+   * @param dir the folder the walk listed it in, or null; with {@code name}, it is opened relative
+   *     to that folder, the same {@code Path} object for all of the folder's files
+   * @param name its name's exact bytes in {@code dir}, as the listing gave them, or null
    */
-  record Open(String display, String target, Path path, boolean followLinks, long statSize, String pathBytes)
-      implements WalkItem {
+  record Open(
+      String display, String target, Path path, boolean followLinks, long statSize, String pathBytes, Path dir,
+      byte[] name) implements WalkItem {
 
     /** The {@code statSize} of a file the walk did not stat. */
     public static final long SIZE_UNKNOWN = -1;
@@ -29,6 +33,11 @@ public sealed interface WalkItem permits WalkItem.Open, WalkItem.Done {
     /** A file whose display is exactly its UTF-8 path. */
     public Open(String display, String target, Path path, boolean followLinks, long statSize) {
       this(display, target, path, followLinks, statSize, null);
+    }
+
+    /** A file opened by its whole path. */
+    public Open(String display, String target, Path path, boolean followLinks, long statSize, String pathBytes) {
+      this(display, target, path, followLinks, statSize, pathBytes, null, null);
     }
   }
 

@@ -585,8 +585,10 @@ public final class Walker {
       Path child = DirectoryListing.child(dir, name, shown, asText);
       String childTarget = target == null ? null : child(target, shown);
       if (entry.type() == DirectoryListing.DT_REG && listing == Listing.NATIVE) {
+        // With the folder and the name's bytes: the I/O thread opens it relative to the folder.
         return new WalkItem.Open(
-            childDisplay, childTarget, child, false, WalkItem.Open.SIZE_UNKNOWN, exact == null ? null : Names.base64(exact));
+            childDisplay, childTarget, child, false, WalkItem.Open.SIZE_UNKNOWN, exact == null ? null : Names.base64(exact),
+            dir, name);
       }
       return visit(childDisplay, child, childTarget, false, exact);
     }
