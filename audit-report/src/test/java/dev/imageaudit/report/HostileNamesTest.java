@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.AuditReport;
 import dev.imageaudit.core.ErrorKind;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.SkipReason;
 import java.io.ByteArrayOutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -126,5 +128,28 @@ class HostileNamesTest {
     // A well-formed pair outside the BMP is kept as it is.
     assertThat(JsonSupport.wellFormed("a\uD83D\uDCBEb")).isEqualTo("a\uD83D\uDCBEb");
     assertThat(JsonSupport.wellFormed("\uDCBEa\uD83D")).isEqualTo("\uFFFDa\uFFFD");
+  }
+
+  @Test
+  void unpairedSurrogatesAreReplacedInDetailsAndInLongPathsToo() {
+    // A path longer than the array strings are checked in, and details whose keys and values carry
+    // unpaired surrogates (a VHDX parent locator's key is read from the image): each is replaced, a
+    // well-formed pair is kept, and the same key written twice comes out the same.
+    String longPath = "/" + "d".repeat(2000) + "/\uD83D\uDCBE\uDC00.img";
+    Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("locator\uD800", "value\uDBFF");
+    details.put("pair\uD83D\uDCBE", List.of("x\uDC00", "y"));
+    AuditEntry.Image odd = Fixtures.raw(longPath, 1);
+    AuditEntry.Image withDetails = new AuditEntry.Image(odd.path(), null, odd.format(), odd.fileSize(), odd.virtualSize(),
+        odd.partitionSize(), odd.partition(), odd.disk(), odd.flags(), ImageDetails.recorded(details), odd.bytesRead());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    JsonLinesReport.write(Fixtures.report(List.of(withDetails, withDetails), List.of()), out);
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    for (int i = 0; i < 2; i++) {
+      JsonNode image = JsonReportTest.MAPPER.readTree(lines[i]);
+      assertThat(image.get("path").stringValue()).isEqualTo("/" + "d".repeat(2000) + "/\uD83D\uDCBE\uFFFD.img");
+      assertThat(image.get("details").get("locator\uFFFD").stringValue()).isEqualTo("value\uFFFD");
+      assertThat(image.get("details").get("pair\uD83D\uDCBE").get(0).stringValue()).isEqualTo("x\uFFFD");
+    }
   }
 }
