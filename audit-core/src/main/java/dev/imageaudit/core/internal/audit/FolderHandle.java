@@ -62,31 +62,18 @@ final class FolderHandle {
     }
     System.arraycopy(name, 0, cName, 0, name.length);
     cName[name.length] = 0;
-    while (true) {
-      try {
-        return LinuxFiles.openat(fd, cName, flags);
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != LinuxFiles.EINTR) {
-          throw e;
-        }
-      }
-    }
+    return LinuxFiles.openRetrying(fd, cName, flags);
   }
 
   private boolean openFolder(Path dir) {
-    byte[] path = LinuxFiles.cPath(dir);
     int flags = LinuxFiles.O_PATH | LinuxFiles.O_DIRECTORY | LinuxFiles.O_CLOEXEC;
-    while (true) {
-      try {
-        fd = LinuxFiles.open(path, flags);
-        folder = dir;
-        return true;
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != LinuxFiles.EINTR) {
-          return false;
-        }
-      }
+    try {
+      fd = LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, LinuxFiles.cPath(dir), flags);
+    } catch (LastErrorException e) {
+      return false;
     }
+    folder = dir;
+    return true;
   }
 
   private void close() {

@@ -39,16 +39,10 @@ final class NativeOpen {
       }
     }
     if (fd == FolderHandle.NO_FOLDER) {
-      byte[] path = LinuxFiles.cPath(item.path());
-      while (true) {
-        try {
-          fd = LinuxFiles.open(path, flags);
-          break;
-        } catch (LastErrorException e) {
-          if (e.getErrorCode() != LinuxFiles.EINTR) {
-            return openFailed(item, e.getErrorCode());
-          }
-        }
+      try {
+        fd = LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, LinuxFiles.cPath(item.path()), flags);
+      } catch (LastErrorException e) {
+        return openFailed(item, e.getErrorCode());
       }
     }
     try {

@@ -96,15 +96,7 @@ final class DirectoryListing {
   Reader open(Path dir) {
     byte[] path = LinuxFiles.cPath(dir);
     int flags = LinuxFiles.O_RDONLY | LinuxFiles.O_DIRECTORY | LinuxFiles.O_NONBLOCK | LinuxFiles.O_CLOEXEC;
-    while (true) {
-      try {
-        return new Reader(LinuxFiles.open(path, flags));
-      } catch (LastErrorException e) {
-        if (e.getErrorCode() != LinuxFiles.EINTR) {
-          throw e;
-        }
-      }
-    }
+    return new Reader(LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, path, flags));
   }
 
   /** One open directory, read one buffer at a time. */

@@ -39,6 +39,8 @@ public final class LinuxFiles {
   /** A descriptor that only names a file or folder (here: a folder to open files relative to). */
   public static final int O_PATH = 010000000;
 
+  /** {@code openat}'s folder for "where {@code open} would look": the working folder, or none for an absolute path. */
+  public static final int AT_FDCWD = -100;
   public static final int AT_EMPTY_PATH = 0x1000;
   public static final int STATX_TYPE = 0x1;
   public static final int STATX_SIZE = 0x200;
@@ -96,6 +98,24 @@ public final class LinuxFiles {
 
   /** Opens {@code path} (NUL-terminated) relative to the folder open as {@code dirfd}. */
   public static native int openat(int dirfd, byte[] path, int flags) throws LastErrorException;
+
+  /**
+   * Opens {@code path} (NUL-terminated) relative to the folder open as {@code dirfd}, or as {@code
+   * open} does with {@link #AT_FDCWD}; called again when a signal interrupted it (EINTR).
+   *
+   * @throws LastErrorException for any other failure (its errno)
+   */
+  public static int openRetrying(int dirfd, byte[] path, int flags) {
+    while (true) {
+      try {
+        return openat(dirfd, path, flags);
+      } catch (LastErrorException e) {
+        if (e.getErrorCode() != EINTR) {
+          throw e;
+        }
+      }
+    }
+  }
 
   static native long pread(int fd, Pointer buf, long count, long offset) throws LastErrorException;
 
