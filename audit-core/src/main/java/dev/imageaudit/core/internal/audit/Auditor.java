@@ -103,8 +103,9 @@ public final class Auditor {
     long fileSize = source.size();
     // A block device may report st_size 0 yet hold data: read the whole head window whatever the size says.
     int want = statSize > 0 ? (int) Math.min(Caps.HEAD, statSize) : Caps.HEAD;
-    byte[] head = source.read(0, want);
-    Probe probe = new Probe(head, source, fileSize);
+    Buffers buffers = Buffers.PER_THREAD.get();
+    byte[] head = source.read(0, want, buffers.head);
+    Probe probe = new Probe(head, source, fileSize, buffers.tail);
     List<Detection> matches = Formats.detectAll(probe);
     Detection detection = Formats.choose(probe, matches);
     VirtmgrPartitionRules.Outcome partition = VirtmgrPartitionRules.judge(head, statSize);
@@ -138,6 +139,16 @@ public final class Auditor {
         flags,
         details,
         source.bytesRead());
+  }
+
+  /**
+   * The head and tail arrays of the file this thread audits, reused file after file: nothing of an
+   * entry refers to them once it is made (details hold strings and numbers read out of the bytes).
+   */
+  private static final class Buffers {
+    static final ThreadLocal<Buffers> PER_THREAD = ThreadLocal.withInitial(Buffers::new);
+    final byte[] head = new byte[Caps.HEAD];
+    final byte[] tail = new byte[Caps.TAIL];
   }
 
   /** Hashes the first {@link #HEAD_SHA256_BYTES} of the file, reusing {@code head} when it holds them all. */

@@ -13,12 +13,22 @@ public final class Probe {
   private final byte[] head;
   private final ImageSource source;
   private final long size;
+  private final byte[] tailBuffer;
   private byte[] tail;
 
   public Probe(byte[] head, ImageSource source, long size) {
+    this(head, source, size, null);
+  }
+
+  /**
+   * As above, reading a whole tail into {@code tailBuffer} ({@link Caps#TAIL} bytes, or null for a
+   * new array): the caller's array for this one image, not to be used again until its audit ends.
+   */
+  public Probe(byte[] head, ImageSource source, long size, byte[] tailBuffer) {
     this.head = head;
     this.source = source;
     this.size = size;
+    this.tailBuffer = tailBuffer;
   }
 
   /** Returns the first {@link Caps#HEAD} bytes (fewer for a short file). Do not modify. */
@@ -35,11 +45,12 @@ public final class Probe {
   byte[] tail() throws IOException {
     if (tail == null) {
       if (size <= head.length) {
+        // The head holds the whole file: its last bytes are the tail, the head itself when it is short.
         int from = (int) Math.max(0, head.length - Caps.TAIL);
-        tail = Arrays.copyOfRange(head, from, head.length);
+        tail = from == 0 ? head : Arrays.copyOfRange(head, from, head.length);
       } else {
         int length = (int) Math.min(Caps.TAIL, size);
-        byte[] read = source.read(size - length, length);
+        byte[] read = tailBuffer != null ? source.read(size - length, length, tailBuffer) : source.read(size - length, length);
         tail = read.length == length ? read : new byte[0];
       }
     }

@@ -45,6 +45,11 @@ public abstract class BoundedSource implements ImageSource {
 
   @Override
   public final byte[] read(long offset, int length) throws IOException {
+    return read(offset, length, null);
+  }
+
+  @Override
+  public final byte[] read(long offset, int length, byte[] reuse) throws IOException {
     Caps.check(bytesRead, length, readCap);
     if (offset < 0 || length == 0) {
       return new byte[0];
@@ -64,6 +69,10 @@ public abstract class BoundedSource implements ImageSource {
     }
     int kept = Math.min(got, inside);
     bytesRead += kept;
+    if (reuse != null && kept == reuse.length) {
+      System.arraycopy(buffer, 0, reuse, 0, kept);
+      return reuse;
+    }
     return Arrays.copyOf(buffer, kept);
   }
 

@@ -30,6 +30,19 @@ public interface ImageSource {
    */
   byte[] read(long offset, int length) throws IOException;
 
+  /**
+   * Reads as {@link #read(long, int)} does, returning {@code reuse} itself, overwritten, when the
+   * read keeps exactly {@code reuse.length} bytes, and a new array otherwise. The caller owns {@code
+   * reuse} and must be done with the bytes before it passes the same array again.
+   *
+   * <p>Why: an audit reads every file's head and tail, 4 KiB each for most files; an array made
+   * for each and dropped right after cost about 4% of a 1,000,000-file run's CPU (async-profiler),
+   * in the allocation and its cache misses more than in the copy.
+   */
+  default byte[] read(long offset, int length, byte[] reuse) throws IOException {
+    return read(offset, length);
+  }
+
   /** Returns the bytes read so far (the bytes returned; a read that reaches the end looks one byte further). */
   long bytesRead();
 
