@@ -42,6 +42,9 @@ public final class DetailsBudget {
 
   /** Returns {@code details} if its text is within the caps, else a copy with its strings cut. */
   public static Map<String, Object> bound(Map<String, Object> details) {
+    if (mostBytes(details, 0) <= Caps.DETAILS_TEXT) {
+      return details;
+    }
     Cutter measure = new Cutter(false);
     measure.walk(details);
     if (measure.cut == 0) {
@@ -106,6 +109,41 @@ public final class DetailsBudget {
       end--;
     }
     return s.substring(0, end) + ELLIPSIS;
+  }
+
+  /**
+   * Returns, plus {@code sum}, at most this many bytes of JSON for the strings in {@code value}:
+   * six a character, the most {@link #jsonBytes(char)} gives, and two quotes each; {@code
+   * Long.MAX_VALUE} once a string is longer than {@link Caps#TEXT} or the caps are passed.
+   *
+   * <p>Why: nearly every image's details are a few short strings, so this bound, which reads only
+   * their lengths, settles them without the character-by-character walk (which was 1.8% of a
+   * 1,000,000-file run's CPU, async-profiler).
+   */
+  private static long mostBytes(Object value, long sum) {
+    if (value instanceof String s) {
+      return s.length() > Caps.TEXT ? Long.MAX_VALUE : sum + 6L * s.length() + 2;
+    }
+    if (value instanceof Map<?, ?> map) {
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (!CappedList.TRUNCATED_LISTS.equals(e.getKey())) {
+          sum = mostBytes(e.getValue(), sum);
+          if (sum > Caps.DETAILS_TEXT) {
+            return Long.MAX_VALUE;
+          }
+        }
+      }
+      return sum;
+    }
+    if (value instanceof List<?> list) {
+      for (Object item : list) {
+        sum = mostBytes(item, sum);
+        if (sum > Caps.DETAILS_TEXT) {
+          return Long.MAX_VALUE;
+        }
+      }
+    }
+    return sum;
   }
 
   /** One walk over the details: measuring only, or building the cut copy. */

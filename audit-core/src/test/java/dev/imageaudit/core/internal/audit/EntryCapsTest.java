@@ -131,6 +131,22 @@ public class EntryCapsTest {
   }
 
   @Test
+  void plainTextOverTheQuickBoundButWithinTheBudgetIsKeptWithoutACopy() {
+    // 15 strings of 1024 ASCII characters: 15,390 bytes of JSON, within the 16,384; the quick bound,
+    // six bytes a character, says 92,190 and hands them to the exact walk, which must keep them all.
+    Map<String, Object> details = new LinkedHashMap<>();
+    for (int i = 0; i < 15; i++) {
+      details.put("s" + i, "x".repeat(Caps.TEXT));
+    }
+    assertThat(DetailsBudget.bound(details)).isSameAs(details).doesNotContainKey(DetailsBudget.TRUNCATED_STRINGS);
+    // One more string of the same kind passes the budget: the last is cut, and counted.
+    details.put("s15", "x".repeat(Caps.TEXT));
+    Map<String, Object> bounded = DetailsBudget.bound(details);
+    assertThat((String) bounded.get("s15")).hasSizeLessThan(Caps.TEXT).endsWith("\u2026");
+    assertThat(bounded).containsEntry(DetailsBudget.TRUNCATED_STRINGS, 1);
+  }
+
+  @Test
   void aLongStringIsCutToTheTextCapEndingInAnEllipsisAndCounted() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("backingFile", "x".repeat(Caps.TEXT + 1));
