@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * What one format's header says about an image, as named and typed fields: one record per format
@@ -39,6 +40,18 @@ public sealed interface FormatDetails
    * left out. Values are String, Long, Integer, Boolean, {@link U64}, List or Map.
    */
   Map<String, Object> fields();
+
+  /**
+   * Hands {@code sink} each key and value {@link #fields()} holds, in the same order, without
+   * building the map: how the reports write details and the text caps measure them.
+   *
+   * <p>Why: a map built for every image only to be walked once and dropped was about 3% of a
+   * 1,000,000-file run's CPU (async-profiler), and half of what an entry allocated. The formats most
+   * stores hold give their fields straight; the rest build the map and walk it.
+   */
+  default void forEachField(BiConsumer<String, Object> sink) {
+    fields().forEach(sink);
+  }
 
   /** An image whose format has no header fields to report: raw, or a header too short to hold any. */
   record None() implements FormatDetails {

@@ -2,6 +2,7 @@ package dev.imageaudit.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * An image's details: its format's typed header fields, then the notes the audit adds across
@@ -50,6 +51,18 @@ public record ImageDetails(FormatDetails header, Map<String, Object> notes) {
     Map<String, Object> all = new LinkedHashMap<>(fields);
     notes.forEach(all::putIfAbsent);
     return all;
+  }
+
+  /**
+   * Hands {@code sink} each key and value of {@link #toMap()}, in its order; the header's fields
+   * without building a map when there are no notes (see {@link FormatDetails#forEachField}).
+   */
+  public void forEachField(BiConsumer<String, Object> sink) {
+    if (notes.isEmpty()) {
+      header.forEachField(sink);
+    } else {
+      toMap().forEach(sink);
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.imageaudit.core;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * What an ISO 9660 image's primary volume descriptor (sector 16, ECMA-119 8.4) says: its
@@ -20,12 +20,15 @@ public record IsoDetails(String systemId, String volumeId, long volumeBlocks, in
 
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("systemId", systemId);
-    fields.put("volumeId", volumeId);
-    fields.put("volumeBlocks", volumeBlocks);
-    fields.put("blockSize", blockSize);
-    fields.put("volumeSize", volumeSize);
-    return fields;
+    return DetailsFields.collect(this);
+  }
+
+  @Override
+  public void forEachField(BiConsumer<String, Object> sink) {
+    sink.accept("systemId", systemId);
+    sink.accept("volumeId", volumeId);
+    sink.accept("volumeBlocks", volumeBlocks);
+    sink.accept("blockSize", blockSize);
+    sink.accept("volumeSize", volumeSize);
   }
 }

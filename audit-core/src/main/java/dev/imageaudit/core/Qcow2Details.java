@@ -2,6 +2,7 @@ package dev.imageaudit.core;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * What a qcow2 image's header and header extensions say, and the files they name; {@link
@@ -87,7 +88,12 @@ public record Qcow2Details(
 
   @Override
   public Map<String, Object> fields() {
-    return new DetailsFields()
+    return DetailsFields.collect(this);
+  }
+
+  @Override
+  public void forEachField(BiConsumer<String, Object> sink) {
+    new DetailsFields(sink)
         .put("version", version)
         .put("clusterBits", clusterBits)
         .put("clusterSize", clusterSize)
@@ -116,7 +122,6 @@ public record Qcow2Details(
         .put("headerExtensions", headerExtensions)
         .put("backingFormat", backingFormat)
         .put("backingFormatExtension", backingFormatExtension)
-        .put("crosvmBackingFormat", crosvmBackingFormat)
-        .toMap();
+        .put("crosvmBackingFormat", crosvmBackingFormat);
   }
 }

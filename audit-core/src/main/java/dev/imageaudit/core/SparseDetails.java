@@ -1,6 +1,7 @@
 package dev.imageaudit.core;
 
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * What an Android sparse image's file header and chunk walk say, under the keys report.json has
@@ -67,7 +68,12 @@ public record SparseDetails(
   /** Returns the fields under their report keys, in report order, null fields left out. */
   @Override
   public Map<String, Object> fields() {
-    return new DetailsFields()
+    return DetailsFields.collect(this);
+  }
+
+  @Override
+  public void forEachField(BiConsumer<String, Object> sink) {
+    new DetailsFields(sink)
         .put("majorVersion", majorVersion)
         .put("minorVersion", minorVersion)
         .put("fileHeaderSize", fileHeaderSize)
@@ -81,7 +87,6 @@ public record SparseDetails(
         .put("chunkBlocks", chunkBlocks)
         .put("chunkWalk", chunkWalk)
         .put("libsparse", libsparse)
-        .put("crosvm", crosvm)
-        .toMap();
+        .put("crosvm", crosvm);
   }
 }

@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.Objects;
 
 /**
@@ -61,26 +62,29 @@ public record VhdDetails(
 
   @Override
   public Map<String, Object> fields() {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("diskType", diskType);
-    fields.put("creatorApp", creatorApp);
-    fields.put("creatorVersion", creatorVersion);
-    fields.put("creatorOs", creatorOs);
-    fields.put("cylinders", cylinders);
-    fields.put("heads", heads);
-    fields.put("sectorsPerTrack", sectorsPerTrack);
-    fields.put("currentSize", currentSize);
-    fields.put("originalSize", originalSize);
-    DetailsFields.putIfPresent(fields, "footerOnlyAtEnd", footerOnlyAtEnd);
-    fields.put("sizeFrom", sizeFrom);
-    DetailsFields.putIfPresent(fields, "blockSize", blockSize);
-    DetailsFields.putIfPresent(fields, "maxTableEntries", maxTableEntries);
-    DetailsFields.putIfPresent(fields, "parentName", parentName);
-    DetailsFields.putIfPresent(fields, "parentUuid", parentUuid);
+    return DetailsFields.collect(this);
+  }
+
+  @Override
+  public void forEachField(BiConsumer<String, Object> sink) {
+    sink.accept("diskType", diskType);
+    sink.accept("creatorApp", creatorApp);
+    sink.accept("creatorVersion", creatorVersion);
+    sink.accept("creatorOs", creatorOs);
+    sink.accept("cylinders", cylinders);
+    sink.accept("heads", heads);
+    sink.accept("sectorsPerTrack", sectorsPerTrack);
+    sink.accept("currentSize", currentSize);
+    sink.accept("originalSize", originalSize);
+    DetailsFields.putIfPresent(sink, "footerOnlyAtEnd", footerOnlyAtEnd);
+    sink.accept("sizeFrom", sizeFrom);
+    DetailsFields.putIfPresent(sink, "blockSize", blockSize);
+    DetailsFields.putIfPresent(sink, "maxTableEntries", maxTableEntries);
+    DetailsFields.putIfPresent(sink, "parentName", parentName);
+    DetailsFields.putIfPresent(sink, "parentUuid", parentUuid);
     if (parentLocators != null) {
-      fields.put("parentLocators", parentLocators.stream().map(ParentLocator::fields).toList());
+      sink.accept("parentLocators", parentLocators.stream().map(ParentLocator::fields).toList());
     }
-    return fields;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.imageaudit.core;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.Objects;
 
 /**
@@ -119,33 +120,36 @@ public record VmdkDetails(
 
   @Override
   public Map<String, Object> fields() {
+    return DetailsFields.collect(this);
+  }
+
+  @Override
+  public void forEachField(BiConsumer<String, Object> sink) {
     boolean descriptorFile = DESCRIPTOR.equals(headerType);
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("headerType", headerType);
-    putIfPresent(fields, "headerInFooter", headerInFooter);
-    putIfPresent(fields, "descriptorCapped", descriptorCapped);
-    putIfPresent(fields, "version", descriptorFile ? descriptorVersion : version);
-    putIfPresent(fields, "flags", flags);
+    sink.accept("headerType", headerType);
+    DetailsFields.putIfPresent(sink, "headerInFooter", headerInFooter);
+    DetailsFields.putIfPresent(sink, "descriptorCapped", descriptorCapped);
+    DetailsFields.putIfPresent(sink, "version", descriptorFile ? descriptorVersion : version);
+    DetailsFields.putIfPresent(sink, "flags", flags);
     if (capacitySectors != null) {
-      fields.put("capacitySectors", COWD.equals(headerType) ? (Object) capacitySectors.bits() : capacitySectors);
+      sink.accept("capacitySectors", COWD.equals(headerType) ? (Object) capacitySectors.bits() : capacitySectors);
     }
-    putIfPresent(fields, "clusterSize", clusterSize);
-    putIfPresent(fields, "grainTableEntries", grainTableEntries);
-    putIfPresent(fields, "compressed", compressed);
-    putIfPresent(fields, "zeroedGrain", zeroedGrain);
-    putIfPresent(fields, "embeddedDescriptor", embeddedDescriptor);
-    putIfPresent(fields, "descriptorVersion", descriptorFile ? null : descriptorVersion);
-    putIfPresent(fields, "createType", createType);
-    putIfPresent(fields, "cid", cid);
-    putIfPresent(fields, "parentCid", parentCid);
-    putIfPresent(fields, "parentFileNameHint", parentFileNameHint);
+    DetailsFields.putIfPresent(sink, "clusterSize", clusterSize);
+    DetailsFields.putIfPresent(sink, "grainTableEntries", grainTableEntries);
+    DetailsFields.putIfPresent(sink, "compressed", compressed);
+    DetailsFields.putIfPresent(sink, "zeroedGrain", zeroedGrain);
+    DetailsFields.putIfPresent(sink, "embeddedDescriptor", embeddedDescriptor);
+    DetailsFields.putIfPresent(sink, "descriptorVersion", descriptorFile ? null : descriptorVersion);
+    DetailsFields.putIfPresent(sink, "createType", createType);
+    DetailsFields.putIfPresent(sink, "cid", cid);
+    DetailsFields.putIfPresent(sink, "parentCid", parentCid);
+    DetailsFields.putIfPresent(sink, "parentFileNameHint", parentFileNameHint);
     if (extents != null) {
-      fields.put("extents", extents.stream().map(Extent::fields).toList());
+      sink.accept("extents", extents.stream().map(Extent::fields).toList());
     }
-    putIfPresent(fields, "invalidExtentLine", invalidExtentLine);
-    putIfPresent(fields, "descriptorIsDisk", descriptorIsDisk);
-    putIfPresent(fields, "allExtentsSize", allExtentsSize);
-    return fields;
+    DetailsFields.putIfPresent(sink, "invalidExtentLine", invalidExtentLine);
+    DetailsFields.putIfPresent(sink, "descriptorIsDisk", descriptorIsDisk);
+    DetailsFields.putIfPresent(sink, "allExtentsSize", allExtentsSize);
   }
 
   private static void putIfPresent(Map<String, Object> fields, String key, Object value) {

@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamWriteFeature;
 import tools.jackson.core.json.JsonWriteFeature;
@@ -148,7 +149,18 @@ final class JsonSupport {
     g.writeEndArray();
 
     g.writeName(DETAILS);
-    writeValue(g, image == null ? Map.of() : image.details().toMap());
+    g.writeStartObject();
+    if (image != null) {
+      // Field by field from the typed details: no map is built for the entry (FormatDetails#forEachField).
+      DetailsWriter fields = DETAILS_WRITER.get();
+      fields.g = g;
+      try {
+        image.details().forEachField(fields);
+      } finally {
+        fields.g = null;
+      }
+    }
+    g.writeEndObject();
 
     g.writeName(BYTES_READ);
     if (image == null) {
@@ -215,6 +227,28 @@ final class JsonSupport {
       g.writeStringProperty(name + "Exact", value.toString());
     }
   }
+
+  /** Writes one member of a details object: its key, its value and, for a u64 past 2^53, its exact twin. */
+  private static void writeField(JsonGenerator g, String name, Object value) {
+    SerializableString key = key(name);
+    g.writeName(key);
+    writeValue(g, value);
+    if (value instanceof U64 u) {
+      writeExactTwin(g, key.getValue(), u);
+    }
+  }
+
+  /** Writes the fields an entry's details hand it to the generator set for that entry. */
+  private static final class DetailsWriter implements BiConsumer<String, Object> {
+    JsonGenerator g;
+
+    @Override
+    public void accept(String key, Object value) {
+      writeField(g, key, value);
+    }
+  }
+
+  private static final ThreadLocal<DetailsWriter> DETAILS_WRITER = ThreadLocal.withInitial(DetailsWriter::new);
 
   /** At most this many detail keys are kept encoded: the format's own names, a few dozen in all. */
   private static final int KEYS_KEPT = 1024;
@@ -312,12 +346,7 @@ final class JsonSupport {
     } else if (value instanceof Map<?, ?> map) {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        SerializableString key = key(String.valueOf(e.getKey()));
-        g.writeName(key);
-        writeValue(g, e.getValue());
-        if (e.getValue() instanceof U64 u) {
-          writeExactTwin(g, key.getValue(), u);
-        }
+        writeField(g, String.valueOf(e.getKey()), e.getValue());
       }
       g.writeEndObject();
     } else if (value instanceof Iterable<?> list) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The text caps of one entry, applied once to everything a judgement produced: every string of
@@ -35,6 +36,12 @@ public final class DetailsBudget {
    * with the number cut in {@code truncatedStrings}.
    */
   public static ImageDetails bound(ImageDetails details) {
+    // Measured field by field first: details that surely fit need no map at all.
+    QuickBound quick = new QuickBound();
+    details.forEachField(quick);
+    if (quick.sum <= Caps.DETAILS_TEXT) {
+      return details;
+    }
     Map<String, Object> all = details.toMap();
     Map<String, Object> bounded = all.isEmpty() ? all : bound(all);
     return bounded == all ? details : ImageDetails.of(new FormatDetails.Recorded(bounded));
@@ -144,6 +151,18 @@ public final class DetailsBudget {
       }
     }
     return sum;
+  }
+
+  /** {@link #mostBytes} over the fields handed to it, in turn. */
+  private static final class QuickBound implements BiConsumer<String, Object> {
+    long sum;
+
+    @Override
+    public void accept(String key, Object value) {
+      if (sum <= Caps.DETAILS_TEXT && !CappedList.TRUNCATED_LISTS.equals(key)) {
+        sum = mostBytes(value, sum);
+      }
+    }
   }
 
   /** One walk over the details: measuring only, or building the cut copy. */
