@@ -3,28 +3,51 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
 
-/** Writes report.jsonl: each entry's line as it arrives, through one generator, then the summary record. */
+/**
+ * Writes report.jsonl: each entry's line as it arrives, through one generator, then the summary
+ * record. When report.json is written too, it also writes the length of each entry's line to a
+ * line index beside it ({@link #LINE_BYTES} bytes a line), so that report.json copies the lines by
+ * their lengths instead of looking for their ends byte by byte.
+ */
 final class JsonLinesOutput implements Output {
 
+  /** Bytes of the line index per entry: its line's length, newline included, big-endian. */
+  static final int LINE_BYTES = 4;
+
   private final StagedFile file;
+  private final Counted counted;
   private final JsonGenerator lines;
+  private final StagedFile index;
   private final Provenance provenance;
   private final Supplier<ReportChanges> changes;
 
   /**
+   * @param lineIndex where to write the line index, or null for none
    * @param provenance who made the run, or null
    * @param changes the changes since a baseline for the summary record, null when there is none
    */
-  JsonLinesOutput(Path path, Provenance provenance, Supplier<ReportChanges> changes) throws IOException {
+  JsonLinesOutput(Path path, Path lineIndex, Provenance provenance, Supplier<ReportChanges> changes) throws IOException {
     this.provenance = provenance;
     this.changes = changes;
     file = StagedFile.create(path);
-    lines = JsonLinesReport.generator(file.out());
+    StagedFile created = null;
+    try {
+      counted = new Counted(file.out());
+      lines = JsonLinesReport.generator(counted);
+      created = lineIndex == null ? null : StagedFile.create(lineIndex);
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+    index = created;
   }
 
   @Override
@@ -32,12 +55,37 @@ final class JsonLinesOutput implements Output {
 
   @Override
   public void entry(AuditEntry entry) {
-    JsonLinesReport.writeEntry(lines, entry, EntryPolicy.NONE);
+    entry(entry, EntryPolicy.NONE);
   }
 
   @Override
   public void entry(AuditEntry entry, EntryPolicy policy) {
+    long before = index == null ? 0 : position();
     JsonLinesReport.writeEntry(lines, entry, policy);
+    if (index != null) {
+      writeLength(position() - before);
+    }
+  }
+
+  /** Bytes of report.jsonl written so far: those the generator passed on and those it still holds. */
+  private long position() {
+    return counted.count + lines.streamWriteOutputBuffered();
+  }
+
+  private void writeLength(long length) {
+    if (length <= 0 || length > Integer.MAX_VALUE) {
+      throw new IllegalStateException("an entry line of " + length + " bytes");
+    }
+    int n = (int) length;
+    try {
+      OutputStream out = index.out();
+      out.write(n >>> 24);
+      out.write(n >>> 16);
+      out.write(n >>> 8);
+      out.write(n);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
@@ -50,10 +98,42 @@ final class JsonLinesOutput implements Output {
     JsonLinesReport.writeSummary(lines, start, end, judgement, provenance, changes.get());
     lines.close();
     file.finish();
+    if (index != null) {
+      // Read once by report.json and deleted before the commit: flushed, never synced.
+      index.out().flush();
+      index.close();
+    }
   }
 
   @Override
   public void close() throws IOException {
-    file.close();
+    try {
+      file.close();
+    } finally {
+      if (index != null) {
+        index.close();
+      }
+    }
+  }
+
+  /** Counts the bytes the generator hands on: where each line ends, without looking at them. */
+  private static final class Counted extends FilterOutputStream {
+    long count;
+
+    Counted(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
   }
 }

@@ -66,6 +66,9 @@ public final class ReportSet implements RunSink, AutoCloseable {
   /** report.jsonl's name while it is only report.json's source, deleted before the commit. */
   private static final String JSONL_PART = ".report.jsonl.part";
 
+  /** The length of each of report.jsonl's entry lines, for report.json; deleted before the commit. */
+  private static final String JSONL_LINES = ".report.jsonl.lines";
+
   /**
    * Where a committed set's outputs are, under the output folder as the caller named it.
    *
@@ -311,11 +314,13 @@ public final class ReportSet implements RunSink, AutoCloseable {
       }
       // report.jsonl next: report.json copies its lines at the end.
       Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
+      Path lineIndex = formats.contains(ReportFormat.JSON) ? dir.resolve(JSONL_LINES) : null;
       if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
-        outputs.add(new JsonLinesOutput(jsonl, provenance, changes));
+        outputs.add(new JsonLinesOutput(jsonl, lineIndex, provenance, changes));
       }
       if (formats.contains(ReportFormat.JSON)) {
-        outputs.add(new JsonReportOutput(dir.resolve(JSON), jsonl, () -> set.closing, provenance, () -> set.push, changes));
+        outputs.add(new JsonReportOutput(
+            dir.resolve(JSON), jsonl, lineIndex, () -> set.closing, provenance, () -> set.push, changes));
       }
       if (formats.contains(ReportFormat.HTML)) {
         outputs.add(new HtmlOutput(dir.resolve(HTML), limits, provenance, changes));
@@ -408,6 +413,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
       each(Phase.END, start, null, null, end);
       // report.json was asked for without report.jsonl: its source lines go now.
       Files.deleteIfExists(staging.dir().resolve(JSONL_PART));
+      Files.deleteIfExists(staging.dir().resolve(JSONL_LINES));
       // The files are synced; now their names in the staging folder.
       OutputFolder.syncFolder(staging.dir());
       state = State.ENDED;

@@ -104,6 +104,10 @@ class ReportSetTest {
     assertThat(summary.get("record").stringValue()).isEqualTo("summary");
     assertThat(summary.get("summary")).isEqualTo(json.get("summary"));
     assertThat(summary.at("/summary/files").longValue()).isEqualTo(2_000);
+    // report.json's line index stayed in the staging folder: it is no output.
+    try (var names = Files.list(out)) {
+      assertThat(names.map(p -> p.getFileName().toString())).doesNotContain(".report.jsonl.lines", ".report.jsonl.part");
+    }
   }
 
   @Test
