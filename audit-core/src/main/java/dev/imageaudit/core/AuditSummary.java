@@ -44,55 +44,81 @@ public record AuditSummary(
    * arrive one at a time.
    */
   public static final class Tally {
+    private static final ImageFormat[] FORMATS = ImageFormat.values();
+    private static final Verdict.Decision[] DECISIONS = Verdict.Decision.values();
+    private static final ErrorKind[] KINDS = ErrorKind.values();
+    private static final SkipReason[] REASONS = SkipReason.values();
+
     private long files;
     private long flagged;
     private long errors;
     private long skipped;
-    private final Map<String, Long> byFormat = new TreeMap<>();
-    private final Map<Verdict.Decision, Long> partition = new EnumMap<>(Verdict.Decision.class);
-    private final Map<Verdict.Decision, Long> disk = new EnumMap<>(Verdict.Decision.class);
-    private final Map<String, Long> errorsByKind = new TreeMap<>();
-    private final Map<String, Long> skippedByReason = new TreeMap<>();
+    // Counted by the enums' ordinals, made into maps by id only for a summary: a TreeMap merge of
+    // boxed counts for every file was about 1% of a 1,000,000-file run's CPU (async-profiler).
+    private final long[] byFormat = new long[FORMATS.length];
+    private final long[] partition = new long[DECISIONS.length];
+    private final long[] disk = new long[DECISIONS.length];
+    private final long[] errorsByKind = new long[KINDS.length];
+    private final long[] skippedByReason = new long[REASONS.length];
 
     /** Returns an empty tally. */
-    public Tally() {
-      for (Verdict.Decision d : Verdict.Decision.values()) {
-        partition.put(d, 0L);
-        disk.put(d, 0L);
-      }
-    }
+    public Tally() {}
 
     /** Counts one entry. */
     public void add(AuditEntry entry) {
       files++;
       if (entry instanceof AuditEntry.Image image) {
-        byFormat.merge(image.format().id(), 1L, Long::sum);
-        partition.merge(image.partition().decision(), 1L, Long::sum);
-        disk.merge(image.disk().decision(), 1L, Long::sum);
+        byFormat[image.format().ordinal()]++;
+        partition[image.partition().decision().ordinal()]++;
+        disk[image.disk().decision().ordinal()]++;
         if (!image.flags().isEmpty()) {
           flagged++;
         }
       } else if (entry instanceof AuditEntry.Skipped skip) {
         skipped++;
-        skippedByReason.merge(skip.reason().id(), 1L, Long::sum);
+        skippedByReason[skip.reason().ordinal()]++;
       } else if (entry instanceof AuditEntry.Failed failure) {
         errors++;
-        errorsByKind.merge(failure.kind().id(), 1L, Long::sum);
+        errorsByKind[failure.kind().ordinal()]++;
       }
     }
 
     /** Returns the counts so far, as an immutable summary. */
     public AuditSummary summary() {
+      Map<String, Long> formats = new TreeMap<>();
+      for (ImageFormat format : FORMATS) {
+        if (byFormat[format.ordinal()] > 0) {
+          formats.merge(format.id(), byFormat[format.ordinal()], Long::sum);
+        }
+      }
+      Map<Verdict.Decision, Long> partitions = new EnumMap<>(Verdict.Decision.class);
+      Map<Verdict.Decision, Long> disks = new EnumMap<>(Verdict.Decision.class);
+      for (Verdict.Decision d : DECISIONS) {
+        partitions.put(d, partition[d.ordinal()]);
+        disks.put(d, disk[d.ordinal()]);
+      }
+      Map<String, Long> kinds = new TreeMap<>();
+      for (ErrorKind kind : KINDS) {
+        if (errorsByKind[kind.ordinal()] > 0) {
+          kinds.merge(kind.id(), errorsByKind[kind.ordinal()], Long::sum);
+        }
+      }
+      Map<String, Long> reasons = new TreeMap<>();
+      for (SkipReason reason : REASONS) {
+        if (skippedByReason[reason.ordinal()] > 0) {
+          reasons.merge(reason.id(), skippedByReason[reason.ordinal()], Long::sum);
+        }
+      }
       return new AuditSummary(
           files,
-          Collections.unmodifiableMap(new TreeMap<>(byFormat)),
-          Collections.unmodifiableMap(new EnumMap<>(partition)),
-          Collections.unmodifiableMap(new EnumMap<>(disk)),
+          Collections.unmodifiableMap(formats),
+          Collections.unmodifiableMap(partitions),
+          Collections.unmodifiableMap(disks),
           flagged,
           errors,
-          Collections.unmodifiableMap(new TreeMap<>(errorsByKind)),
+          Collections.unmodifiableMap(kinds),
           skipped,
-          Collections.unmodifiableMap(new TreeMap<>(skippedByReason)));
+          Collections.unmodifiableMap(reasons));
     }
   }
 

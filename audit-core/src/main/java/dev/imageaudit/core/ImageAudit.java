@@ -149,7 +149,8 @@ public final class ImageAudit {
               .doOnNext(
                   entry -> {
                     tally.add(entry);
-                    if (named.contains(entry.path())) {
+                    // Most runs name no config: no hash of every path then.
+                    if (!named.isEmpty() && named.contains(entry.path())) {
                       namedEntries.putIfAbsent(entry.path(), entry);
                     }
                     // Not uncheck(() -> ...): a lambda capturing the entry, once per file.
