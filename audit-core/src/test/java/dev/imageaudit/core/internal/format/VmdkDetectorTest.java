@@ -75,6 +75,25 @@ class VmdkDetectorTest {
         .containsEntry("extents", List.of(extent("RW", 2048, "SPARSE", "monolithicSparse.vmdk", null)));
     // The embedded descriptor names the file itself, and QEMU never opens it: not external.
     assertThat(image.flags()).isEmpty();
+    // The head alone (and what every audit reads): the descriptor's text at sector 1 ends inside it,
+    // so the rest of its 20 sectors, zeros, is not read.
+    assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + Fixtures.sharedReads(bytes));
+  }
+
+  @Test
+  void aDescriptorWhoseTextRunsPastTheHeadIsReadWhole() throws IOException {
+    byte[] bytes = Fixtures.bytes("vmdk", "monolithicSparse.vmdk");
+    // The text ends at byte 861; comment lines carry it past the head, then a key only the rest holds.
+    int at = 861;
+    byte[] comment = "# filler filler filler filler filler filler filler filler filler\n".getBytes(StandardCharsets.US_ASCII);
+    while (at < 6000) {
+      System.arraycopy(comment, 0, bytes, at, comment.length);
+      at += comment.length;
+    }
+    byte[] hint = "parentFileNameHint=\"far.vmdk\"\n".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(hint, 0, bytes, at, hint.length);
+    AuditEntry.Image image = judge(bytes, CAP);
+    assertThat(image.details().toMap()).containsEntry("parentFileNameHint", "far.vmdk");
     // The head, then the rest of the 20-sector descriptor at sector 1 (and what every audit reads).
     assertThat(image.bytesRead()).isEqualTo(EMBEDDED_DESCRIPTOR_END + Fixtures.sharedReads(bytes));
   }
@@ -100,7 +119,7 @@ class VmdkDetectorTest {
     assertThat(image.virtualSize()).isEqualTo(U64.of(2 << 20));
     assertThat(image.flags()).isEmpty();
     // The detector reads the tail itself: of the shared reads, only the ISO 9660 descriptor is extra.
-    assertThat(image.bytesRead()).isEqualTo(EMBEDDED_DESCRIPTOR_END + Caps.TAIL + Fixtures.isoRead(bytes));
+    assertThat(image.bytesRead()).isEqualTo(Caps.HEAD + Caps.TAIL + Fixtures.isoRead(bytes));
   }
 
   @Test
