@@ -114,15 +114,18 @@ final class JsonSupport {
    */
   static void writeEntry(JsonGenerator g, AuditEntry entry, EntryPolicy policy) {
     AuditEntry.Image image = entry instanceof AuditEntry.Image i ? i : null;
+    // One thread-local lookup an entry, not one a string: under C1 each costs a native call.
+    DetailsWriter fields = DETAILS_WRITER.get();
+    char[] chars = fields.chars;
     g.writeStartObject();
     g.writeName(PATH);
-    writeString(g, entry.path());
+    writeString(g, entry.path(), chars);
     g.writeName(PATH_BYTES);
-    writeString(g, entry.pathBytes());
+    writeString(g, entry.pathBytes(), chars);
     g.writeName(TARGET);
-    writeString(g, entry.target());
+    writeString(g, entry.target(), chars);
     g.writeName(FORMAT);
-    writeString(g, image == null ? null : image.format().id());
+    writeString(g, image == null ? null : image.format().id(), chars);
     writeU64Property(g, FILE_SIZE, image == null ? null : U64.of(image.fileSize()));
     writeU64Property(g, VIRTUAL_SIZE, image == null ? null : image.virtualSize());
     writeU64Property(g, PARTITION_SIZE, image == null ? null : image.partitionSize());
@@ -130,13 +133,13 @@ final class JsonSupport {
     g.writeName(AVF);
     g.writeStartObject();
     g.writeName(PARTITION);
-    writeString(g, image == null ? null : image.partition().decision().id());
+    writeString(g, image == null ? null : image.partition().decision().id(), chars);
     g.writeName(REASON);
-    writeString(g, image == null ? null : image.partition().reason());
+    writeString(g, image == null ? null : image.partition().reason(), chars);
     g.writeName(DISK);
-    writeString(g, image == null ? null : image.disk().decision().id());
+    writeString(g, image == null ? null : image.disk().decision().id(), chars);
     g.writeName(DISK_REASON);
-    writeString(g, image == null ? null : image.disk().reason());
+    writeString(g, image == null ? null : image.disk().reason(), chars);
     g.writeEndObject();
 
     g.writeName(FLAGS);
@@ -152,7 +155,6 @@ final class JsonSupport {
     g.writeStartObject();
     if (image != null) {
       // Field by field from the typed details: no map is built for the entry (FormatDetails#forEachField).
-      DetailsWriter fields = DETAILS_WRITER.get();
       fields.g = g;
       try {
         image.details().forEachField(fields);
@@ -170,15 +172,15 @@ final class JsonSupport {
     }
 
     g.writeName(SKIP);
-    writeString(g, entry instanceof AuditEntry.Skipped skip ? skip.reason().id() : null);
+    writeString(g, entry instanceof AuditEntry.Skipped skip ? skip.reason().id() : null, chars);
 
     g.writeName(ERROR);
     if (entry instanceof AuditEntry.Failed failure) {
       g.writeStartObject();
       g.writeName(KIND);
-      writeString(g, failure.kind().id());
+      writeString(g, failure.kind().id(), chars);
       g.writeName(MESSAGE);
-      writeString(g, failure.message());
+      writeString(g, failure.message(), chars);
       g.writeEndObject();
     } else {
       g.writeNull();
@@ -229,10 +231,10 @@ final class JsonSupport {
   }
 
   /** Writes one member of a details object: its key, its value and, for a u64 past 2^53, its exact twin. */
-  private static void writeField(JsonGenerator g, String name, Object value) {
+  private static void writeField(JsonGenerator g, String name, Object value, char[] chars) {
     SerializableString key = key(name);
     g.writeName(key);
-    writeValue(g, value);
+    writeValue(g, value, chars);
     if (value instanceof U64 u) {
       writeExactTwin(g, key.getValue(), u);
     }
@@ -240,11 +242,13 @@ final class JsonSupport {
 
   /** Writes the fields an entry's details hand it to the generator set for that entry. */
   private static final class DetailsWriter implements BiConsumer<String, Object> {
+    /** This thread's array for strings (see {@link #writeString(JsonGenerator, String, char[])}). */
+    final char[] chars = new char[CHARS];
     JsonGenerator g;
 
     @Override
     public void accept(String key, Object value) {
-      writeField(g, key, value);
+      writeField(g, key, value, chars);
     }
   }
 
@@ -278,6 +282,11 @@ final class JsonSupport {
 
   /** Writes a string, or null; see {@link #wellFormed}. */
   static void writeString(JsonGenerator g, String value) {
+    writeString(g, value, null);
+  }
+
+  /** As above, through {@code chars} ({@link #CHARS} long), or this thread's array when null. */
+  private static void writeString(JsonGenerator g, String value, char[] chars) {
     if (value == null) {
       g.writeNull();
       return;
@@ -286,7 +295,10 @@ final class JsonSupport {
     if (length <= CHARS) {
       // Copied out once, checked over the array and handed to Jackson as it is: a loop of charAt
       // calls was about 3% of a 1m run's CPU under C1, and Jackson copied the characters out again.
-      char[] chars = copied(value);
+      if (chars == null) {
+        chars = CHARS_PER_THREAD.get();
+      }
+      value.getChars(0, length, chars, 0);
       if (!hasSurrogate(chars, length)) {
         g.writeString(chars, 0, length);
         return;
@@ -327,10 +339,15 @@ final class JsonSupport {
    * null. Anything else is written as its string form, so a new kind of detail never breaks a run.
    */
   static void writeValue(JsonGenerator g, Object value) {
+    writeValue(g, value, null);
+  }
+
+  /** As above, writing strings through {@code chars}, or this thread's array when null. */
+  private static void writeValue(JsonGenerator g, Object value, char[] chars) {
     if (value == null) {
       g.writeNull();
     } else if (value instanceof String s) {
-      writeString(g, s);
+      writeString(g, s, chars);
     } else if (value instanceof Boolean b) {
       g.writeBoolean(b);
     } else if (value instanceof U64 u) {
@@ -346,13 +363,13 @@ final class JsonSupport {
     } else if (value instanceof Map<?, ?> map) {
       g.writeStartObject();
       for (Map.Entry<?, ?> e : map.entrySet()) {
-        writeField(g, String.valueOf(e.getKey()), e.getValue());
+        writeField(g, String.valueOf(e.getKey()), e.getValue(), chars);
       }
       g.writeEndObject();
     } else if (value instanceof Iterable<?> list) {
       g.writeStartArray();
       for (Object item : list) {
-        writeValue(g, item);
+        writeValue(g, item, chars);
       }
       g.writeEndArray();
     } else {

@@ -2,6 +2,7 @@ package dev.imageaudit.core.internal.format;
 
 import dev.imageaudit.core.FormatDetails;
 import dev.imageaudit.core.ImageDetails;
+import dev.imageaudit.core.U64;
 import dev.imageaudit.core.Verdict;
 import dev.imageaudit.core.internal.source.Caps;
 import java.util.ArrayList;
@@ -130,6 +131,11 @@ public final class DetailsBudget {
   private static long mostBytes(Object value, long sum) {
     if (value instanceof String s) {
       return s.length() > Caps.TEXT ? Long.MAX_VALUE : sum + 6L * s.length() + 2;
+    }
+    // Numbers and flags first, by their classes: an interface test (Map, List) on each of them was
+    // C1's slow subtype check, once per numeric field of every image.
+    if (value == null || value instanceof Number || value instanceof Boolean || value instanceof U64) {
+      return sum;
     }
     if (value instanceof Map<?, ?> map) {
       for (Map.Entry<?, ?> e : map.entrySet()) {

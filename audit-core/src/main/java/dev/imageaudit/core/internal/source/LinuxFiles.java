@@ -161,6 +161,8 @@ public final class LinuxFiles {
     final Memory memory = new Memory(SIZE);
     /** The planned ranges of the file this thread reads (see {@link ReadPlan}), reused file after file. */
     final byte[] plan = new byte[ReadPlan.CAPACITY];
+    /** Where a read is fetched before it is copied out at its exact length (see {@link BoundedSource}). */
+    final byte[] scratch = new byte[BoundedSource.SCRATCH_BYTES];
     public final Memory statx = new Memory(STATX_BYTES);
 
     public static ReadBuffer get() {

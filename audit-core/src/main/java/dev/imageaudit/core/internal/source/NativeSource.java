@@ -30,6 +30,11 @@ public final class NativeSource extends PlannedSource {
     return preads;
   }
 
+  @Override
+  protected byte[] scratch() {
+    return buffer.scratch;
+  }
+
   /** Reads with {@code pread} through the thread's native buffer: fewer bytes than asked only at the end. */
   @Override
   protected int readFile(long offset, byte[] into, int at, int length) throws IOException {
