@@ -159,7 +159,11 @@ public final class OrderedAudit {
           return primary
               .takeUntilOther(overdue.doOnNext(tick -> task.timedOut = true))
               .doOnNext(entry -> delivered.incrementAndGet())
-              .concatWith(Flux.defer(() -> task.timedOut ? timedOut(items, delivered.get(), task) : Flux.empty()));
+              // A watchdog tick can mark the batch timed out just as its last file completes it: then every
+              // entry was delivered and nothing is left to report as a timeout.
+              .concatWith(Flux.defer(() -> task.timedOut && delivered.get() < items.size()
+                  ? timedOut(items, delivered.get(), task)
+                  : Flux.empty()));
         });
   }
 
