@@ -92,8 +92,6 @@ public final class LinuxFiles {
 
   private LinuxFiles() {}
 
-  public static native int open(byte[] path, int flags) throws LastErrorException;
-
   public static native int close(int fd) throws LastErrorException;
 
   /** Opens {@code path} (NUL-terminated) relative to the folder open as {@code dirfd}. */

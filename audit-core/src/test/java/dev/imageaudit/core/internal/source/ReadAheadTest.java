@@ -67,7 +67,7 @@ class ReadAheadTest {
   @Test
   void theAdviceIsBoundToTheCLibrary() throws Exception {
     Path small = Files.writeString(dir.resolve("small"), "x");
-    int fd = LinuxFiles.open(LinuxFiles.cPath(small), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
+    int fd = LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, LinuxFiles.cPath(small), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
     try {
       assertThat(LinuxFiles.posix_fadvise(fd, 0, 0, LinuxFiles.POSIX_FADV_RANDOM)).isZero();
     } finally {

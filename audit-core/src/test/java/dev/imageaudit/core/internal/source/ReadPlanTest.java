@@ -114,7 +114,7 @@ class ReadPlanTest {
     byte[] bytes = new byte[40 * 1024];
     Path file = Files.write(dir.resolve("grown.img"), bytes);
     // The size the source was opened with is one sector short of what the file now holds.
-    int fd = LinuxFiles.open(LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
+    int fd = LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
     try {
       long size = bytes.length - 512;
       NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Formats.plan(size));
@@ -132,7 +132,7 @@ class ReadPlanTest {
     byte[] bytes = new byte[size];
     new Random(size).nextBytes(bytes);
     Path file = Files.write(dir.resolve("f" + size + ".img"), bytes);
-    int fd = LinuxFiles.open(LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
+    int fd = LinuxFiles.openRetrying(LinuxFiles.AT_FDCWD, LinuxFiles.cPath(file), LinuxFiles.O_RDONLY | LinuxFiles.O_CLOEXEC);
     try {
       NativeSource source = new NativeSource(fd, size, Caps.PER_FILE, LinuxFiles.ReadBuffer.get(), Formats.plan(size));
       AuditEntry.Image image = Auditor.judge("f.img", null, source, size);
