@@ -16,7 +16,7 @@ final class DetailsFields {
   /** Builds a new map. */
   DetailsFields() {
     fields = new LinkedHashMap<>();
-    sink = null;
+    sink = fields::put;
   }
 
   /** Hands each field to {@code sink} instead of a map ({@link FormatDetails#forEachField}). */
@@ -27,13 +27,7 @@ final class DetailsFields {
 
   /** Puts {@code value} under {@code key}, unless it is null. */
   DetailsFields put(String key, Object value) {
-    if (value != null) {
-      if (sink != null) {
-        sink.accept(key, value);
-      } else {
-        fields.put(key, value);
-      }
-    }
+    putIfPresent(sink, key, value);
     return this;
   }
 
