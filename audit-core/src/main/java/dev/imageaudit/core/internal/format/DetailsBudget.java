@@ -44,15 +44,17 @@ public final class DetailsBudget {
       return details;
     }
     Map<String, Object> all = details.toMap();
-    Map<String, Object> bounded = all.isEmpty() ? all : bound(all);
+    Map<String, Object> bounded = cut(all);
     return bounded == all ? details : ImageDetails.of(new FormatDetails.Recorded(bounded));
   }
 
   /** Returns {@code details} if its text is within the caps, else a copy with its strings cut. */
   public static Map<String, Object> bound(Map<String, Object> details) {
-    if (mostBytes(details, 0) <= Caps.DETAILS_TEXT) {
-      return details;
-    }
+    return mostBytes(details, 0) <= Caps.DETAILS_TEXT ? details : cut(details);
+  }
+
+  /** Returns {@code details} if the exact walk finds its text within the caps, else a copy with its strings cut. */
+  private static Map<String, Object> cut(Map<String, Object> details) {
     Cutter measure = new Cutter(false);
     measure.walk(details);
     if (measure.cut == 0) {
