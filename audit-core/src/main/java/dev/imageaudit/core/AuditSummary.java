@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Counts over a list of entries, as the report's {@code summary} shows them.
@@ -85,30 +86,15 @@ public record AuditSummary(
 
     /** Returns the counts so far, as an immutable summary. */
     public AuditSummary summary() {
-      Map<String, Long> formats = new TreeMap<>();
-      for (ImageFormat format : FORMATS) {
-        if (byFormat[format.ordinal()] > 0) {
-          formats.merge(format.id(), byFormat[format.ordinal()], Long::sum);
-        }
-      }
       Map<Verdict.Decision, Long> partitions = new EnumMap<>(Verdict.Decision.class);
       Map<Verdict.Decision, Long> disks = new EnumMap<>(Verdict.Decision.class);
       for (Verdict.Decision d : DECISIONS) {
         partitions.put(d, partition[d.ordinal()]);
         disks.put(d, disk[d.ordinal()]);
       }
-      Map<String, Long> kinds = new TreeMap<>();
-      for (ErrorKind kind : KINDS) {
-        if (errorsByKind[kind.ordinal()] > 0) {
-          kinds.merge(kind.id(), errorsByKind[kind.ordinal()], Long::sum);
-        }
-      }
-      Map<String, Long> reasons = new TreeMap<>();
-      for (SkipReason reason : REASONS) {
-        if (skippedByReason[reason.ordinal()] > 0) {
-          reasons.merge(reason.id(), skippedByReason[reason.ordinal()], Long::sum);
-        }
-      }
+      Map<String, Long> formats = byId(FORMATS, byFormat, ImageFormat::id);
+      Map<String, Long> kinds = byId(KINDS, errorsByKind, ErrorKind::id);
+      Map<String, Long> reasons = byId(REASONS, skippedByReason, SkipReason::id);
       return new AuditSummary(
           files,
           Collections.unmodifiableMap(formats),
@@ -119,6 +105,17 @@ public record AuditSummary(
           Collections.unmodifiableMap(kinds),
           skipped,
           Collections.unmodifiableMap(reasons));
+    }
+
+    /** The counts above zero of {@code values} (indexed by ordinal), by id, sorted by id. */
+    private static <E extends Enum<E>> Map<String, Long> byId(E[] values, long[] counts, Function<E, String> id) {
+      Map<String, Long> byId = new TreeMap<>();
+      for (E value : values) {
+        if (counts[value.ordinal()] > 0) {
+          byId.merge(id.apply(value), counts[value.ordinal()], Long::sum);
+        }
+      }
+      return byId;
     }
   }
 
