@@ -103,10 +103,7 @@ record VmdkDescriptor(
    * the first {@link Caps#VMDK_EXTENTS} are kept.
    */
   static VmdkDescriptor parse(byte[] bytes, int from, int length) {
-    int end = from;
-    while (end < from + length && bytes[end] != 0) {
-      end++;
-    }
+    int end = textEnd(bytes, from, length);
     String text = new String(bytes, from, end - from, StandardCharsets.UTF_8);
     String version = null;
     String cid = null;
@@ -162,6 +159,18 @@ record VmdkDescriptor(
     }
     return new VmdkDescriptor(version, cid, parentCid, createType, parentHint, List.copyOf(extents.kept()),
         extents.count(), qemuSectors, allSectors, namesFiles, invalid);
+  }
+
+  /**
+   * Returns where descriptor text in {@code bytes[from, from + length)} ends: at its first NUL (the
+   * rest of an embedded descriptor's area is zeros), or at {@code from + length} without one.
+   */
+  static int textEnd(byte[] bytes, int from, int length) {
+    int end = from;
+    while (end < from + length && bytes[end] != 0) {
+      end++;
+    }
+    return end;
   }
 
   private static Extent extent(String line) {

@@ -380,10 +380,8 @@ final class VmdkDetector implements FormatDetector {
     if (start < head.length) {
       int from = (int) start;
       int inHead = (int) Math.min(available, head.length - from);
-      for (int i = from; i < from + inHead; i++) {
-        if (head[i] == 0) {
-          return VmdkDescriptor.parse(head, from, inHead);
-        }
+      if (VmdkDescriptor.textEnd(head, from, inHead) < from + inHead) {
+        return VmdkDescriptor.parse(head, from, inHead);
       }
     }
     byte[] text = ProbeBytes.read(probe, start, available);
