@@ -3,6 +3,7 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
+import java.io.DataOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +27,8 @@ final class JsonLinesOutput implements Output {
   private final Counted counted;
   private final JsonGenerator lines;
   private final StagedFile index;
+  /** The line index's stream, read back with {@link java.io.DataInputStream#readInt}; null without an index. */
+  private final DataOutputStream lengths;
   private final Provenance provenance;
   private final Supplier<ReportChanges> changes;
 
@@ -48,6 +51,7 @@ final class JsonLinesOutput implements Output {
       throw e;
     }
     index = created;
+    lengths = created == null ? null : new DataOutputStream(created.out());
   }
 
   @Override
@@ -76,13 +80,8 @@ final class JsonLinesOutput implements Output {
     if (length <= 0 || length > Integer.MAX_VALUE) {
       throw new IllegalStateException("an entry line of " + length + " bytes");
     }
-    int n = (int) length;
     try {
-      OutputStream out = index.out();
-      out.write(n >>> 24);
-      out.write(n >>> 16);
-      out.write(n >>> 8);
-      out.write(n);
+      lengths.writeInt((int) length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -100,7 +99,7 @@ final class JsonLinesOutput implements Output {
     file.finish();
     if (index != null) {
       // Read once by report.json and deleted before the commit: flushed, never synced.
-      index.out().flush();
+      lengths.flush();
       index.close();
     }
   }
