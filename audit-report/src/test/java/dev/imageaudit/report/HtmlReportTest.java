@@ -68,7 +68,9 @@ class HtmlReportTest {
       String hash =
           java.util.Base64.getEncoder()
               .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(script.getBytes(StandardCharsets.UTF_8)));
-      assertThat(HtmlReport.SCRIPT_HASH).isEqualTo("'sha256-" + hash + "'");
+      assertThat(HtmlReport.SCRIPT_HASH)
+          .as("HtmlReport.SCRIPT_HASH, the hash of the template's script: set it to the expected value after an edit of the script")
+          .isEqualTo("'sha256-" + hash + "'");
       assertThat(html).contains("script-src &#39;sha256-" + hash.replace("=", "&#61;") + "&#39;");
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new AssertionError(e);
