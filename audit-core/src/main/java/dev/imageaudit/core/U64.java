@@ -28,7 +28,9 @@ public record U64(long bits) implements Comparable<U64> {
 
   /** Returns the exact value as a {@link BigInteger}. */
   public BigInteger toBigInteger() {
-    return new BigInteger(Long.toUnsignedString(bits));
+    // Without going through a decimal string: the low 63 bits, then the top bit.
+    BigInteger low = BigInteger.valueOf(bits & Long.MAX_VALUE);
+    return bits < 0 ? low.setBit(63) : low;
   }
 
   /** Returns true if this value is a multiple of {@code divisor} (a positive power of two or any positive long). */
