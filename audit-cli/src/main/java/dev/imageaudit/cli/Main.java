@@ -64,6 +64,7 @@ public final class Main {
     Fatal.install(System.err);
     skipLdconfig();
     useUnpackedJnaDispatch();
+    WarmUp.start(args);
     // The terminal's encoding, as the JVM took it from the locale (the launcher makes it UTF-8).
     Charset charset = Charset.defaultCharset();
     PrintWriter out =
