@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -27,8 +26,9 @@ final class StagedFile implements Closeable {
     this.path = path;
     this.channel = channel;
     // Closing the stream (a writer that closes what it is given) must not close the channel
-    // before it is synced: only finish() and close() close it.
-    this.out = new BufferedOutputStream(new NonClosingOutputStream(Channels.newOutputStream(channel)), BUFFER);
+    // before it is synced: only finish() and close() close it. A large file is synced behind its
+    // writing, so finish() has little left to wait for.
+    this.out = new BufferedOutputStream(new NonClosingOutputStream(new SyncBehindOutputStream(channel)), BUFFER);
   }
 
   /** Creates {@code path}, which must not exist yet (O_EXCL: never follows or reuses what is there). */
