@@ -3,6 +3,7 @@ package dev.imageaudit.report;
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.ConfigRule;
 import dev.imageaudit.core.Flag;
+import dev.imageaudit.core.ImageDetails;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.VmConfigAudit;
 import java.nio.file.InvalidPathException;
@@ -72,9 +73,17 @@ public final class PolicyGate {
     }
     List<Flag> failing = null;
     List<EntryPolicy.Waived> waived = null;
-    Names names = new Names(image.path(), image.details().get(HEAD_SHA256));
+    // Built for the first flag a waiver could match: most policies waive nothing, and the details'
+    // lookup of the head's hash builds the format's whole field map.
+    Names names = null;
     for (Flag flag : image.flags()) {
-      Waiver waiver = waiverFor(flag, null, names);
+      Waiver waiver = null;
+      if (!policy.waivers().isEmpty()) {
+        if (names == null) {
+          names = new Names(image.path(), image.details());
+        }
+        waiver = waiverFor(flag, null, names);
+      }
       if (waiver != null) {
         if (waived == null) {
           waived = new ArrayList<>(2);
@@ -196,26 +205,35 @@ public final class PolicyGate {
     return n + " " + noun + (n == 1 ? "" : "s");
   }
 
-  /** The names a finding goes by: its path (and, computed once if needed, the absolute one), its head's hash. */
+  /**
+   * The names a finding goes by: its path (and, computed once if needed, the absolute one), its
+   * head's hash (looked up once, if a waiver names a hash).
+   */
   private static final class Names {
     private final List<String> paths;
-    private final Object sha256;
+    private final ImageDetails details;
+    private Object sha256;
+    private boolean sha256LookedUp;
     private List<String> absolute;
 
-    Names(String path, Object sha256) {
-      this(path, sha256, List.of());
+    Names(String path, ImageDetails details) {
+      this(path, details, List.of());
     }
 
-    Names(String path, Object sha256, List<String> more) {
+    Names(String path, ImageDetails details, List<String> more) {
       List<String> all = new ArrayList<>(1 + more.size());
       all.add(path);
       all.addAll(more);
       this.paths = all;
-      this.sha256 = sha256;
+      this.details = details;
     }
 
     boolean match(Waiver w, Pattern glob) {
       if (w.sha256() != null) {
+        if (!sha256LookedUp) {
+          sha256 = details == null ? null : details.get(HEAD_SHA256);
+          sha256LookedUp = true;
+        }
         return w.sha256().equals(sha256);
       }
       for (String p : paths) {
