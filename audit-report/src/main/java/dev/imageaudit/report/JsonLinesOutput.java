@@ -33,19 +33,22 @@ final class JsonLinesOutput implements Output {
   private final Supplier<ReportChanges> changes;
 
   /**
+   * @param kept true for report.jsonl itself, false for its lines only as report.json's source (a
+   *     temporary file, deleted before the commit and never synced)
    * @param lineIndex where to write the line index, or null for none
    * @param provenance who made the run, or null
    * @param changes the changes since a baseline for the summary record, null when there is none
    */
-  JsonLinesOutput(Path path, Path lineIndex, Provenance provenance, Supplier<ReportChanges> changes) throws IOException {
+  JsonLinesOutput(Path path, boolean kept, Path lineIndex, Provenance provenance, Supplier<ReportChanges> changes)
+      throws IOException {
     this.provenance = provenance;
     this.changes = changes;
-    file = StagedFile.create(path);
+    file = kept ? StagedFile.create(path) : StagedFile.createTemporary(path);
     StagedFile created = null;
     try {
       counted = new Counted(file.out());
       lines = JsonLinesReport.generator(counted);
-      created = lineIndex == null ? null : StagedFile.create(lineIndex);
+      created = lineIndex == null ? null : StagedFile.createTemporary(lineIndex);
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -98,9 +101,9 @@ final class JsonLinesOutput implements Output {
     lines.close();
     file.finish();
     if (index != null) {
-      // Read once by report.json and deleted before the commit: flushed, never synced.
+      // Read once by report.json and deleted before the commit: a temporary file, never synced.
       lengths.flush();
-      index.close();
+      index.finish();
     }
   }
 

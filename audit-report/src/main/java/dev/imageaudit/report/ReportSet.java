@@ -316,7 +316,7 @@ public final class ReportSet implements RunSink, AutoCloseable {
       Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
       Path lineIndex = formats.contains(ReportFormat.JSON) ? dir.resolve(JSONL_LINES) : null;
       if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
-        outputs.add(new JsonLinesOutput(jsonl, lineIndex, provenance, changes));
+        outputs.add(new JsonLinesOutput(jsonl, formats.contains(ReportFormat.JSONL), lineIndex, provenance, changes));
       }
       if (formats.contains(ReportFormat.JSON)) {
         outputs.add(new JsonReportOutput(

@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,31 +22,40 @@ final class StagedFile implements Closeable {
   private final Path path;
   private final FileChannel channel;
   private final OutputStream out;
+  private final boolean durable;
 
-  private StagedFile(Path path, FileChannel channel) {
+  private StagedFile(Path path, FileChannel channel, boolean durable) {
     this.path = path;
     this.channel = channel;
+    this.durable = durable;
     // Closing the stream (a writer that closes what it is given) must not close the channel
-    // before it is synced: only finish() and close() close it. A large file is synced behind its
-    // writing, so finish() has little left to wait for.
-    this.out = new BufferedOutputStream(new NonClosingOutputStream(new SyncBehindOutputStream(channel)), BUFFER);
+    // before it is synced: only finish() and close() close it. A large durable file is synced
+    // behind its writing, so finish() has little left to wait for.
+    OutputStream file = durable ? new SyncBehindOutputStream(channel) : Channels.newOutputStream(channel);
+    this.out = new BufferedOutputStream(new NonClosingOutputStream(file), BUFFER);
   }
 
   /** Creates {@code path}, which must not exist yet (O_EXCL: never follows or reuses what is there). */
   static StagedFile create(Path path) throws IOException {
-    return new StagedFile(path, FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+    return new StagedFile(path, createNew(path), true);
+  }
+
+  /**
+   * Creates {@code path} as {@link #create} does, for a file this run reads back and deletes before
+   * the commit (report.jsonl's line index; report.jsonl itself when only report.json is kept):
+   * never synced, neither behind its writing nor by {@link #finish}, as no crash can leave it in place.
+   */
+  static StagedFile createTemporary(Path path) throws IOException {
+    return new StagedFile(path, createNew(path), false);
   }
 
   /** Opens {@code path}, an empty file just made with an exclusive create, for writing. */
   static StagedFile open(Path path) throws IOException {
-    return new StagedFile(path, FileChannel.open(path, StandardOpenOption.WRITE));
+    return new StagedFile(path, FileChannel.open(path, StandardOpenOption.WRITE), true);
   }
 
-  /** Creates {@code path} as {@link #create} does, readable too: a part to be copied from later. */
-  static StagedFile createReadable(Path path) throws IOException {
-    return new StagedFile(
-        path,
-        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ));
+  private static FileChannel createNew(Path path) throws IOException {
+    return FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
   }
 
   /** Returns the file's path. */
@@ -58,15 +68,15 @@ final class StagedFile implements Closeable {
     return out;
   }
 
-  /** Returns the file's channel, for writing straight to it after {@link OutputStream#flush()}. */
-  FileChannel channel() {
-    return channel;
-  }
-
-  /** Flushes, syncs and closes the file: after a crash its name holds all of its bytes or the folder is gone. */
+  /**
+   * Flushes, syncs and closes the file: after a crash its name holds all of its bytes or the folder
+   * is gone. A {@linkplain #createTemporary temporary} file is flushed and closed, not synced.
+   */
   void finish() throws IOException {
     out.flush();
-    channel.force(true);
+    if (durable) {
+      channel.force(true);
+    }
     channel.close();
   }
 

@@ -72,7 +72,7 @@ class JsonReportOutputTest {
     entries.forEach(tally::add);
     RunEnd end = new RunEnd(SyntheticEntries.FINISHED, tally.summary(), List.of(), null);
     RunJudgement judgement = PolicyGate.of(Policy.DEFAULT, Clock.systemUTC()).judge(end);
-    try (JsonLinesOutput lines = new JsonLinesOutput(jsonl, index, null, () -> null);
+    try (JsonLinesOutput lines = new JsonLinesOutput(jsonl, true, index, null, () -> null);
         JsonReportOutput report = new JsonReportOutput(json, jsonl, index, () -> false, null, () -> null, () -> null)) {
       for (AuditEntry entry : entries) {
         lines.entry(entry);
