@@ -50,7 +50,7 @@ public final class Probe {
         tail = from == 0 ? head : Arrays.copyOfRange(head, from, head.length);
       } else {
         int length = (int) Math.min(Caps.TAIL, size);
-        byte[] read = tailBuffer != null ? source.read(size - length, length, tailBuffer) : source.read(size - length, length);
+        byte[] read = source.read(size - length, length, tailBuffer);
         tail = read.length == length ? read : new byte[0];
       }
     }

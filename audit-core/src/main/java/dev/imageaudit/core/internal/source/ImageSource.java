@@ -32,8 +32,9 @@ public interface ImageSource {
 
   /**
    * Reads as {@link #read(long, int)} does, returning {@code reuse} itself, overwritten, when the
-   * read keeps exactly {@code reuse.length} bytes, and a new array otherwise. The caller owns {@code
-   * reuse} and must be done with the bytes before it passes the same array again.
+   * read keeps exactly {@code reuse.length} bytes, and a new array otherwise (always, for a null
+   * {@code reuse}). The caller owns {@code reuse} and must be done with the bytes before it passes
+   * the same array again.
    *
    * <p>Why: an audit reads every file's head and tail, 4 KiB each for most files; an array made
    * for each and dropped right after cost about 4% of a 1,000,000-file run's CPU (async-profiler),
