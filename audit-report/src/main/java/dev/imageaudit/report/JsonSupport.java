@@ -278,8 +278,6 @@ final class JsonSupport {
   /** Strings up to this length are checked and written through one reused array per thread. */
   private static final int CHARS = 1024;
 
-  private static final ThreadLocal<char[]> CHARS_PER_THREAD = ThreadLocal.withInitial(() -> new char[CHARS]);
-
   /** Writes a string, or null; see {@link #wellFormed}. */
   static void writeString(JsonGenerator g, String value) {
     writeString(g, value, null);
@@ -309,7 +307,8 @@ final class JsonSupport {
    * {@code s} (at most that long) from its start.
    */
   private static char[] copied(String s, char[] chars) {
-    char[] into = chars != null ? chars : CHARS_PER_THREAD.get();
+    // One per-thread array serves both: each use is over before the next one copies into it.
+    char[] into = chars != null ? chars : DETAILS_WRITER.get().chars;
     s.getChars(0, s.length(), into, 0);
     return into;
   }
