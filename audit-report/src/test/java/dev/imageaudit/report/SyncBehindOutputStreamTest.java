@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +17,7 @@ class SyncBehindOutputStreamTest {
   @TempDir Path dir;
 
   @Test
-  void writesEveryByteInOrderAndSyncsBehind() throws Exception {
+  void writesEveryByteInOrderAndSyncsBehind() throws IOException {
     Path file = dir.resolve("report.jsonl");
     byte[] expected = new byte[40 * 1024];
     for (int i = 0; i < expected.length; i++) {
@@ -30,10 +31,7 @@ class SyncBehindOutputStreamTest {
       out.write(7);
       // 40 KiB at one sync per 4 KiB: the background thread makes some of the ten asked for, at
       // most one per file at a time, so maybe fewer.
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (out.syncs() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      awaitASync(out);
       assertThat(out.syncs()).isBetween(1L, 10L);
     }
     byte[] written = Files.readAllBytes(file);
@@ -43,7 +41,7 @@ class SyncBehindOutputStreamTest {
   }
 
   @Test
-  void aFileClosedWhileASyncIsPendingHarmsNeitherItsWriterNorTheNextFile() throws Exception {
+  void aFileClosedWhileASyncIsPendingHarmsNeitherItsWriterNorTheNextFile() throws IOException {
     SyncBehindOutputStream first;
     try (FileChannel channel =
         FileChannel.open(dir.resolve("a"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -56,13 +54,18 @@ class SyncBehindOutputStreamTest {
         FileChannel.open(dir.resolve("b"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       SyncBehindOutputStream second = new SyncBehindOutputStream(channel, 1);
       second.write(new byte[] {4, 5}, 0, 2);
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (second.syncs() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      awaitASync(second);
       assertThat(second.syncs()).isEqualTo(1);
     }
     assertThat(Files.size(dir.resolve("a"))).isEqualTo(300);
     assertThat(first.syncs()).isBetween(0L, 100L);
+  }
+
+  /** Waits, up to 10 s, until {@code out}'s background thread has completed a sync. */
+  private static void awaitASync(SyncBehindOutputStream out) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (out.syncs() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
   }
 }
