@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -87,11 +88,16 @@ public final class ImageAudit {
    * entries; it signals an error only for a fatal fault (an {@link Error}).
    */
   public static Flux<AuditEntry> scan(List<AuditInput> inputs, ScanOptions options) {
-    return scan(inputs, options, config -> {}, new AtomicBoolean());
+    return scan(inputs, options, config -> {}, new AtomicBoolean(), Function.identity());
   }
 
-  private static Flux<AuditEntry> scan(
-      List<AuditInput> inputs, ScanOptions options, Consumer<LoadedConfig> configSink, AtomicBoolean cutShort) {
+  /** As {@link #scan(List, ScanOptions)}, each entry made ready by {@code ready} on the thread that audited it. */
+  private static <T> Flux<T> scan(
+      List<AuditInput> inputs,
+      ScanOptions options,
+      Consumer<LoadedConfig> configSink,
+      AtomicBoolean cutShort,
+      Function<? super AuditEntry, ? extends T> ready) {
     List<AuditInput> copy = List.copyOf(inputs);
     return Flux.using(
         () -> new Pools(options.ioThreads()),
@@ -112,7 +118,8 @@ public final class ImageAudit {
                             options.stop().whenStopped()
                                 .doOnNext(why -> cutShort.set(true))
                                 // Never finish the run on the caller of stop() (a signal handler).
-                                .publishOn(pools.io))),
+                                .publishOn(pools.io)),
+                    ready),
         Pools::dispose,
         // Not eager: the pools are disposed only after the terminal signal went downstream, since
         // disposing interrupts the thread that delivers it (a sink's last writes run there).
@@ -129,6 +136,16 @@ public final class ImageAudit {
    * exception of a sink (an output that cannot be written) or a fatal {@link Error}.
    */
   public static Mono<RunEnd> run(List<AuditInput> inputs, ScanOptions options, RunSink sink) {
+    if (sink instanceof PreparingRunSink<?> preparing) {
+      return runPrepared(inputs, options, preparing);
+    }
+    return runPrepared(inputs, options, unprepared(sink));
+  }
+
+  /** An entry and what its sink prepared of it on the thread that audited it. */
+  private record Ready<P>(AuditEntry entry, P prepared) {}
+
+  private static <P> Mono<RunEnd> runPrepared(List<AuditInput> inputs, ScanOptions options, PreparingRunSink<P> sink) {
     List<String> names = inputs.stream().map(AuditInput::describe).toList();
     return Mono.defer(
         () -> {
@@ -145,9 +162,10 @@ public final class ImageAudit {
                 configs.add(config);
                 config.namedPaths().forEach(p -> named.add(p.display()));
               };
-          return scan(inputs, options, configSink, cutShort)
+          return scan(inputs, options, configSink, cutShort, entry -> new Ready<>(entry, sink.prepare(entry)))
               .doOnNext(
-                  entry -> {
+                  ready -> {
+                    AuditEntry entry = ready.entry();
                     tally.add(entry);
                     // Most runs name no config: no hash of every path then.
                     if (!named.isEmpty() && named.contains(entry.path())) {
@@ -155,7 +173,7 @@ public final class ImageAudit {
                     }
                     // Not uncheck(() -> ...): a lambda capturing the entry, once per file.
                     try {
-                      sink.entry(entry);
+                      sink.entry(entry, ready.prepared());
                     } catch (IOException e) {
                       throw new UncheckedIOException(e);
                     }
@@ -213,6 +231,31 @@ public final class ImageAudit {
                           end.summary(),
                           end.configs()));
         });
+  }
+
+  /** {@code sink} as a preparing sink that prepares nothing. */
+  private static PreparingRunSink<Void> unprepared(RunSink sink) {
+    return new PreparingRunSink<>() {
+      @Override
+      public Void prepare(AuditEntry entry) {
+        return null;
+      }
+
+      @Override
+      public void entry(AuditEntry entry, Void prepared) throws IOException {
+        sink.entry(entry);
+      }
+
+      @Override
+      public void begin(RunStart start) throws IOException {
+        sink.begin(start);
+      }
+
+      @Override
+      public void end(RunStart start, RunEnd end) throws IOException {
+        sink.end(start, end);
+      }
+    };
   }
 
   private static List<VmConfigAudit> judge(List<LoadedConfig> configs, Map<String, AuditEntry> byPath) {

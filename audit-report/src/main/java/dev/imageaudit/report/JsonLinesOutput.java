@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Supplier;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.util.ByteArrayBuilder;
 
 /**
  * Writes report.jsonl: each entry's line as it arrives, through one generator, then the summary
@@ -61,22 +62,48 @@ final class JsonLinesOutput implements Output {
   public void begin(RunStart start) {}
 
   @Override
-  public void entry(AuditEntry entry) {
+  public void entry(AuditEntry entry) throws IOException {
     entry(entry, EntryPolicy.NONE);
   }
 
   @Override
-  public void entry(AuditEntry entry, EntryPolicy policy) {
-    long before = index == null ? 0 : position();
-    JsonLinesReport.writeEntry(lines, entry, policy);
+  public void entry(AuditEntry entry, EntryPolicy policy) throws IOException {
+    write(line(entry, policy));
+  }
+
+  @Override
+  public void entry(AuditEntry entry, ReportSet.Prepared prepared) throws IOException {
+    write(prepared.line != null ? prepared.line : line(entry, prepared.policy));
+  }
+
+  /**
+   * Returns {@code entry}'s line, newline included, as {@link #entry} writes it. Thread-safe: each
+   * thread encodes through a generator of its own, so a run encodes its entries on the threads that
+   * audited them and only copies the lines here in order.
+   */
+  static byte[] line(AuditEntry entry, EntryPolicy policy) {
+    LineEncoder encoder = ENCODER.get();
+    JsonLinesReport.writeEntry(encoder.generator, entry, policy);
+    encoder.generator.flush();
+    byte[] line = encoder.bytes.toByteArray();
+    encoder.bytes.reset();
+    return line;
+  }
+
+  /** Entry lines are written straight to the file; the generator writes only the summary record, last. */
+  private void write(byte[] line) throws IOException {
+    counted.write(line, 0, line.length);
     if (index != null) {
-      writeLength(position() - before);
+      writeLength(line.length);
     }
   }
 
-  /** Bytes of report.jsonl written so far: those the generator passed on and those it still holds. */
-  private long position() {
-    return counted.count + lines.streamWriteOutputBuffered();
+  private static final ThreadLocal<LineEncoder> ENCODER = ThreadLocal.withInitial(LineEncoder::new);
+
+  /** One thread's generator over an array that takes one line at a time. */
+  private static final class LineEncoder {
+    final ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+    final JsonGenerator generator = JsonLinesReport.generator(bytes);
   }
 
   private void writeLength(long length) {

@@ -23,6 +23,14 @@ interface Output extends RunSink, Closeable {
     entry(entry);
   }
 
+  /**
+   * Takes one entry with what the set prepared of it on the thread that audited it ({@link
+   * ReportSet#prepare}); by default only the policy's part is used.
+   */
+  default void entry(AuditEntry entry, ReportSet.Prepared prepared) throws IOException {
+    entry(entry, prepared.policy);
+  }
+
   /** Finishes the file with the run's verdict; by default ignores the verdict. */
   default void end(RunStart start, RunEnd end, RunJudgement judgement) throws IOException {
     end(start, end);

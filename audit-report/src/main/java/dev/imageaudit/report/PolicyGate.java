@@ -68,6 +68,16 @@ public final class PolicyGate {
 
   /** Returns what the policy makes of {@code entry}'s flags, and counts it. */
   public EntryPolicy judge(AuditEntry entry) {
+    EntryPolicy decided = decide(entry);
+    count(decided);
+    return decided;
+  }
+
+  /**
+   * Returns what the policy makes of {@code entry}'s flags without counting it: thread-safe, so a
+   * run decides on each entry on the thread that audited it, and {@link #count}s in walk order.
+   */
+  EntryPolicy decide(AuditEntry entry) {
     if (!(entry instanceof AuditEntry.Image image) || image.flags().isEmpty()) {
       return EntryPolicy.NONE;
     }
@@ -89,22 +99,35 @@ public final class PolicyGate {
           waived = new ArrayList<>(2);
         }
         waived.add(new EntryPolicy.Waived(flag, waiver));
-        matched[waiver.index()]++;
       } else if (policy.failOn().contains(flag)) {
         if (failing == null) {
           failing = new ArrayList<>(2);
         }
         failing.add(flag);
-        failingImages[flag.ordinal()]++;
       }
-    }
-    if (waived != null) {
-      waivedImages++;
     }
     if (failing == null && waived == null) {
       return EntryPolicy.NONE;
     }
     return new EntryPolicy(failing == null ? List.of() : failing, waived == null ? List.of() : waived);
+  }
+
+  /** Counts one entry that {@link #decide} judged {@code decided}; not thread-safe. */
+  void count(EntryPolicy decided) {
+    if (decided == EntryPolicy.NONE) {
+      return;
+    }
+    List<Flag> failing = decided.failing();
+    for (int i = 0; i < failing.size(); i++) {
+      failingImages[failing.get(i).ordinal()]++;
+    }
+    List<EntryPolicy.Waived> waived = decided.waived();
+    for (int i = 0; i < waived.size(); i++) {
+      matched[waived.get(i).waiver().index()]++;
+    }
+    if (!waived.isEmpty()) {
+      waivedImages++;
+    }
   }
 
   /** Returns the run's verdict and its reasons, from the counts so far and {@code end}. */

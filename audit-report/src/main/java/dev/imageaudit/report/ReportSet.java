@@ -2,7 +2,7 @@ package dev.imageaudit.report;
 
 import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.RunEnd;
-import dev.imageaudit.core.RunSink;
+import dev.imageaudit.core.PreparingRunSink;
 import dev.imageaudit.core.RunStart;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -46,13 +46,14 @@ import java.util.Objects;
  * how (an atomic {@code renameat2} exchange on Linux). Every file is synced to the disk before the
  * swap, and the folders after it.
  *
- * <p>Use: {@link #create}, then pass it as the {@link RunSink} of a run; when the run ended, {@link
+ * <p>Use: {@link #create}, then pass it as the {@link dev.imageaudit.core.RunSink} of a run; when the run ended, {@link
  * #commit()}; in any case {@link #close()} (try-with-resources). {@code begin}, {@code entry} and
- * {@code end} are called one at a time as {@link RunSink} promises; {@link #close()} may be called
+ * {@code end} are called one at a time as {@link dev.imageaudit.core.RunSink} promises, {@code prepare}
+ * from any thread at any time ({@link PreparingRunSink}); {@link #close()} may be called
  * from another thread at any time (a second signal): it stops the set, and the run's next call to
  * it fails.
  */
-public final class ReportSet implements RunSink, AutoCloseable {
+public final class ReportSet implements PreparingRunSink<ReportSet.Prepared>, AutoCloseable {
 
   /** The report as JSON Lines: one entry per line, then the summary record. */
   public static final String JSONL = "report.jsonl";
@@ -375,8 +376,35 @@ public final class ReportSet implements RunSink, AutoCloseable {
     }
   }
 
+  /**
+   * What a set makes of one entry before its turn: the policy's decision on it and, when report.jsonl
+   * or report.json is written, its JSON line. Opaque to callers; see {@link PreparingRunSink}.
+   */
+  public static final class Prepared {
+    final EntryPolicy policy;
+    /** The entry's report.jsonl line, newline included; null when neither JSON report is written. */
+    final byte[] line;
+
+    Prepared(EntryPolicy policy, byte[] line) {
+      this.policy = policy;
+      this.line = line;
+    }
+  }
+
+  /**
+   * Decides the policy on {@code entry} and encodes its JSON line: the part of an entry's writing
+   * that needs no other entry, so a run does it on the thread that audited the entry. Thread-safe.
+   */
   @Override
-  public void entry(AuditEntry entry) throws IOException {
+  public Prepared prepare(AuditEntry entry) {
+    EntryPolicy policy = gate.decide(entry);
+    Set<ReportFormat> formats = settings.formats();
+    boolean lines = formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON);
+    return new Prepared(policy, lines ? JsonLinesOutput.line(entry, policy) : null);
+  }
+
+  @Override
+  public void entry(AuditEntry entry, Prepared prepared) throws IOException {
     // No lock: RunSink's calls never overlap, and this is the one call per entry.
     if (closing) {
       throw new InterruptedIOException("the report set was closed");
@@ -384,7 +412,8 @@ public final class ReportSet implements RunSink, AutoCloseable {
     if (state != State.BEGUN) {
       throw new IllegalStateException("entry() is for a begun set, not a " + name(state) + " one");
     }
-    each(Phase.ENTRY, null, entry, gate.judge(entry), null);
+    gate.count(prepared.policy);
+    each(Phase.ENTRY, null, entry, prepared, null);
   }
 
   /**
@@ -535,14 +564,14 @@ public final class ReportSet implements RunSink, AutoCloseable {
    * Passes one call of the run to every output; a failure marks the set failed, so it can no longer
    * be committed. A plain loop, no lambda: it runs once per entry.
    */
-  private void each(Phase phase, RunStart start, AuditEntry entry, EntryPolicy policy, RunEnd end)
+  private void each(Phase phase, RunStart start, AuditEntry entry, Prepared prepared, RunEnd end)
       throws IOException {
     try {
       for (int i = 0; i < outputs.size(); i++) {
         Output output = outputs.get(i);
         switch (phase) {
           case BEGIN -> output.begin(start);
-          case ENTRY -> output.entry(entry, policy);
+          case ENTRY -> output.entry(entry, prepared);
           case END -> output.end(start, end, judgement);
         }
       }

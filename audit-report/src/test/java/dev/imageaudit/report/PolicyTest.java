@@ -151,6 +151,39 @@ class PolicyTest {
   }
 
   @Test
+  void decidingCountsNothingAndCountingWhatWasDecidedJudgesAsJudgeDoes() throws PolicyException {
+    Policy policy =
+        yaml(
+            """
+            failOn: [backing-file, unsupported-partition-image, dirty]
+            waivers:
+              - {path: store/a.qcow2, flag: backing-file, reason: r, owner: o, expires: 2026-01-02}
+              - {sha256: %s, flag: dirty, reason: r, owner: o, expires: 2027-01-01}
+            """
+                .formatted(SHA));
+    Set<Flag> flags = Set.of(Flag.BACKING_FILE, Flag.UNSUPPORTED_PARTITION_IMAGE, Flag.DIRTY);
+    List<AuditEntry> entries =
+        List.of(
+            image("store/a.qcow2", flags, Map.of()),
+            image("store/b.qcow2", flags, Map.of(PolicyGate.HEAD_SHA256, SHA)),
+            image("store/c.qcow2", Set.of(), Map.of()),
+            image("store/d.qcow2", Set.of(Flag.DIRTY), Map.of()));
+    PolicyGate judged = PolicyGate.of(policy, JAN_2);
+    PolicyGate decided = PolicyGate.of(policy, JAN_2);
+    List<EntryPolicy> decisions = entries.stream().map(decided::decide).toList();
+    // Deciding alone left the run's counts at nothing.
+    assertThat(decided.judge(end(List.of(), List.of())).verdict()).isEqualTo(RunVerdict.PASS);
+
+    decided = PolicyGate.of(policy, JAN_2);
+    for (int i = 0; i < entries.size(); i++) {
+      EntryPolicy decision = decided.decide(entries.get(i));
+      assertThat(decision).isEqualTo(decisions.get(i)).isEqualTo(judged.judge(entries.get(i)));
+      decided.count(decision);
+    }
+    assertThat(decided.judge(end(List.of(), List.of()))).isEqualTo(judged.judge(end(List.of(), List.of())));
+  }
+
+  @Test
   void anExactPathMatchesTheAbsoluteFormToo() throws PolicyException {
     String absolute = java.nio.file.Path.of("store/a.img").toAbsolutePath().toString();
     PolicyGate gate =

@@ -16,7 +16,11 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -85,6 +89,31 @@ class ReportSetTest {
     assertThat(Files.readAllBytes(out.resolve("report.jsonl"))).isEqualTo(JsonReportTest.jsonLines(report));
     assertThat(Files.readString(out.resolve("report.html"))).isEqualTo(HostileNamesTest.html(report));
     assertThat(Files.readString(out.resolve(".image-audit"))).contains("image-audit");
+  }
+
+  @Test
+  void entriesPreparedOnOtherThreadsWriteTheSameBytes() throws Exception {
+    AuditReport report = Fixtures.report();
+    Path out = tmp.resolve("out");
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try (ReportSet set = ReportSet.create(out, AuditMetrics.create())) {
+      // Prepared all at once and out of order, as a run's I/O threads do; taken in order after.
+      List<Future<ReportSet.Prepared>> prepared = new ArrayList<>();
+      for (int i = report.entries().size() - 1; i >= 0; i--) {
+        AuditEntry entry = report.entries().get(i);
+        prepared.add(0, threads.submit(() -> set.prepare(entry)));
+      }
+      set.begin(Runs.start(report));
+      for (int i = 0; i < report.entries().size(); i++) {
+        set.entry(report.entries().get(i), prepared.get(i).get(30, TimeUnit.SECONDS));
+      }
+      set.end(Runs.start(report), Runs.end(report));
+      set.commit();
+    } finally {
+      threads.shutdownNow();
+    }
+    assertThat(Files.readAllBytes(out.resolve("report.jsonl"))).isEqualTo(JsonReportTest.jsonLines(report));
+    assertThat(Files.readAllBytes(out.resolve("report.json"))).isEqualTo(JsonReportTest.json(report));
   }
 
   @Test

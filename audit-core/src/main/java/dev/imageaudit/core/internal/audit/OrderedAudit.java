@@ -111,10 +111,19 @@ public final class OrderedAudit {
 
   /** Returns the entries of {@code walk}'s items, in the walk's order. */
   public Flux<AuditEntry> entries(Flux<WalkItem> walk) {
+    return entries(walk, Function.identity());
+  }
+
+  /**
+   * Returns what {@code ready} makes of each of the entries of {@code walk}'s items, in the walk's
+   * order. {@code ready} runs once per entry, right after the observer, on the thread that made the
+   * entry (mostly an I/O thread), concurrently for entries of different batches.
+   */
+  public <T> Flux<T> entries(Flux<WalkItem> walk, Function<? super AuditEntry, ? extends T> ready) {
     // A batch closes after BATCH files or BATCH_WAIT: a walk that stalls (a path list fed slowly, a
     // directory read on a slow mount) must not hold the files it has already found. Each batch's
     // entries are prefetched whole, so a finished task never waits on the batches before it.
-    return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true).flatMapSequential(this::batch, concurrency, BATCH);
+    return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true).flatMapSequential(items -> batch(items, ready), concurrency, BATCH);
   }
 
   /** Returns the number of threads currently stuck in reads that timed out. */
@@ -124,22 +133,27 @@ public final class OrderedAudit {
 
   /** Audits {@code items} in order on one I/O thread, with a timeout per file. */
   Flux<AuditEntry> batch(List<WalkItem> items) {
+    return batch(items, Function.identity());
+  }
+
+  /** As above, each entry then made ready by {@code ready}. */
+  <T> Flux<T> batch(List<WalkItem> items, Function<? super AuditEntry, ? extends T> ready) {
     if (items.isEmpty()) {
       return Flux.empty();
     }
     if (items.stream().allMatch(WalkItem.Done.class::isInstance)) {
       // Skips and walk errors: nothing to read, no hop needed.
-      return Flux.fromIterable(items).map(item -> told(((WalkItem.Done) item).entry(), 0));
+      return Flux.fromIterable(items).map(item -> ready.apply(told(((WalkItem.Done) item).entry(), 0)));
     }
     if (stuck.get() >= maxStuck) {
       // Too many threads are already stuck: do not feed the hung mount more of them.
-      return notRead(items);
+      return notRead(items, ready);
     }
     return Flux.defer(
         () -> {
           AtomicInteger delivered = new AtomicInteger();
-          Task task = new Task(items);
-          Flux<AuditEntry> primary =
+          Task<T> task = new Task<>(items, ready);
+          Flux<T> primary =
               Flux.create(
                   sink -> {
                     task.sink = sink;
@@ -162,26 +176,27 @@ public final class OrderedAudit {
               // A watchdog tick can mark the batch timed out just as its last file completes it: then every
               // entry was delivered and nothing is left to report as a timeout.
               .concatWith(Flux.defer(() -> task.timedOut && delivered.get() < items.size()
-                  ? timedOut(items, delivered.get(), task)
+                  ? timedOut(items, delivered.get(), task, ready)
                   : Flux.empty()));
         });
   }
 
   /** The file at {@code index} timed out: report it, give its thread up, go on with the rest. */
-  private Flux<AuditEntry> timedOut(List<WalkItem> items, int index, Task task) {
+  private <T> Flux<T> timedOut(
+      List<WalkItem> items, int index, Task<T> task, Function<? super AuditEntry, ? extends T> ready) {
     task.abandon();
     AuditEntry timeout = timeoutEntry(items.get(index),
         "no answer within " + fileTimeout.toMillis() + " ms; the read was given up");
     List<WalkItem> rest = List.copyOf(items.subList(index + 1, items.size()));
-    return Flux.concat(Mono.fromSupplier(() -> told(timeout, fileTimeout.toNanos())), batch(rest));
+    return Flux.concat(Mono.fromSupplier(() -> ready.apply(told(timeout, fileTimeout.toNanos()))), batch(rest, ready));
   }
 
   /** Reports {@code items} without reading them, because {@code maxStuck} reads never returned. */
-  private Flux<AuditEntry> notRead(List<WalkItem> items) {
+  private <T> Flux<T> notRead(List<WalkItem> items, Function<? super AuditEntry, ? extends T> ready) {
     return Flux.fromIterable(items)
-        .map(item -> told(item instanceof WalkItem.Done done
+        .map(item -> ready.apply(told(item instanceof WalkItem.Done done
             ? done.entry()
-            : timeoutEntry(item, "not read: " + maxStuck + " reads are already stuck"), 0));
+            : timeoutEntry(item, "not read: " + maxStuck + " reads are already stuck"), 0)));
   }
 
   private static AuditEntry timeoutEntry(WalkItem item, String message) {
@@ -201,9 +216,10 @@ public final class OrderedAudit {
   }
 
   /** One batch's work on one I/O thread. */
-  private final class Task implements Runnable {
+  private final class Task<T> implements Runnable {
     final List<WalkItem> items;
-    volatile FluxSink<AuditEntry> sink;
+    final Function<? super AuditEntry, ? extends T> ready;
+    volatile FluxSink<T> sink;
     /** When the file in hand was started, on the timer's clock; MAX_VALUE while none is. */
     private volatile long fileStartNanos = Long.MAX_VALUE;
     volatile boolean timedOut;
@@ -211,8 +227,9 @@ public final class OrderedAudit {
     private boolean abandoned;
     private boolean finished;
 
-    Task(List<WalkItem> items) {
+    Task(List<WalkItem> items, Function<? super AuditEntry, ? extends T> ready) {
       this.items = items;
+      this.ready = ready;
     }
 
     void cancel() {
@@ -258,7 +275,7 @@ public final class OrderedAudit {
           if (cancelled) {
             return;
           }
-          sink.next(told(entry, nanos));
+          sink.next(ready.apply(told(entry, nanos)));
         }
         fileStartNanos = Long.MAX_VALUE;
         // Before the batch says it is done: a caller that sees the last batch end sees no folder held.

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -71,6 +73,52 @@ class OrderedAuditTest {
       List<String> got = audit.entries(Flux.fromIterable(walk)).map(AuditEntry::path).collectList().block();
       assertThat(got).as("concurrency %d", concurrency).containsExactlyElementsOf(expected);
     }
+  }
+
+  @Test
+  void eachEntryIsMadeReadyOnceOnTheThreadThatAuditedIt() {
+    List<WalkItem> walk = items(1000);
+    Map<String, String> auditedOn = new ConcurrentHashMap<>();
+    Map<String, String> readyOn = new ConcurrentHashMap<>();
+    Map<String, Integer> readyCalls = new ConcurrentHashMap<>();
+    Function<WalkItem.Open, AuditEntry> auditor = open -> {
+      auditedOn.put(open.display(), Thread.currentThread().getName());
+      return auditor().apply(open);
+    };
+    OrderedAudit audit =
+        new OrderedAudit(io, Schedulers.parallel(), Duration.ofSeconds(30), AuditObserver.NONE, 4, 8, auditor);
+    List<String> got = audit.entries(
+            Flux.fromIterable(walk),
+            entry -> {
+              readyOn.put(entry.path(), Thread.currentThread().getName());
+              readyCalls.merge(entry.path(), 1, Integer::sum);
+              return "ready:" + entry.path();
+            })
+        .collectList()
+        .block(Duration.ofSeconds(60));
+    assertThat(got).containsExactlyElementsOf(walk.stream().map(item -> "ready:" + item.display()).toList());
+    assertThat(readyCalls).hasSize(walk.size()).allSatisfy((path, calls) -> assertThat(calls).isOne());
+    // Files read: made ready where they were read, not where they are handed on in order.
+    assertThat(auditedOn).isNotEmpty();
+    auditedOn.forEach((path, thread) -> assertThat(readyOn.get(path)).as(path).isEqualTo(thread));
+  }
+
+  @Test
+  void aTimedOutFileIsMadeReadyToo() {
+    VirtualTimeScheduler time = VirtualTimeScheduler.create();
+    List<WalkItem> walk = items(10);
+    OrderedAudit audit =
+        new OrderedAudit(io, time, batchTimer, Duration.ofSeconds(30), AuditObserver.NONE, 1, 4, auditor("f5"));
+    StepVerifier.withVirtualTime(
+            () -> audit.entries(Flux.fromIterable(walk), entry -> entry.path() + ":" + entry.getClass().getSimpleName()),
+            () -> time,
+            Long.MAX_VALUE)
+        .expectNext("f0:Failed", "f1:Failed", "f2:Failed", "f3:Skipped", "f4:Failed")
+        .expectNoEvent(Duration.ofSeconds(29))
+        .thenAwait(Duration.ofSeconds(1))
+        .expectNext("f5:Failed", "f6:Failed", "f7:Failed", "f8:Failed", "f9:Failed")
+        .expectComplete()
+        .verify(Duration.ofSeconds(30));
   }
 
   @Test
