@@ -83,8 +83,14 @@ final class JsonLinesOutput implements Output {
    */
   static byte[] line(AuditEntry entry, EntryPolicy policy) {
     LineEncoder encoder = ENCODER.get();
-    JsonLinesReport.writeEntry(encoder.generator, entry, policy);
-    encoder.generator.flush();
+    try {
+      JsonLinesReport.writeEntry(encoder.generator, entry, policy);
+      encoder.generator.flush();
+    } catch (RuntimeException | Error e) {
+      // The generator stopped inside the entry's object: the thread's next line gets a fresh one.
+      ENCODER.remove();
+      throw e;
+    }
     byte[] line = encoder.bytes.toByteArray();
     encoder.bytes.reset();
     return line;
