@@ -123,7 +123,8 @@ public final class OrderedAudit {
     // A batch closes after BATCH files or BATCH_WAIT: a walk that stalls (a path list fed slowly, a
     // directory read on a slow mount) must not hold the files it has already found. Each batch's
     // entries are prefetched whole, so a finished task never waits on the batches before it.
-    return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true).flatMapSequential(items -> batch(items, ready), concurrency, BATCH);
+    return walk.bufferTimeout(BATCH, BATCH_WAIT, batchTimer, true)
+        .flatMapSequential(items -> batch(items, ready), concurrency, BATCH);
   }
 
   /** Returns the number of threads currently stuck in reads that timed out. */
@@ -131,13 +132,8 @@ public final class OrderedAudit {
     return stuck.get();
   }
 
-  /** Audits {@code items} in order on one I/O thread, with a timeout per file. */
-  Flux<AuditEntry> batch(List<WalkItem> items) {
-    return batch(items, Function.identity());
-  }
-
-  /** As above, each entry then made ready by {@code ready}. */
-  <T> Flux<T> batch(List<WalkItem> items, Function<? super AuditEntry, ? extends T> ready) {
+  /** Audits {@code items} in order on one I/O thread, with a timeout per file; each entry then made ready by {@code ready}. */
+  private <T> Flux<T> batch(List<WalkItem> items, Function<? super AuditEntry, ? extends T> ready) {
     if (items.isEmpty()) {
       return Flux.empty();
     }
