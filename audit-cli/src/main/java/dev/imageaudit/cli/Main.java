@@ -214,8 +214,8 @@ public final class Main {
     return commandLine
         .setOut(out)
         .setErr(err)
-        .setParameterExceptionHandler(this::usageError)
-        .setExecutionExceptionHandler(this::fatal);
+        .setParameterExceptionHandler(new UsageErrors())
+        .setExecutionExceptionHandler(new FatalErrors());
   }
 
   /** Examples (when there are any), how to use an @argfile, and the exit codes, after the options. */
@@ -240,7 +240,27 @@ public final class Main {
     spec.usageMessage().autoWidth(true);
   }
 
-  private int usageError(ParameterException e, String[] args) {
+  /**
+   * Prints a usage error. A named class, not {@code this::usageError}: picocli's interfaces are of an
+   * old class-file version, and the class-data archive leaves out a lambda that implements one (the
+   * JVM then spins it, its interface and picocli's two anonymous handlers at every start).
+   */
+  private final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException e, String[] args) {
+      return usageError(e);
+    }
+  }
+
+  /** Reports a fatal fault; a named class for the same reason as {@link UsageErrors}. */
+  private final class FatalErrors implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine command, ParseResult parseResult) {
+      return Fatal.report(err, e);
+    }
+  }
+
+  private int usageError(ParameterException e) {
     CommandLine command = e.getCommandLine();
     err.println("image-audit: " + Terminal.safe(e.getMessage()));
     UnmatchedArgumentException.printSuggestions(e, err);
@@ -248,10 +268,6 @@ public final class Main {
         "Try '" + command.getCommandSpec().qualifiedName() + " --help' for more information.");
     err.flush();
     return ExitCodes.USAGE;
-  }
-
-  private int fatal(Exception e, CommandLine command, ParseResult parseResult) {
-    return Fatal.report(err, e);
   }
 
   /** {@code image-audit}: only groups the subcommands. */
