@@ -15,6 +15,7 @@ import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import picocli.CommandLine;
@@ -147,9 +148,10 @@ public final class Main {
 
   /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
   public int run(String... args) {
-    CommandLine commandLine = commandLineFor(args);
+    boolean alone = namesASubcommand(args);
+    CommandLine commandLine = alone ? subcommandAlone(args[0]) : commandLine();
     try {
-      return commandLine.execute(args);
+      return commandLine.execute(alone ? Arrays.copyOfRange(args, 1, args.length) : args);
     } finally {
       out.flush();
       err.flush();
@@ -166,19 +168,30 @@ public final class Main {
 
   /**
    * Returns the command line {@link #run} needs for {@code args}: when they start with a subcommand's
-   * name, the top command with that subcommand alone, otherwise the whole command.
+   * name, that subcommand alone as the root, named {@code image-audit NAME}, which {@link #run} hands
+   * the arguments after the name; otherwise the whole command.
    *
-   * <p>Why: picocli reads every option of every subcommand by reflection when it builds them; the
-   * three a scan does not run were about a twentieth of an empty store's run. Whatever follows the subcommand's name only ever
-   * reaches that subcommand, so its parse, help and errors are the same; anything else (no
-   * subcommand, a misspelt one that needs suggestions, an @argfile that may name one, top-level
-   * options) gets the whole command.
+   * <p>Why: picocli reads every option of every command it builds by reflection, and each command
+   * line it makes registers its converters again. The three subcommands a scan does not run were
+   * about a twentieth of an empty store's run, the top command and its converters (on the way to a
+   * scan) about another. Whatever follows the subcommand's name only ever reaches that subcommand,
+   * and its names in usage and errors are the same, so its parse, help and errors are the same;
+   * anything else (no subcommand, a misspelt one that needs suggestions, an @argfile that may name
+   * one, top-level options) gets the whole command.
    */
   CommandLine commandLineFor(String... args) {
-    if (args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help")) {
-      return commandLine(List.of(args[0]));
-    }
-    return commandLine();
+    return namesASubcommand(args) ? subcommandAlone(args[0]) : commandLine();
+  }
+
+  private static boolean namesASubcommand(String... args) {
+    return args.length > 0 && SUBCOMMANDS.contains(args[0]) && !args[0].equals("help");
+  }
+
+  /** The subcommand {@code name} as a root command line, with the names the whole command gives it. */
+  private CommandLine subcommandAlone(String name) {
+    CommandLine alone = subcommand(name);
+    alone.getCommandSpec().name(TOP_NAME + " " + name);
+    return configured(alone);
   }
 
   /** The subcommands, in the order the top command's help lists them. */
@@ -188,29 +201,32 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new TopCommand());
     withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
     for (String name : subcommands) {
-      switch (name) {
-        case "scan" -> {
-          commandLine.addSubcommand(name, new ScanCommand(out, err, in, progress, testObserver));
-          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), HelpText.SCAN_EXAMPLES);
-        }
-        case "report" -> {
-          commandLine.addSubcommand(name, new ReportCommand(out, err));
-          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), HelpText.REPORT_EXAMPLES);
-        }
-        case "diff" -> {
-          commandLine.addSubcommand(name, new DiffCommand(out, err));
-          withFooter(
-              commandLine.getSubcommands().get(name).getCommandSpec(),
-              HelpText.DIFF_EXAMPLES,
-              ExitCodes.DIFF_FOOTER);
-        }
-        case "help" -> {
-          commandLine.addSubcommand(name, new CommandLine.HelpCommand());
-          withFooter(commandLine.getSubcommands().get(name).getCommandSpec(), new String[0]);
-        }
-        default -> throw new IllegalArgumentException("no subcommand " + name);
-      }
+      commandLine.addSubcommand(name, subcommand(name));
     }
+    return configured(commandLine);
+  }
+
+  /** The subcommand {@code name}'s command line, with its help texts. */
+  private CommandLine subcommand(String name) {
+    CommandLine sub =
+        switch (name) {
+          case "scan" -> new CommandLine(new ScanCommand(out, err, in, progress, testObserver));
+          case "report" -> new CommandLine(new ReportCommand(out, err));
+          case "diff" -> new CommandLine(new DiffCommand(out, err));
+          case "help" -> new CommandLine(new CommandLine.HelpCommand());
+          default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
+    switch (name) {
+      case "scan" -> withFooter(sub.getCommandSpec(), HelpText.SCAN_EXAMPLES);
+      case "report" -> withFooter(sub.getCommandSpec(), HelpText.REPORT_EXAMPLES);
+      case "diff" -> withFooter(sub.getCommandSpec(), HelpText.DIFF_EXAMPLES, ExitCodes.DIFF_FOOTER);
+      default -> withFooter(sub.getCommandSpec(), new String[0]);
+    }
+    return sub;
+  }
+
+  /** {@code commandLine} writing to this command's streams, with its handlers of errors. */
+  private CommandLine configured(CommandLine commandLine) {
     return commandLine
         .setOut(out)
         .setErr(err)
@@ -270,9 +286,12 @@ public final class Main {
     return ExitCodes.USAGE;
   }
 
+  /** The top command's name, which a subcommand's name follows. */
+  static final String TOP_NAME = "image-audit";
+
   /** {@code image-audit}: only groups the subcommands. */
   @Command(
-      name = "image-audit",
+      name = TOP_NAME,
       mixinStandardHelpOptions = true,
       versionProvider = Version.class,
       synopsisSubcommandLabel = "COMMAND",

@@ -432,9 +432,10 @@ final class ScanCommand implements Callable<Integer> {
    * the command line {@code spec} parsed; shared with {@code report}.
    */
   static Provenance provenance(CommandSpec spec, List<String> absoluteInputs) {
-    List<String> commandLine = new ArrayList<>();
-    commandLine.add("image-audit");
-    commandLine.addAll(spec.commandLine().getParseResult().originalArgs());
+    // The root's name, then what it parsed: "image-audit" and "scan ...", or "image-audit scan" and
+    // "..." when the subcommand was built alone (Main#commandLineFor).
+    List<String> commandLine = new ArrayList<>(List.of(spec.root().name().split(" ")));
+    commandLine.addAll(spec.root().commandLine().getParseResult().originalArgs());
     return new Provenance(
         Provenance.hostName(), Provenance.userName(), absoluteInputs, ImageAudit.version(), BuildInfo.load().commit(),
         commandLine);
