@@ -208,21 +208,20 @@ public final class Main {
 
   /** The subcommand {@code name}'s command line, with its help texts. */
   private CommandLine subcommand(String name) {
-    CommandLine sub =
-        switch (name) {
-          case "scan" -> new CommandLine(new ScanCommand(out, err, in, progress, testObserver));
-          case "report" -> new CommandLine(new ReportCommand(out, err));
-          case "diff" -> new CommandLine(new DiffCommand(out, err));
-          case "help" -> new CommandLine(new CommandLine.HelpCommand());
-          default -> throw new IllegalArgumentException("no subcommand " + name);
-        };
-    switch (name) {
-      case "scan" -> withFooter(sub.getCommandSpec(), HelpText.SCAN_EXAMPLES);
-      case "report" -> withFooter(sub.getCommandSpec(), HelpText.REPORT_EXAMPLES);
-      case "diff" -> withFooter(sub.getCommandSpec(), HelpText.DIFF_EXAMPLES, ExitCodes.DIFF_FOOTER);
-      default -> withFooter(sub.getCommandSpec(), new String[0]);
-    }
-    return sub;
+    return switch (name) {
+      case "scan" -> withFooter(
+          new CommandLine(new ScanCommand(out, err, in, progress, testObserver)), HelpText.SCAN_EXAMPLES, ExitCodes.FOOTER);
+      case "report" -> withFooter(new CommandLine(new ReportCommand(out, err)), HelpText.REPORT_EXAMPLES, ExitCodes.FOOTER);
+      case "diff" -> withFooter(new CommandLine(new DiffCommand(out, err)), HelpText.DIFF_EXAMPLES, ExitCodes.DIFF_FOOTER);
+      case "help" -> withFooter(new CommandLine(new CommandLine.HelpCommand()), new String[0], ExitCodes.FOOTER);
+      default -> throw new IllegalArgumentException("no subcommand " + name);
+    };
+  }
+
+  /** {@code commandLine} with the footer of {@link #withFooter(CommandSpec, String[], String[])}. */
+  private static CommandLine withFooter(CommandLine commandLine, String[] examples, String[] exitCodes) {
+    withFooter(commandLine.getCommandSpec(), examples, exitCodes);
+    return commandLine;
   }
 
   /** {@code commandLine} writing to this command's streams, with its handlers of errors. */
