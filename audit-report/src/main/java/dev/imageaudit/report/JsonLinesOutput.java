@@ -4,7 +4,6 @@ import dev.imageaudit.core.AuditEntry;
 import dev.imageaudit.core.RunEnd;
 import dev.imageaudit.core.RunStart;
 import java.io.DataOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +13,8 @@ import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.util.ByteArrayBuilder;
 
 /**
- * Writes report.jsonl: each entry's line as it arrives, through one generator, then the summary
- * record. When report.json is written too, it also writes the length of each entry's line to a
+ * Writes report.jsonl: each entry's line as it arrives (encoded by {@link #line}, mostly on the
+ * thread that audited the entry), then the summary record through a generator. When report.json is written too, it also writes the length of each entry's line to a
  * line index beside it ({@link #LINE_BYTES} bytes a line), so that report.json copies the lines by
  * their lengths instead of looking for their ends byte by byte.
  */
@@ -25,7 +24,8 @@ final class JsonLinesOutput implements Output {
   static final int LINE_BYTES = 4;
 
   private final StagedFile file;
-  private final Counted counted;
+  /** The file's buffered stream: entry lines are written to it, the summary through {@link #lines}. */
+  private final OutputStream out;
   private final JsonGenerator lines;
   private final StagedFile index;
   /** The line index's stream, read back with {@link java.io.DataInputStream#readInt}; null without an index. */
@@ -47,8 +47,8 @@ final class JsonLinesOutput implements Output {
     file = kept ? StagedFile.create(path) : StagedFile.createTemporary(path);
     StagedFile created = null;
     try {
-      counted = new Counted(file.out());
-      lines = JsonLinesReport.generator(counted);
+      out = file.out();
+      lines = JsonLinesReport.generator(out);
       created = lineIndex == null ? null : StagedFile.createTemporary(lineIndex);
     } catch (IOException | RuntimeException e) {
       file.close();
@@ -98,7 +98,7 @@ final class JsonLinesOutput implements Output {
 
   /** Entry lines are written straight to the file; the generator writes only the summary record, last. */
   private void write(byte[] line) throws IOException {
-    counted.write(line, 0, line.length);
+    out.write(line, 0, line.length);
     if (index != null) {
       writeLength(line.length);
     }
@@ -148,27 +148,6 @@ final class JsonLinesOutput implements Output {
       if (index != null) {
         index.close();
       }
-    }
-  }
-
-  /** Counts the bytes the generator hands on: where each line ends, without looking at them. */
-  private static final class Counted extends FilterOutputStream {
-    long count;
-
-    Counted(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
     }
   }
 }
