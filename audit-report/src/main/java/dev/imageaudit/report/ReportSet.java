@@ -232,6 +232,8 @@ public final class ReportSet implements PreparingRunSink<ReportSet.Prepared>, Au
   private volatile MetricsPush push;
   private BaselineOutput baseline;
   private final Settings settings;
+  /** Whether report.jsonl's lines are written (for report.jsonl or report.json): then entries are encoded ahead. */
+  private final boolean linesWritten;
   private final Object lock = new Object();
   // Set first thing by close(), read on every entry: a set being closed takes no more.
   private volatile boolean closing;
@@ -241,6 +243,7 @@ public final class ReportSet implements PreparingRunSink<ReportSet.Prepared>, Au
       OutputFolder folder, OutputFolder.Staging staging, List<Output> outputs, AuditMetrics metrics,
       Settings settings) {
     this.settings = settings;
+    this.linesWritten = writesLines(settings.formats());
     this.gate = settings.gate();
     this.folder = folder;
     this.staging = staging;
@@ -316,7 +319,7 @@ public final class ReportSet implements PreparingRunSink<ReportSet.Prepared>, Au
       // report.jsonl next: report.json copies its lines at the end.
       Path jsonl = dir.resolve(formats.contains(ReportFormat.JSONL) ? JSONL : JSONL_PART);
       Path lineIndex = formats.contains(ReportFormat.JSON) ? dir.resolve(JSONL_LINES) : null;
-      if (formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON)) {
+      if (writesLines(formats)) {
         outputs.add(new JsonLinesOutput(jsonl, formats.contains(ReportFormat.JSONL), lineIndex, provenance, changes));
       }
       if (formats.contains(ReportFormat.JSON)) {
@@ -398,9 +401,12 @@ public final class ReportSet implements PreparingRunSink<ReportSet.Prepared>, Au
   @Override
   public Prepared prepare(AuditEntry entry) {
     EntryPolicy policy = gate.decide(entry);
-    Set<ReportFormat> formats = settings.formats();
-    boolean lines = formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON);
-    return new Prepared(policy, lines ? JsonLinesOutput.line(entry, policy) : null);
+    return new Prepared(policy, linesWritten ? JsonLinesOutput.line(entry, policy) : null);
+  }
+
+  /** True when {@code formats} need report.jsonl's lines: for report.jsonl itself, or as report.json's source. */
+  private static boolean writesLines(Set<ReportFormat> formats) {
+    return formats.contains(ReportFormat.JSONL) || formats.contains(ReportFormat.JSON);
   }
 
   @Override
