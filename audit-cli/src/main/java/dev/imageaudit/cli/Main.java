@@ -148,10 +148,10 @@ public final class Main {
 
   /** Runs the command line {@code args} and returns the exit code; see {@link ExitCodes}. */
   public int run(String... args) {
-    boolean alone = namesASubcommand(args);
-    CommandLine commandLine = alone ? subcommandAlone(args[0]) : commandLine();
+    CommandLine commandLine = commandLineFor(args);
     try {
-      return commandLine.execute(alone ? Arrays.copyOfRange(args, 1, args.length) : args);
+      // A subcommand built alone is the root: it parses what follows its name.
+      return commandLine.execute(namesASubcommand(args) ? Arrays.copyOfRange(args, 1, args.length) : args);
     } finally {
       out.flush();
       err.flush();
@@ -163,7 +163,12 @@ public final class Main {
    * {@link #run} executes it; the build also generates the man page and shell completion from it.
    */
   public CommandLine commandLine() {
-    return commandLine(SUBCOMMANDS);
+    CommandLine commandLine = new CommandLine(new TopCommand());
+    withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
+    for (String name : SUBCOMMANDS) {
+      commandLine.addSubcommand(name, subcommand(name));
+    }
+    return configured(commandLine);
   }
 
   /**
@@ -196,15 +201,6 @@ public final class Main {
 
   /** The subcommands, in the order the top command's help lists them. */
   private static final List<String> SUBCOMMANDS = List.of("scan", "report", "diff", "help");
-
-  private CommandLine commandLine(List<String> subcommands) {
-    CommandLine commandLine = new CommandLine(new TopCommand());
-    withFooter(commandLine.getCommandSpec(), HelpText.TOP_EXAMPLES);
-    for (String name : subcommands) {
-      commandLine.addSubcommand(name, subcommand(name));
-    }
-    return configured(commandLine);
-  }
 
   /** The subcommand {@code name}'s command line, with its help texts. */
   private CommandLine subcommand(String name) {
